@@ -1,0 +1,12 @@
+/* libredpak: node file -> validated model -> plans -> a running REDNODE. */
+#ifndef REDPAK_REDPAK_H
+#define REDPAK_REDPAK_H
+
+#include "redpak/error.h"
+#include "redpak/node.h"
+#include "redpak/plan.h"
+#include "redpak/run.h"
+
+#define REDPAK_VERSION "0.1.0"
+
+#endif

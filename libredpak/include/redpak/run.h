@@ -1,0 +1,35 @@
+/* The executor: applies a plan in the fixed order, runs the workload and
+ * supervises the node until it ends. */
+#ifndef REDPAK_RUN_H
+#define REDPAK_RUN_H
+
+#include <stdbool.h>
+
+#include "redpak/error.h"
+#include "redpak/plan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rp_run_opts {
+    char *const *argv;      /* the command after --; NULL: process.command */
+    char *const *environ;   /* redwrap's environment, for env.pass */
+    int verbose;            /* > 0: one line per applied step on stderr */
+    const char *seccomp_learn;  /* write a learned seccomp fragment here */
+};
+
+/* Exit statuses of redwrap (architecture.md). */
+#define RP_EXIT_SETUP_FAILED    125
+#define RP_EXIT_NOT_EXECUTABLE  126
+#define RP_EXIT_NOT_FOUND       127
+
+/* Builds the node, runs the workload, supervises, tears the node down.
+ * Returns the status redwrap exits with: the workload's own, 128+N for a
+ * signal, or 125/126/127 with err filled. */
+int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,70 @@
+# Shared set-up for the bats suites. Each test gets its own world-readable
+# scratch folder (rootless runs happen as an unprivileged uid), and helpers
+# that build the node files and roots the suites have in common.
+
+: "${REDWRAP:?set by ctest: the redwrap under test}"
+: "${REDNODE_CONFIG:?set by ctest: the rednode-config under test}"
+: "${REDPAK_SOURCE_DIR:?set by ctest}"
+
+# The unprivileged user rootless tests run as.
+ROOTLESS_UID=${ROOTLESS_UID:-65534}
+ROOTLESS_GID=${ROOTLESS_GID:-65534}
+
+common_setup() {
+    SCRATCH=$(mktemp -d /tmp/redpak-test.XXXXXX)
+    chmod 0755 "$SCRATCH"
+}
+
+common_teardown() {
+    [ -n "${SCRATCH:-}" ] && rm -rf "$SCRATCH"
+}
+
+# Runs a command as the unprivileged test user, with no supplementary groups.
+as_user() {
+    setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups \
+        --inh-caps=-all -- "$@"
+}
+
+# A busybox root filesystem: DIR/bin/busybox and its applets as symlinks.
+make_busybox_root() {
+    local dir=$1
+    mkdir -p "$dir/bin" "$dir/etc" "$dir/proc" "$dir/dev" "$dir/tmp"
+    cp /bin/busybox "$dir/bin/busybox"
+    local applet
+    for applet in $(/bin/busybox --list); do
+        [ -e "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"
+    done
+    printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$dir/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' > "$dir/etc/group"
+    chmod -R a+rX "$dir"
+}
+
+# A node that binds the host's /usr (Debian's merged /usr) and nothing else:
+# enough to run the host's programs. Extra YAML lines are appended from stdin.
+write_host_usr_node() {
+    local file=$1 name=${2:-t}
+    {
+        printf 'version: 1\nnode: %s\n' "$name"
+        cat
+    } > "$file.body"
+    # The caller's lines come after a default mount list unless they give their own.
+    if ! grep -q '^mounts:' "$file.body"; then
+        cat >> "$file.body" <<'YAML'
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /sbin, target: usr/sbin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+YAML
+    fi
+    mv "$file.body" "$file"
+    chmod 0644 "$file"
+}
+
+# Mount points of the host, to compare before and after a run.
+host_mounts() {
+    awk '{print $5}' /proc/self/mountinfo | sort
+}
