@@ -1,0 +1,10 @@
+#!/bin/sh
+# One ctest test per VM case: prints what the VM reported for CASE and
+# passes when it said "ok". Usage: check-case.sh OUT CASE
+f=$1/results/$2
+if [ ! -f "$f" ]; then
+    echo "vm case $2: no result (did the vm/boot test run? see $1/serial.log)"
+    exit 1
+fi
+tail -n +2 "$f"
+[ "$(head -n 1 "$f")" = ok ]

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Boots Debian's cloud kernel under qemu (TCG: no KVM on the build hosts)
+# with the test initramfs, two CPUs, a swap disk and an io disk, and
+# collects the TAP the VM prints on its serial console.
+# Writes OUT/serial.log, OUT/tap and OUT/results/<case> (first line "ok" or
+# "not ok", then the case's diagnostics) for check-case.sh.
+# Usage: run.sh VM_SOURCE_DIR OUT PROGRAM...   (exit 1 when the VM did not finish)
+set -eu
+src=$(cd "$1" && pwd)
+out=$2
+shift 2
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+kernel=$("$src/fetch-kernel.sh" "${REDPAK_VM_CACHE:-$src/cache}")
+"$src/make-initramfs.sh" "$out/initramfs.gz" "$kernel" "$src" "$@"
+
+rm -f "$out/swap.img" "$out/io.img"
+truncate -s 256M "$out/swap.img"
+truncate -s 128M "$out/io.img"
+
+t0=$(date +%s)
+# -no-reboot turns the guest's final `reboot -f` into qemu's exit;
+# loglevel=1 keeps the kernel's OOM reports out of the TAP stream.
+timeout 900 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+    -nographic -no-reboot -nodefaults -serial stdio \
+    -kernel "$kernel/boot/vmlinuz" -initrd "$out/initramfs.gz" \
+    -append "console=ttyS0 loglevel=1 panic=-1 rdinit=/init" \
+    -drive file="$out/swap.img",format=raw,if=virtio,cache=unsafe \
+    -drive file="$out/io.img",format=raw,if=virtio,cache=none \
+    </dev/null | tr -d '\r' > "$out/serial.log" || true
+t1=$(date +%s)
+
+grep -E '^(TAP version|1\.\.|ok |not ok |#)' "$out/serial.log" > "$out/tap" || true
+echo "# vm: boot to power-off took $((t1 - t0)) s on the host" >> "$out/tap"
+cat "$out/tap"
+
+# One result file per case: its verdict, then the diagnostics printed
+# before it (the case's output precedes its ok line in the TAP).
+rm -rf "$out/results"
+mkdir -p "$out/results"
+awk -v dir="$out/results" '
+    /^# vm-done/ { next }
+    /^#/ { diag = diag $0 "\n"; next }
+    /^(ok|not ok) [0-9]+ - / {
+        name = $0; sub(/^(ok|not ok) [0-9]+ - /, "", name); sub(/ #.*/, "", name)
+        verdict = ($1 == "ok") ? "ok" : "not ok"
+        f = dir "/" name
+        printf "%s\n%s", verdict, diag > f
+        close(f); diag = ""
+    }' "$out/tap"
+
+# The verdicts are the vm/<case> tests' to give; this one fails only when
+# the VM did not get through all cases.
+grep -q '^# vm-done' "$out/tap" || { echo "vm: the VM did not finish (see $out/serial.log)" >&2; exit 1; }
