@@ -176,7 +176,7 @@ static bool cpu_max(const char *v, char **out, char *why, size_t whylen)
     if (!ok)
         return rp_why(why, whylen,
                       "expected \"QUOTA PERIOD\" in microseconds (QUOTA >= 1000 or max, "
-                      "PERIOD 1000..1000000; PERIOD may be left out), got \"%s\"",
+                      "PERIOD 1000..1000000), got \"%s\"",
                       rp_why_quote(v, q));
     char qs[24];
     snprintf(qs, sizeof(qs), "%llu", (unsigned long long)qv);
@@ -219,14 +219,14 @@ static bool io_max(const char *v, char **out, char *why, size_t whylen)
 {
     QBUF;
     const char *expected =
-        "expected \"DEVICE key=value...\" with DEVICE a /dev path or MAJ:MIN and keys "
-        "rbps, wbps (size or max), riops, wiops (integer or max), each at most once";
+        "expected \"DEVICE key=value...\" (DEVICE a /dev path or MAJ:MIN; keys rbps, wbps, "
+        "riops, wiops, at least one, each at most once)";
     const char *p = v;
     const char *sp = strchrnul(p, ' ');
     char *dev = NULL;
     if (!io_device(p, (size_t)(sp - p), &dev))
-        return rp_why(why, whylen, "%s; the device is not a /dev path or MAJ:MIN, got \"%s\"",
-                      expected, rp_why_quote(v, q));
+        return rp_why(why, whylen, "expected a device (a /dev path or MAJ:MIN) first, got \"%s\"",
+                      rp_why_quote(v, q));
     char vals[4][24] = {{0}};
     bool any = false;
     p = sp;
