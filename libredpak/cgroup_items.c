@@ -77,6 +77,15 @@ static bool number(const char *s, size_t len, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* A number as the kernel prints it: no leading zero, as the schema's
+ * patterns for weights, cpu.max and pids.max spell it. */
+static bool plain_number(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+    if (len > 1 && s[0] == '0')
+        return false;
+    return number(s, len, max, out);
+}
+
 /* cpuset.cpus and cpuset.mems: "0-3,5". The kernel parses the list with
  * bitmap_parselist and shows it back merged and sorted; the same canonical
  * form is produced here so a plan compares equal to what the file reads. */
@@ -148,7 +157,7 @@ static bool weight(const char *v, char **out, char *why, size_t whylen)
 {
     QBUF;
     uint64_t w;
-    if (!number(v, strlen(v), UINT64_MAX, &w) || w < 1 || w > 10000)
+    if (!plain_number(v, strlen(v), UINT64_MAX, &w) || w < 1 || w > 10000)
         return rp_why(why, whylen, "expected an integer from 1 to 10000, got \"%s\"",
                       rp_why_quote(v, q));
     return emit(out, why, whylen, "%llu", (unsigned long long)w);
@@ -170,9 +179,11 @@ static bool cpu_max(const char *v, char **out, char *why, size_t whylen)
     const char *period = sp ? sp + 1 : NULL;
     uint64_t qv = 0, pv = 0;
     bool qmax = qlen == 3 && strncmp(quota, "max", 3) == 0;
-    bool ok = qmax || (number(quota, qlen, RP_CPU_QUOTA_MAX, &qv) && qv >= RP_CPU_PERIOD_MIN);
+    bool ok = qmax ||
+              (plain_number(quota, qlen, RP_CPU_QUOTA_MAX, &qv) && qv >= RP_CPU_PERIOD_MIN);
     if (ok && period)
-        ok = number(period, strlen(period), RP_CPU_PERIOD_MAX, &pv) && pv >= RP_CPU_PERIOD_MIN;
+        ok = plain_number(period, strlen(period), RP_CPU_PERIOD_MAX, &pv) &&
+             pv >= RP_CPU_PERIOD_MIN;
     if (!ok)
         return rp_why(why, whylen,
                       "expected \"QUOTA PERIOD\" in microseconds (QUOTA >= 1000 or max, "
@@ -231,7 +242,8 @@ static bool io_max(const char *v, char **out, char *why, size_t whylen)
     bool any = false;
     p = sp;
     while (*p == ' ') {
-        p++;
+        while (*p == ' ')
+            p++;
         const char *end = strchrnul(p, ' ');
         const char *eq = memchr(p, '=', (size_t)(end - p));
         int k = -1;
@@ -310,7 +322,7 @@ static bool pids_max(const char *v, char **out, char *why, size_t whylen)
     uint64_t n;
     if (strcmp(v, "max") == 0)
         return emit(out, why, whylen, "max");
-    if (!number(v, strlen(v), RP_PIDS_MAX, &n) || n < 1)
+    if (!plain_number(v, strlen(v), RP_PIDS_MAX, &n) || n < 1)
         return rp_why(why, whylen, "expected an integer from 1 to %d or max, got \"%s\"",
                       RP_PIDS_MAX, rp_why_quote(v, q));
     return emit(out, why, whylen, "%llu", (unsigned long long)n);

@@ -113,8 +113,8 @@ static void test_weights_are_1_to_10000(void **state)
     norm("cpu.weight", "10000", "10000");
     norm("io.weight", "1", "1");
     norm("io.weight", "10000", "10000");
-    norm("io.weight", "0100", "100");
     bad("cpu.weight", "0", "from 1 to 10000");
+    bad("io.weight", "0100", "from 1 to 10000");
     bad("cpu.weight", "10001", "from 1 to 10000");
     bad("io.weight", "0", "from 1 to 10000");
     bad("io.weight", "10001", "from 1 to 10000");
@@ -153,6 +153,8 @@ static void test_cpu_max_rejects_out_of_range(void **state)
     bad("cpu.max", " 50000", msg);
     bad("cpu.max", "50000 ", msg);
     bad("cpu.max", "MAX", msg);
+    bad("cpu.max", "01000", msg);
+    bad("cpu.max", "max 0100000", msg);
     bad("cpu.max", "50%", msg);
 }
 
@@ -166,6 +168,7 @@ static void test_io_max_keeps_the_device_and_orders_the_keys(void **state)
     norm("io.max", "/dev/disk/by-id/nvme-x riops=max", "/dev/disk/by-id/nvme-x riops=max");
     norm("io.max", "//dev//sda/ rbps=4K", "/dev/sda rbps=4096");
     norm("io.max", "4095:1048575 rbps=1", "4095:1048575 rbps=1");
+    norm("io.max", "8:0  rbps=1   wbps=2", "8:0 rbps=1 wbps=2");
 }
 
 static void test_io_max_rejects_bad_devices_keys_and_values(void **state)
@@ -184,7 +187,7 @@ static void test_io_max_rejects_bad_devices_keys_and_values(void **state)
     bad("io.max", "8:0 bps=1", msg);
     bad("io.max", "8:0 rbps", msg);
     bad("io.max", "8:0 rbps=1 ", msg);
-    bad("io.max", "8:0  rbps=1", msg);
+    bad("io.max", " 8:0 rbps=1", "expected a device");
     bad("io.max", "8:0 rbps=0", "rbps must be a size of at least 1 byte or max");
     bad("io.max", "8:0 wbps=1X", "wbps must be a size");
     bad("io.max", "8:0 riops=0", "riops must be an integer from 1 to 4294967295 or max");
@@ -235,6 +238,7 @@ static void test_pids_max_is_positive_or_max(void **state)
     bad("pids.max", "4194305", "from 1 to 4194304 or max");
     bad("pids.max", "-1", "from 1 to 4194304 or max");
     bad("pids.max", "1K", "from 1 to 4194304 or max");
+    bad("pids.max", "0128", "from 1 to 4194304 or max");
     bad("pids.max", "", "from 1 to 4194304 or max");
 }
 
