@@ -25,6 +25,9 @@ struct rp_cgroup_run {
     int dirfd;              /* the node's cgroup directory, -1 when none */
     char *path;             /* its absolute path under the cgroup2 mount */
     bool created;
+    /* What rp_cgroup_explain_end says, kept by teardown from the cgroup's
+     * memory.events and pids.events before it removes the cgroup. */
+    char end[256];
 };
 /* Detects cgroup v2, creates the node's cgroup, enables the controllers,
  * writes the items. With required items on a host that cannot apply them,

@@ -1,0 +1,203 @@
+/* What the host offers for cgroup v2: where the unified hierarchy is mounted,
+ * which controllers it has, and, when it lacks one, why (a hybrid host that
+ * binds it to cgroup v1, or a kernel without it). Read before anything of
+ * the node is made, so a required limit that cannot be applied fails first. */
+#include "cgroup_internal.h"
+
+#include <errno.h>
+#include <libmount/libmount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redpak/plan.h"
+
+static const struct {
+    unsigned bit;
+    const char *v2;     /* name in cgroup.controllers */
+    const char *v1;     /* name in /proc/cgroups and v1 mount options */
+} controllers[] = {
+    {RP_CTRL_CPUSET, "cpuset", "cpuset"}, {RP_CTRL_CPU, "cpu", "cpu"},
+    {RP_CTRL_IO, "io", "blkio"}, {RP_CTRL_MEMORY, "memory", "memory"},
+    {RP_CTRL_PIDS, "pids", "pids"},
+};
+#define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
+
+const char *rp_cg_controller_name(unsigned bit)
+{
+    for (size_t i = 0; i < N_CONTROLLERS; i++)
+        if (controllers[i].bit == bit)
+            return controllers[i].v2;
+    return NULL;
+}
+
+unsigned rp_cg_controllers_parse(const char *line)
+{
+    unsigned bits = 0;
+    const char *s = line;
+    while (*s) {
+        s += strspn(s, " \t\n");
+        size_t n = strcspn(s, " \t\n");
+        for (size_t i = 0; i < N_CONTROLLERS; i++)
+            if (n && strlen(controllers[i].v2) == n && !strncmp(s, controllers[i].v2, n))
+                bits |= controllers[i].bit;
+        s += n;
+    }
+    return bits;
+}
+
+static void free_mount_table(struct libmnt_table **t)
+{
+    if (*t)
+        mnt_unref_table(*t);
+}
+
+static void close_file(FILE **f)
+{
+    if (*f)
+        fclose(*f);
+}
+
+/* The controllers a v1 mount carries show up as its super-block options
+ * ("rw,memory"; "rw,cpu,cpuacct"). */
+static unsigned v1_controllers(struct libmnt_fs *fs)
+{
+    const char *opts = mnt_fs_get_fs_options(fs);
+    unsigned bits = 0;
+    for (size_t i = 0; opts && i < N_CONTROLLERS; i++)
+        if (mnt_optstr_get_option(opts, controllers[i].v1, NULL, NULL) == 0)
+            bits |= controllers[i].bit;
+    return bits;
+}
+
+static unsigned kernel_controllers(void)
+{
+    __attribute__((cleanup(close_file))) FILE *f = fopen("/proc/cgroups", "re");
+    char name[64];
+    unsigned hierarchy, count, enabled, bits = 0;
+    if (!f)
+        return 0;
+    fscanf(f, "%*[^\n]\n");     /* the "#subsys_name hierarchy ..." header */
+    while (fscanf(f, "%63s %u %u %u", name, &hierarchy, &count, &enabled) == 4)
+        for (size_t i = 0; i < N_CONTROLLERS; i++)
+            if (enabled && !strcmp(name, controllers[i].v1))
+                bits |= controllers[i].bit;
+    return bits;
+}
+
+static int read_offered(struct rp_cg_host *h, struct rp_error *err)
+{
+    char path[4096], line[512] = "";
+    snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);
+    __attribute__((cleanup(close_file))) FILE *f = fopen(path, "re");
+    if (!f)
+        return rp_error_set(err, errno, "cgroup: read %s", path);
+    if (!fgets(line, sizeof(line), f))
+        line[0] = '\0';         /* an empty file: a hierarchy without controllers */
+    h->offered = rp_cg_controllers_parse(line);
+    return 0;
+}
+
+int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err)
+{
+    memset(h, 0, sizeof(*h));
+    __attribute__((cleanup(free_mount_table))) struct libmnt_table *t =
+        mnt_new_table_from_file("/proc/self/mountinfo");
+    if (!t)
+        return rp_error_set(err, errno ? errno : EINVAL, "cgroup: read /proc/self/mountinfo");
+
+    struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+    if (!it)
+        return rp_error_set(err, ENOMEM, "cgroup: read /proc/self/mountinfo");
+    struct libmnt_fs *fs;
+    while (mnt_table_next_fs(t, it, &fs) == 0) {
+        const char *type = mnt_fs_get_fstype(fs);
+        if (!type)
+            continue;
+        if (!strcmp(type, "cgroup")) {
+            h->v1 |= v1_controllers(fs);
+        } else if (!strcmp(type, "cgroup2") && !h->mount) {
+            /* The first cgroup2 mount: /sys/fs/cgroup on a pure v2 host,
+             * /sys/fs/cgroup/unified on a hybrid one. */
+            const char *root = mnt_fs_get_root(fs);
+            h->mount = strdup(mnt_fs_get_target(fs));
+            h->mount_root = strdup(root ? root : "/");
+            if (!h->mount || !h->mount_root) {
+                mnt_free_iter(it);
+                rp_cg_host_free(h);
+                return rp_error_set(err, ENOMEM, "cgroup: detect");
+            }
+        }
+    }
+    mnt_free_iter(it);
+    h->kernel = kernel_controllers();
+    if (h->mount) {
+        int r = read_offered(h, err);
+        if (r < 0) {
+            rp_cg_host_free(h);
+            return r;
+        }
+    }
+    return 0;
+}
+
+void rp_cg_host_free(struct rp_cg_host *h)
+{
+    free(h->mount);
+    free(h->mount_root);
+    h->mount = h->mount_root = NULL;
+}
+
+int rp_cg_self_dir(const struct rp_cg_host *h, char **dir, struct rp_error *err)
+{
+    __attribute__((cleanup(close_file))) FILE *f = fopen("/proc/self/cgroup", "re");
+    char line[4096];
+    if (!f)
+        return rp_error_set(err, errno, "cgroup: read /proc/self/cgroup");
+    /* "0::/path" is the unified hierarchy's line; v1 lines carry an id and
+     * controller names. The path is relative to redwrap's cgroup namespace,
+     * which is the mount's root when the mount was made in that namespace. */
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "0::", 3))
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        const char *p = line + 3;
+        size_t rl = strlen(h->mount_root);
+        if (strcmp(h->mount_root, "/") && !strncmp(p, h->mount_root, rl) &&
+            (p[rl] == '/' || p[rl] == '\0'))
+            p += rl;
+        /* "/.." prefixes mean redwrap sits outside the mount's part of the
+         * hierarchy: there is no path to it through this mount. */
+        if (!strncmp(p, "/..", 3))
+            return rp_error_set(err, 0, "cgroup: redwrap's cgroup %s is outside the "
+                                "cgroup2 mount at %s", line + 3, h->mount);
+        if (asprintf(dir, "%s%s", h->mount, strcmp(p, "/") ? p : "") < 0)
+            return rp_error_set(err, ENOMEM, "cgroup: self");
+        return 0;
+    }
+    return rp_error_set(err, 0, "cgroup: /proc/self/cgroup has no cgroup v2 (\"0::\") line");
+}
+
+void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf, size_t len)
+{
+    if (!h->mount) {
+        snprintf(buf, len, "this host has no cgroup v2 hierarchy mounted (%s)",
+                 h->v1 ? "it runs cgroup v1 only" : "mount cgroup2 at /sys/fs/cgroup");
+        return;
+    }
+    char offered[64] = "";
+    for (size_t i = 0; i < N_CONTROLLERS; i++)
+        if (h->offered & controllers[i].bit) {
+            strcat(offered, " ");
+            strcat(offered, controllers[i].v2);
+        }
+    const char *reason;
+    if (h->v1 & bit)
+        reason = "this host runs cgroup v1 controllers, a hybrid setup";
+    else if (!(h->kernel & bit))
+        reason = "the kernel does not have it enabled";
+    else
+        reason = "the cgroups above this mount did not delegate it";
+    snprintf(buf, len, "the cgroup v2 hierarchy at %s offers %s%s (%s)", h->mount,
+             offered[0] ? "only" : "none", offered, reason);
+}
