@@ -61,4 +61,29 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
 int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err);
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
 
+/* seccomp_learn.c: redwrap --seccomp-learn. The learn filter replaces the
+ * node's own filter for that run: every native syscall of the workload and
+ * of its children is handed to the parent, recorded and let through.
+ * Parent, before clone: socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC);
+ * compile with the child's end (the same number in the workload process,
+ * which must keep it open through step 8). Child, step 12 instead of
+ * rp_seccomp_load: load, which sends the listener over that end. Parent:
+ * close the child's end, poll its own end and call recv once readable
+ * (listener -1: the workload ended before loading); then poll the listener
+ * and call handle on POLLIN until POLLHUP (no filtered process left);
+ * finally write the fragment. */
+struct rp_seccomp_learned {
+    int *nr;                /* native syscall numbers seen, sorted */
+    size_t n, cap;
+};
+int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err);
+int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct rp_error *err);
+int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err);
+int rp_seccomp_learn_handle(int listener, struct rp_seccomp_learned *l, struct rp_error *err);
+/* A "seccomp:" section: default_action kill_process, base none, one allow
+ * rule with the sorted names of the syscalls seen. */
+int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
+                           struct rp_error *err);
+void rp_seccomp_learn_free(struct rp_seccomp_learned *l);
+
 #endif

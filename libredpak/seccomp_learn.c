@@ -1,0 +1,248 @@
+/* redwrap --seccomp-learn: record every syscall the workload makes, without
+ * an audit daemon, and write a seccomp: fragment that allows exactly those.
+ *
+ * The workload runs under a filter whose answer to every native syscall is
+ * SECCOMP_RET_USER_NOTIF. The kernel then parks the calling thread and
+ * hands the call to whoever holds the filter's listener fd; redwrap's
+ * parent holds it, records the syscall number and answers
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE, which lets the kernel run the call as
+ * if there were no filter. Children inherit the filter, so their calls are
+ * recorded as well. Calls from other ABIs are killed, as in the real filter.
+ *
+ * Only the process that loads a filter receives its listener, and from
+ * then on each of its syscalls waits for an answer: sending the listener
+ * to the parent would wait for a parent that has no listener yet. So the
+ * filter lets exactly one call through unrecorded: sendmsg() on the
+ * hand-over socket with the address of this file's message as its second
+ * argument. A workload cannot make that call by accident: it has its own
+ * address space after execve, and the socket is close-on-exec. */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "seccomp_internal.h"
+
+/* The one message the filter lets through; at the same address in the
+ * parent that compiles the filter and in the child that loads it (a clone
+ * without CLONE_VM copies the address space as it is). */
+static struct msghdr handover_msg;
+
+static void release_ctx(scmp_filter_ctx *ctx)
+{
+    if (*ctx)
+        seccomp_release(*ctx);
+}
+
+int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err)
+{
+    *prog = (struct rp_seccomp_prog){0};
+    scmp_filter_ctx ctx __attribute__((cleanup(release_ctx))) =
+        rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
+    if (!ctx)
+        return err->code;
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2,
+                              SCMP_A0(SCMP_CMP_EQ, (uint64_t)sock),
+                              SCMP_A1(SCMP_CMP_EQ, (uint64_t)(uintptr_t)&handover_msg));
+    if (rc < 0)
+        return rp_error_set(err, -rc, "seccomp learn: the hand-over rule");
+    return rp_seccomp_export(ctx, prog, err);
+}
+
+int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct rp_error *err)
+{
+    struct sock_fprog fprog = {.len = (unsigned short)prog->len, .filter = prog->filter};
+    /* The listener is created close-on-exec: the workload never sees it. */
+    int listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                                SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
+    if (listener < 0) {
+        if (errno == EACCES)
+            return rp_error_set(err, EACCES, "seccomp learn: loading the filter needs "
+                                "process.no_new_privileges: true (or cap_sys_admin kept)");
+        return rp_error_set(err, errno, "seccomp learn: loading the filter");
+    }
+    /* From here every syscall but the sendmsg below waits for the parent. */
+    static char byte = 'L';
+    static struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    static union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    handover_msg = (struct msghdr){
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+    };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&handover_msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &listener, sizeof(int));
+    ssize_t n;
+    do
+        n = sendmsg(sock, &handover_msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        return rp_error_set(err, n < 0 ? errno : EIO, "seccomp learn: sending the listener");
+    return 0;
+}
+
+int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err)
+{
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+    };
+    *listener = -1;
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return rp_error_set(err, errno, "seccomp learn: receiving the listener");
+    if (n == 0)
+        return 0;   /* the workload ended before loading the filter */
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+        cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+        return rp_error_set(err, EPROTO, "seccomp learn: no listener in the message");
+    memcpy(listener, CMSG_DATA(cmsg), sizeof(int));
+    return 0;
+}
+
+static int record(struct rp_seccomp_learned *l, int nr)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->nr[mid] == nr)
+            return 0;
+        if (l->nr[mid] < nr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 128;
+        int *v = realloc(l->nr, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        l->nr = v;
+        l->cap = cap;
+    }
+    memmove(&l->nr[lo + 1], &l->nr[lo], (l->n - lo) * sizeof(*l->nr));
+    l->nr[lo] = nr;
+    l->n++;
+    return 0;
+}
+
+int rp_seccomp_learn_handle(int listener, struct rp_seccomp_learned *l, struct rp_error *err)
+{
+    /* The kernel insists on a zeroed request. */
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof(req));
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+        /* ENOENT: the caller was interrupted by a signal before we took
+         * the call; it will come back if the thread restarts it. */
+        if (errno == ENOENT || errno == EINTR)
+            return 0;
+        return rp_error_set(err, errno, "seccomp learn: receiving a notification");
+    }
+    int rc = record(l, req.data.nr);
+    struct seccomp_notif_resp resp = {
+        .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
+    };
+    /* Answer even when recording failed: a parked thread must not stay
+     * parked. ENOENT: the caller died meanwhile. */
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+        return rp_error_set(err, errno, "seccomp learn: letting %d continue", req.pid);
+    if (rc < 0)
+        return rp_error_set(err, -rc, "seccomp learn: recording syscall %d", req.data.nr);
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char ***names)
+{
+    for (char **p = *names; p && *p; p++)
+        free(*p);
+    free(*names);
+}
+
+static void close_file(FILE **f)
+{
+    if (*f)
+        fclose(*f);
+}
+
+/* Syscalls the vDSO usually answers in user space, so that they are rarely
+ * seen here; whether the kernel is entered depends on the clock source of
+ * the machine, not on the program, so the fragment always allows them. */
+static const char *const vdso_calls[] = {
+    "clock_gettime", "clock_getres", "gettimeofday", "time", "getcpu",
+};
+#define N_VDSO (sizeof(vdso_calls) / sizeof(vdso_calls[0]))
+
+int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
+                           struct rp_error *err)
+{
+    char **names __attribute__((cleanup(free_names))) =
+        calloc(l->n + N_VDSO + 1, sizeof(*names));
+    if (!names)
+        return rp_error_set(err, ENOMEM, "seccomp learn: %zu names", l->n);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, l->nr[i]);
+        if (name)
+            names[n++] = name;
+    }
+    for (size_t i = 0; i < N_VDSO; i++) {
+        int nr = seccomp_syscall_resolve_name(vdso_calls[i]);
+        bool seen = false;
+        for (size_t j = 0; j < l->n; j++)
+            seen = seen || l->nr[j] == nr;
+        if (nr >= 0 && !seen && !(names[n++] = strdup(vdso_calls[i])))
+            return rp_error_set(err, ENOMEM, "seccomp learn: names");
+    }
+    qsort(names, n, sizeof(*names), by_name);
+
+    FILE *out __attribute__((cleanup(close_file))) = fopen(path, "we");
+    if (!out)
+        return rp_error_set(err, errno, "seccomp learn: %s", path);
+    fprintf(out,
+            "# Written by redwrap --seccomp-learn: the %zu syscalls the workload made in\n"
+            "# the recorded run (and the vDSO's clock calls). Put this section in the node\n"
+            "# file; a syscall the workload did not make then kills it.\n"
+            "seccomp:\n"
+            "  default_action: kill_process\n"
+            "  base: none\n"
+            "  syscalls:\n"
+            "    - action: allow\n"
+            "      names:\n", n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "        - %s\n", names[i]);
+    if (fflush(out) != 0 || ferror(out))
+        return rp_error_set(err, errno ? errno : EIO, "seccomp learn: writing %s", path);
+    return 0;
+}
+
+void rp_seccomp_learn_free(struct rp_seccomp_learned *l)
+{
+    free(l->nr);
+    *l = (struct rp_seccomp_learned){0};
+}
