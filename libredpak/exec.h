@@ -61,6 +61,79 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
 int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err);
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
 
+/* The executor's own internal pieces (run.c's helpers). */
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ns.c, spawner side: joins the namespaces given by path (user first), so
+ * that the first process is cloned inside them. Runs in a short-lived
+ * helper process, never in redwrap itself. */
+bool rp_ns_has_joins(const struct rp_ns_plan *plan);
+int rp_ns_join(const struct rp_ns_plan *plan, struct rp_error *err);
+/* The CLONE_NEW* flags given to clone: the plan's, except cgroup and time,
+ * which the first process unshares itself (ns.c explains why). */
+int rp_ns_clone_flags(const struct rp_ns_plan *plan);
+
+/* userns.c: step 5, parent side. */
+int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err);
+/* Appends to err why this host refuses user namespaces and how to allow them. */
+void rp_userns_explain(struct rp_error *err);
+
+/* clone.c: step 4. Creates the node's first process in its namespaces and
+ * in cg (when cg->dirfd >= 0). Returns 0 in the first process, its pid in
+ * the parent, or a negative code. The first process waits to be released. */
+pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg,
+                     struct rp_error *err);
+
+/* child_error.c: the first process reports a failed step to the parent
+ * through a close-on-exec pipe; a successful execve closes it (EOF). */
+struct rp_child_report {
+    int32_t code;           /* negative errno-style value */
+    int32_t status;         /* what the process exits with: 125, 126 or 127 */
+    char msg[1024];
+};
+int rp_child_error_pipe(int fds[2], struct rp_error *err);
+/* Child: sends "<plan> step N: ..." and returns status, for _exit(). */
+int rp_child_error_send(int fd, const char *plan, int status, const struct rp_error *err);
+/* Parent: 1 and *report filled, 0 at EOF, or a negative code. */
+int rp_child_error_recv(int fd, struct rp_child_report *report);
+
+/* process.c: step 8 (child) and the execve at the end of step 12. */
+int rp_process_apply(const struct rp_process_plan *plan, int keep_fd, struct rp_error *err);
+/* The workload's environment: a malloc'd NULL-terminated array. */
+char **rp_process_env(const struct rp_process_plan *plan, char *const *environ);
+/* execve with a PATH search in envp's PATH; returns only on failure with
+ * err filled and the exit status (126 or 127). */
+int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err);
+
+/* supervise.c: the signals redwrap forwards to the node. */
+struct rp_signals {
+    sigset_t forwarded;     /* SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH */
+    sigset_t old_mask;      /* redwrap's mask before blocking them */
+    int fd;                 /* signalfd for forwarded + SIGCHLD, -1 when closed */
+};
+/* Blocks the forwarded signals and SIGCHLD before the clone, so none is
+ * lost between the clone and the supervisor's first read. */
+int rp_signals_block(struct rp_signals *sig, struct rp_error *err);
+/* Restores redwrap's signal mask; closes the signalfd. */
+void rp_signals_restore(struct rp_signals *sig);
+/* In the workload before execve: default dispositions, redwrap's mask. */
+void rp_signals_reset_child(const struct rp_signals *sig);
+/* Forwards signals to pid, reaps, reads the child's reports from report_fd
+ * until pid has ended. Returns the exit status (0-255) and fills err when
+ * the child reported a failure. */
+int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
+                 struct rp_error *err);
+
+/* init.c: the node's PID 1 with process.init. Forks workload(arg), reaps
+ * every process that ends up as its child, forwards the signals and
+ * returns the status the node's first process exits with. */
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
+                int report_fd, int (*workload)(void *), void *arg);
+/* Exit status of a waitpid status: the code, or 128+N for signal N. */
+int rp_wait_status(int wstatus);
+
 /* seccomp_learn.c: redwrap --seccomp-learn. The learn filter replaces the
  * node's own filter for that run: every native syscall of the workload and
  * of its children is handed to the parent, recorded and let through.

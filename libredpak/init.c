@@ -1,0 +1,102 @@
+/* The node's PID 1 (process.init: true). A workload is rarely written to
+ * be PID 1: the kernel gives PID 1 no default signal actions (a SIGTERM
+ * it has no handler for is dropped) and makes it the parent of every
+ * orphan, whose zombies nobody else will reap. This small init forks the
+ * workload, forwards the signals it receives to it, reaps every child,
+ * and exits with the workload's status. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+/* Never runs: the signals stay blocked and are read from a signalfd. But
+ * PID 1 only receives a signal it has a handler for, so there must be one. */
+static void pid1_accepts(int signo)
+{
+    (void)signo;
+}
+
+static int install_handlers(const sigset_t *all)
+{
+    struct sigaction sa = {.sa_handler = pid1_accepts};
+    sigemptyset(&sa.sa_mask);
+    for (int s = 1; s < NSIG; s++)
+        if (sigismember(all, s) == 1 && sigaction(s, &sa, NULL) < 0)
+            return -errno;
+    return 0;
+}
+
+static int init_fail(int report_fd, int e, const char *what)
+{
+    struct rp_error err = {0};
+    rp_error_set(&err, e, "init: %s", what);
+    return rp_child_error_send(report_fd, "process plan", RP_EXIT_SETUP_FAILED, &err);
+}
+
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
+                int report_fd, int (*workload)(void *), void *arg)
+{
+    sigset_t all = sig->forwarded;
+    sigaddset(&all, SIGCHLD);
+    if (install_handlers(&all) < 0)
+        return init_fail(report_fd, errno, "install signal handlers");
+    /* In a joined pid namespace init is not PID 1; as a subreaper it still
+     * inherits the orphans of its own subtree. */
+    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        return init_fail(report_fd, errno, "become a child subreaper");
+    /* The signals are still blocked (since before the clone): whatever
+     * arrives now stays pending and the signalfd below sees it. */
+    int fd = signalfd(-1, &all, SFD_CLOEXEC);
+    if (fd < 0)
+        return init_fail(report_fd, errno, "signalfd");
+    pid_t main_pid = fork();
+    if (main_pid < 0)
+        return init_fail(report_fd, errno, "fork the workload");
+    if (main_pid == 0) {
+        close(fd);
+        return workload(arg);
+    }
+    /* Only the workload reports from now on; its execve closes the pipe,
+     * and the parent's EOF must not wait for init. */
+    close(report_fd);
+
+    int main_status = RP_EXIT_SETUP_FAILED;
+    for (;;) {
+        struct signalfd_siginfo si;
+        ssize_t n = read(fd, &si, sizeof(si));
+        if (n != (ssize_t)sizeof(si)) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            /* Without its signals init cannot do its job: end the node. */
+            kill(-1, SIGKILL);
+            return RP_EXIT_SETUP_FAILED;
+        }
+        if (si.ssi_signo != SIGCHLD) {
+            /* To the workload while it lives; after it (wait: all), to
+             * every process left: kill(-1) from PID 1 reaches the whole
+             * namespace but init itself. */
+            kill(main_pid > 0 ? main_pid : -1, (int)si.ssi_signo);
+            continue;
+        }
+        int ws;
+        pid_t r;
+        while ((r = waitpid(-1, &ws, WNOHANG)) > 0) {
+            if (r != main_pid)
+                continue;
+            main_status = rp_wait_status(ws);
+            main_pid = -1;
+            /* wait: main: init's exit ends the namespace; the kernel kills
+             * every process left in it. */
+            if (plan->wait == RP_WAIT_MAIN)
+                return main_status;
+        }
+        /* wait: all: the node lives until its last process has ended. */
+        if (r < 0 && errno == ECHILD && main_pid < 0)
+            return main_status;
+    }
+}

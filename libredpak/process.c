@@ -1,0 +1,180 @@
+/* Step 8, the process plan (rlimits, umask, cwd, environment, inherited
+ * file descriptors), and the execve that ends step 12. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "grammar.h"
+
+/* Used to find a command when the workload's environment has no PATH. */
+#define RP_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int close_from(unsigned first, unsigned last)
+{
+    if (first > last)
+        return 0;
+    if (syscall(SYS_close_range, first, last, 0) == 0)
+        return 0;
+    if (errno != ENOSYS)
+        return -errno;
+    /* Before 5.9: one close(2) each, up to the descriptor limit. */
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = first; fd <= (long)last && fd < max; fd++)
+        close((int)fd);
+    return 0;
+}
+
+/* Every descriptor redwrap inherited (a terminal's, a shell's, a socket a
+ * service manager passed) would otherwise reach the workload: a directory
+ * fd of the host is a way out of the new root. keep_fd is the report pipe,
+ * itself close-on-exec. */
+static int close_inherited_fds(int keep_fd, struct rp_error *err)
+{
+    int r = keep_fd >= 3 ? close_from(3, (unsigned)keep_fd - 1) : 0;
+    if (r == 0)
+        r = close_from(keep_fd >= 3 ? (unsigned)keep_fd + 1 : 3, ~0U);
+    if (r < 0)
+        return rp_error_set(err, r, "process plan step 8: close inherited file descriptors");
+    return 0;
+}
+
+int rp_process_apply(const struct rp_process_plan *plan, int keep_fd, struct rp_error *err)
+{
+    for (size_t i = 0; i < plan->n_rlimits; i++) {
+        const struct rp_rlimit *l = &plan->rlimits[i];
+        struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
+        if (setrlimit(l->resource, &rl) < 0)
+            return rp_error_set(err, errno, "process plan step 8: rlimit %s %llu %llu",
+                                rp_rlimit_name(l->resource),
+                                (unsigned long long)l->soft, (unsigned long long)l->hard);
+    }
+    umask(plan->umask);
+    const char *cwd = plan->cwd ? plan->cwd : "/";
+    if (chdir(cwd) < 0)
+        return rp_error_set(err, errno, "process plan step 8: cwd %s", cwd);
+    return close_inherited_fds(keep_fd, err);
+}
+
+static const char *env_lookup(char *const *env, const char *name)
+{
+    size_t len = strlen(name);
+    for (; env && *env; env++)
+        if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
+            return *env + len + 1;
+    return NULL;
+}
+
+/* Sets NAME=VALUE in the array of n entries, replacing an earlier one. */
+static void env_put(char **env, size_t *n, const char *name, size_t name_len, char *entry)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strncmp(env[i], name, name_len) == 0 && env[i][name_len] == '=') {
+            env[i] = entry;
+            return;
+        }
+    }
+    env[(*n)++] = entry;
+}
+
+/* clear (default): only pass and set reach the workload, so nothing of the
+ * caller's session (SSH_AUTH_SOCK, tokens) leaks in by accident. set wins
+ * over pass, pass over the inherited environment. The strings live until
+ * execve (this runs in the child, which never frees them). */
+char **rp_process_env(const struct rp_process_plan *plan, char *const *environ_)
+{
+    size_t n_inherited = 0;
+    if (!plan->env_clear)
+        while (environ_ && environ_[n_inherited])
+            n_inherited++;
+    char **env = calloc(n_inherited + plan->n_env_pass + plan->n_env_set + 1, sizeof(*env));
+    if (!env)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < n_inherited; i++) {
+        const char *eq = strchr(environ_[i], '=');
+        if (eq)
+            env_put(env, &n, environ_[i], (size_t)(eq - environ_[i]), environ_[i]);
+    }
+    for (size_t i = 0; i < plan->n_env_pass; i++) {
+        const char *name = plan->env_pass[i];
+        const char *value = env_lookup(environ_, name);
+        char *entry;
+        if (value) {
+            if (asprintf(&entry, "%s=%s", name, value) < 0)
+                return NULL;
+            env_put(env, &n, name, strlen(name), entry);
+        }
+    }
+    for (size_t i = 0; i < plan->n_env_set; i++) {
+        const struct rp_kv *kv = &plan->env_set[i];
+        char *entry;
+        if (asprintf(&entry, "%s=%s", kv->key, kv->value) < 0)
+            return NULL;
+        env_put(env, &n, kv->key, strlen(kv->key), entry);
+    }
+    env[n] = NULL;
+    return env;
+}
+
+/* 126: found but not executable (EACCES, ENOEXEC, a directory...);
+ * 127: not found. The convention of shells, podman and docker. */
+static int exec_status(int e)
+{
+    return e == ENOENT || e == ENOTDIR ? RP_EXIT_NOT_FOUND : RP_EXIT_NOT_EXECUTABLE;
+}
+
+/* execvpe(3) searches the PATH of the caller's environment, not of the one
+ * it is given; the workload's PATH is the one that counts here. Like the
+ * shells, a later PATH entry may still succeed after an EACCES, and
+ * EACCES is reported when nothing was found at all. */
+int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
+{
+    const char *cmd = argv[0];
+    if (!cmd || !*cmd) {
+        rp_error_set(err, ENOENT, "exec: empty command");
+        return RP_EXIT_NOT_FOUND;
+    }
+    if (strchr(cmd, '/')) {
+        execve(cmd, argv, envp);
+        int e = errno;
+        rp_error_set(err, e, "exec %s", cmd);
+        return exec_status(e);
+    }
+    const char *path = env_lookup(envp, "PATH");
+    if (!path)
+        path = RP_DEFAULT_PATH;
+    int saw_eacces = 0, last = ENOENT;
+    char full[PATH_MAX];
+    for (const char *p = path; ; ) {
+        const char *end = strchrnul(p, ':');
+        size_t dir_len = (size_t)(end - p);
+        /* An empty entry means the current directory, as in POSIX. */
+        int len = dir_len ? snprintf(full, sizeof(full), "%.*s/%s", (int)dir_len, p, cmd)
+                          : snprintf(full, sizeof(full), "%s", cmd);
+        if (len > 0 && (size_t)len < sizeof(full)) {
+            execve(full, argv, envp);
+            if (errno == EACCES)
+                saw_eacces = 1;
+            else if (errno != ENOENT && errno != ENOTDIR)
+                last = errno;
+        }
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    int e = saw_eacces ? EACCES : last;
+    if (e == ENOENT) {
+        rp_error_set(err, 0, "exec %s: command not found in PATH %s", cmd, path);
+        err->code = -ENOENT;
+    } else {
+        rp_error_set(err, e, "exec %s", cmd);
+    }
+    return exec_status(e);
+}

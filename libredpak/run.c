@@ -1,0 +1,185 @@
+/* rp_run: the fixed order of architecture.md, one call per plan. The
+ * parent (redwrap, on the host) does steps 1-5 and 13; the node's first
+ * process does 6-8 and, through init's fork or by itself, 9-12. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+/* Everything one run holds, shared by both sides of the clone. */
+struct node_run {
+    const struct rp_plan *plan;
+    const struct rp_run_opts *opts;
+    char *const *argv;
+    struct rp_seccomp_prog filter;
+    struct rp_cgroup_run cg;
+    struct rp_signals sig;
+    int release[2];         /* parent -> first process: the maps are written */
+    int report[2];          /* first process -> parent: a failed step; EOF at execve */
+    pid_t pid;              /* the first process until it was reaped, else 0 */
+};
+
+static int report(struct node_run *r, const char *plan, int status, const struct rp_error *err)
+{
+    return rp_child_error_send(r->report[1], plan, status, err);
+}
+
+/* Steps 9-12, last in the workload's own process: identity, capabilities,
+ * no_new_privs, seccomp, and the execve that closes the report pipe. */
+static int workload(void *arg)
+{
+    struct node_run *r = arg;
+    const struct rp_plan *plan = r->plan;
+    struct rp_error err = {0};
+    /* Built before seccomp and the identity change, which may forbid what
+     * building it needs. */
+    char **env = rp_process_env(&plan->process, r->opts->environ);
+    if (!env)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
+                      &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
+    rp_signals_reset_child(&r->sig);
+    rp_vlog(r->opts->verbose, "step 9-12: identity, capabilities, no_new_privs, seccomp");
+    if (rp_identity_apply(&plan->process, &err) < 0)
+        return report(r, "identity plan", RP_EXIT_SETUP_FAILED, &err);
+    if (rp_caps_apply(&plan->caps, &err) < 0)
+        return report(r, "capability plan", RP_EXIT_SETUP_FAILED, &err);
+    if (rp_no_new_privs_apply(&plan->process, &err) < 0)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
+    if (rp_seccomp_load(&r->filter, &err) < 0)
+        return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
+    int status = rp_process_exec(r->argv, env, &err);
+    return report(r, "process plan", status, &err);
+}
+
+/* Steps 6-8 in the node's first process, after the parent released it. */
+static int first_process(struct node_run *r)
+{
+    const struct rp_plan *plan = r->plan;
+    int verbose = r->opts->verbose;
+    struct rp_error err = {0};
+    char go;
+    close(r->release[1]);
+    close(r->report[0]);
+    close(r->sig.fd);
+    /* The node reaches its cgroup through its cgroup namespace, never
+     * through redwrap's handle on the host's hierarchy. */
+    if (r->cg.dirfd >= 0)
+        close(r->cg.dirfd);
+    /* EOF: the parent could not write the maps; it says why itself. */
+    if (read(r->release[0], &go, 1) != 1)
+        return RP_EXIT_SETUP_FAILED;
+    close(r->release[0]);
+    /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
+     * after the release, when redwrap is the parent for sure (with joined
+     * namespaces a helper cloned us and has exited since). */
+    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
+                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
+    rp_vlog(verbose, "step 6: namespaces");
+    if (rp_ns_setup_child(&plan->ns, &err) < 0)
+        return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
+    rp_vlog(verbose, "step 7: mounts and tmpfs");
+    if (rp_mount_apply(plan, verbose, &err) < 0)
+        return report(r, "mount plan", RP_EXIT_SETUP_FAILED, &err);
+    rp_vlog(verbose, "step 8: process");
+    if (rp_process_apply(&plan->process, r->report[1], &err) < 0)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
+    if (plan->process.init)
+        return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
+    return workload(r);
+}
+
+/* Step 5, parent: the id maps, then one byte that lets the child go on. */
+static int release_first_process(struct node_run *r, struct rp_error *err)
+{
+    close(r->release[0]);
+    close(r->report[1]);
+    r->release[0] = r->report[1] = -1;
+    int ret = rp_userns_write_maps(r->pid, &r->plan->ns, err);
+    if (ret == 0 && write(r->release[1], "1", 1) != 1)
+        ret = rp_error_set(err, errno, "release the first process");
+    close(r->release[1]);
+    r->release[1] = -1;
+    return ret;
+}
+
+static int open_channels(struct node_run *r, struct rp_error *err)
+{
+    if (rp_signals_block(&r->sig, err) < 0 || rp_child_error_pipe(r->release, err) < 0 ||
+        rp_child_error_pipe(r->report, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int pick_command(struct node_run *r, struct rp_error *err)
+{
+    if (r->opts->seccomp_learn)
+        return rp_error_set(err, ENOTSUP, "--seccomp-learn is not supported by this executor");
+    r->argv = r->opts->argv && r->opts->argv[0] ? r->opts->argv : r->plan->process.argv;
+    if (!r->argv || !r->argv[0])
+        return rp_error_set(err, 0, "no command: give one after -- or set process.command");
+    return 0;
+}
+
+/* Whatever the way out, the node does not outlive rp_run: a first process
+ * not yet reaped is killed, the cgroup emptied and removed. */
+static void node_run_end(struct node_run *r)
+{
+    if (r->pid > 0) {
+        kill(r->pid, SIGKILL);
+        while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (r->cg.dirfd >= 0) {
+        struct rp_error err = {0};
+        if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
+            rp_log("warning: teardown: %s", err.msg);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (r->release[i] >= 0)
+            close(r->release[i]);
+        if (r->report[i] >= 0)
+            close(r->report[i]);
+    }
+    rp_signals_restore(&r->sig);
+    rp_seccomp_prog_free(&r->filter);
+}
+
+int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err)
+{
+    struct node_run __attribute__((cleanup(node_run_end))) r = {
+        .plan = plan, .opts = opts, .cg = {.dirfd = -1}, .sig = {.fd = -1},
+        .release = {-1, -1}, .report = {-1, -1},
+    };
+    int v = opts->verbose;
+
+    if (pick_command(&r, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_vlog(v, "step 1: compile the seccomp filter");
+    if (rp_seccomp_compile(&plan->seccomp, &r.filter, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_vlog(v, "step 2: host plan");
+    if (rp_host_apply(plan, v, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_vlog(v, "step 3: cgroup plan");
+    if (rp_cgroup_prepare(&plan->cgroup, v, &r.cg, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_vlog(v, "step 4: clone the first process");
+    if (open_channels(&r, err) < 0 || (r.pid = rp_clone_first(plan, &r.cg, err)) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    if (r.pid == 0)
+        _exit(first_process(&r));   /* a forked child never returns to the caller */
+    rp_vlog(v, "step 5: id maps of pid %d, release it", (int)r.pid);
+    if (release_first_process(&r, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_vlog(v, "step 13: supervise");
+    int status = rp_supervise(&r.sig, r.pid, r.report[0], v, err);
+    r.pid = 0;
+    const char *why = rp_cgroup_explain_end(&r.cg);
+    if (why)
+        rp_log("%s", why);
+    return status;
+}

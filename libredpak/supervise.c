@@ -1,0 +1,145 @@
+/* Step 13, parent side: forward signals to the node, reap, and learn how
+ * the node ended. One poll loop over a signalfd (the signals) and the
+ * first process's report pipe (a failed step before execve). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+static const int forwarded_signals[] = {
+    SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+
+int rp_signals_block(struct rp_signals *sig, struct rp_error *err)
+{
+    sigset_t all;
+    sigemptyset(&sig->forwarded);
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        sigaddset(&sig->forwarded, forwarded_signals[i]);
+    all = sig->forwarded;
+    sigaddset(&all, SIGCHLD);
+    /* Blocked before the clone: a SIGTERM that arrives while the node is
+     * being built waits in the signalfd and is forwarded once it runs,
+     * instead of killing redwrap and leaving a half-built node behind. */
+    if (sigprocmask(SIG_BLOCK, &all, &sig->old_mask) < 0)
+        return rp_error_set(err, errno, "block signals");
+    sig->fd = signalfd(-1, &all, SFD_CLOEXEC);
+    if (sig->fd < 0) {
+        int e = errno;
+        sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
+        return rp_error_set(err, e, "signalfd");
+    }
+    return 0;
+}
+
+void rp_signals_restore(struct rp_signals *sig)
+{
+    if (sig->fd < 0)
+        return;
+    close(sig->fd);
+    sig->fd = -1;
+    sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
+}
+
+void rp_signals_reset_child(const struct rp_signals *sig)
+{
+    /* init installed handlers; a signal between here and execve must act
+     * on the workload as it would after execve: by default. */
+    for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+        signal(forwarded_signals[i], SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &sig->old_mask, NULL);
+}
+
+int rp_wait_status(int wstatus)
+{
+    if (WIFEXITED(wstatus))
+        return WEXITSTATUS(wstatus);
+    if (WIFSIGNALED(wstatus))
+        return 128 + WTERMSIG(wstatus);
+    return RP_EXIT_SETUP_FAILED;
+}
+
+/* Reaps every child that ended (redwrap is a subreaper when it joined
+ * namespaces, so there may be others); true once pid has. */
+static bool reap(pid_t pid, int *status)
+{
+    bool ended = false;
+    int ws;
+    pid_t r;
+    while ((r = waitpid(-1, &ws, WNOHANG)) > 0) {
+        if (r == pid) {
+            *status = rp_wait_status(ws);
+            ended = true;
+        }
+    }
+    return ended;
+}
+
+/* A report the first process sent before it ended; 0 when none. */
+static int take_report(int fd, bool wait, struct rp_error *err)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (fd < 0 || (!wait && poll(&p, 1, 0) <= 0))
+        return 0;
+    struct rp_child_report report;
+    int r = rp_child_error_recv(fd, &report);
+    if (r <= 0)
+        return r;
+    err->code = report.code;
+    memcpy(err->msg, report.msg, sizeof(err->msg));
+    return report.status;
+}
+
+int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
+                 struct rp_error *err)
+{
+    int status = RP_EXIT_SETUP_FAILED, reported = 0;
+    struct pollfd fds[2] = {
+        {.fd = sig->fd, .events = POLLIN},
+        {.fd = report_fd, .events = POLLIN},
+    };
+    for (;;) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            /* Cannot watch the node any more: end it rather than leave it. */
+            rp_error_set(err, errno, "supervise: poll");
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            return RP_EXIT_SETUP_FAILED;
+        }
+        if (fds[1].revents) {
+            /* A record, or EOF: the workload's execve succeeded (or the
+             * first process ended); either way the pipe has said all. */
+            int r = take_report(fds[1].fd, true, err);
+            if (r > 0)
+                reported = r;
+            else
+                fds[1].fd = -1;
+        }
+        if (!(fds[0].revents & POLLIN))
+            continue;
+        struct signalfd_siginfo si;
+        if (read(sig->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+            continue;
+        if (si.ssi_signo != SIGCHLD) {
+            rp_vlog(verbose, "forward signal %s to the node", strsignal((int)si.ssi_signo));
+            kill(pid, (int)si.ssi_signo);
+            continue;
+        }
+        if (reap(pid, &status))
+            break;
+    }
+    /* The report, if any, was written before the process ended. */
+    int r = take_report(fds[1].fd, false, err);
+    if (r > 0)
+        reported = r;
+    return reported ? reported : status;
+}

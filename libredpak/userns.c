@@ -1,0 +1,131 @@
+/* Step 5, parent side: the id maps of the node's new user namespace.
+ * The parent writes them, not the child: only a process outside the
+ * namespace, with the same euid as its creator (or CAP_SETUID/CAP_SETGID
+ * above it), may map ids other than its own, and the child has no say in
+ * what it is allowed to become. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+
+/* The kernel takes a map in one write(2) and once only: a second write, or
+ * a map split over two writes, fails with EPERM. */
+static int write_proc_file(pid_t pid, const char *name, const char *text,
+                           struct rp_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+    int __attribute__((cleanup(close_fd))) fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rp_error_set(err, errno, "namespace plan step 5: open %s", path);
+    size_t len = strlen(text);
+    if (write(fd, text, len) != (ssize_t)len) {
+        int e = errno;
+        char shown[256];
+        snprintf(shown, sizeof(shown), "%s", text);
+        for (char *p = shown; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        rp_error_set(err, e, "namespace plan step 5: write %s '%s'", path, shown);
+        if (e == EPERM)
+            rp_userns_explain(err);
+        return err->code;
+    }
+    return 0;
+}
+
+static int format_map(const struct rp_id_map *map, size_t n, char *buf, size_t len)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        int w = snprintf(buf + off, len - off, "%u %u %u\n", map[i].inside, map[i].outside,
+                         map[i].count);
+        if (w < 0 || (size_t)w >= len - off)
+            return -ENOSPC;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
+{
+    if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
+        return 0;
+    /* 340 lines of at most 33 bytes: the kernel's own limit fits. */
+    static char text[340 * 34];
+    int r;
+    /* Without CAP_SETGID above the namespace, gid_map may only be written
+     * once setgroups(2) is denied in it: otherwise the mapped user could
+     * drop a supplementary group the host uses to deny it access. */
+    if (plan->deny_setgroups && (r = write_proc_file(pid, "setgroups", "deny", err)) < 0)
+        return r;
+    /* Then gid_map, then uid_map (architecture.md's order). The kernel
+     * checks each map against the writer's credentials, not against the
+     * other map; the child waits for both before it does anything. */
+    if (format_map(plan->gid_map, plan->n_gid_map, text, sizeof(text)) < 0)
+        return rp_error_set(err, ENOSPC, "namespace plan step 5: gid_map");
+    if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)
+        return r;
+    if (format_map(plan->uid_map, plan->n_uid_map, text, sizeof(text)) < 0)
+        return rp_error_set(err, ENOSPC, "namespace plan step 5: uid_map");
+    if (plan->n_uid_map && (r = write_proc_file(pid, "uid_map", text, err)) < 0)
+        return r;
+    return 0;
+}
+
+/* Reads a small integer sysctl; -1 when the file does not exist. */
+static long read_sysctl(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    long v = -1;
+    if (fscanf(f, "%ld", &v) != 1)
+        v = -1;
+    fclose(f);
+    return v;
+}
+
+static void append(struct rp_error *err, const char *text)
+{
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof(err->msg) - len, "%s", text);
+}
+
+/* The three switches that turn user namespaces off, most decisive first.
+ * Each says what it is and the command that turns it back on. */
+void rp_userns_explain(struct rp_error *err)
+{
+    if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
+        append(err, " (user namespaces are disabled: user.max_user_namespaces is 0; "
+                    "allow them with: sysctl -w user.max_user_namespaces=15000)");
+        return;
+    }
+    if (geteuid() != 0 && read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
+        append(err, " (unprivileged user namespaces are disabled: "
+                    "kernel.unprivileged_userns_clone is 0; allow them with: "
+                    "sysctl -w kernel.unprivileged_userns_clone=1, or run redwrap as root)");
+        return;
+    }
+    if (geteuid() != 0 &&
+        read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
+        append(err, " (AppArmor restricts unprivileged user namespaces: "
+                    "kernel.apparmor_restrict_unprivileged_userns is 1; allow them with: "
+                    "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give "
+                    "redwrap an AppArmor profile with the 'userns,' rule)");
+        return;
+    }
+    if (read_sysctl("/proc/sys/user/max_user_namespaces") > 0)
+        append(err, " (user namespaces are enabled on this host; the limit "
+                    "user.max_user_namespaces or a seccomp/LSM policy of the caller may "
+                    "refuse them)");
+}
