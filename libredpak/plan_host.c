@@ -1,0 +1,74 @@
+/* Step 2, the host plan: the only changes made outside the node, before
+ * the node exists. Host sysctls are an explicit opt-in (root only, checked
+ * when applied); bind sources marked create are made here so that the
+ * mount plan finds them. */
+#include "plan_internal.h"
+
+#include <stdio.h>
+
+static void host_sysctls(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_kv_list *l = &c->node->host_sysctl;
+    for (size_t i = 0; i < l->n; i++) {
+        struct rp_host_step *s = &p->host[p->n_host++];
+        s->op = RP_HOST_SYSCTL;
+        s->path = plan_sysctl_path(c, l->v[i].key);
+        s->value = plan_strdup(c, l->v[i].value);
+        s->pos = l->v[i].pos;
+    }
+}
+
+/* The owner of a created source is written as seen inside the node; the
+ * directory is made on the host, so it gets the host ids the maps give. */
+static void create_owner(struct rp_plan *p, struct plan_ctx *c, const struct rp_mount *m,
+                         size_t index, struct rp_host_step *s)
+{
+    char key[48];
+    uid_t uid;
+    gid_t gid;
+
+    snprintf(key, sizeof(key), "mounts[%zu].owner", index);
+    if (c->node->ns[RP_NS_USER].mode == RP_NS_JOIN) {
+        rp_diags_add(c->diags, &m->owner.pos, key,
+                     "an owner for a created source needs to know the user namespace's "
+                     "maps: the joined namespace's are not (use namespaces.user new or host)");
+        return;
+    }
+    if (!plan_owner(c, p, &m->owner, key, &uid, &gid))
+        return;
+    s->has_owner = true;
+    s->uid = uid;
+    s->gid = gid;
+    if (c->node->ns[RP_NS_USER].mode == RP_NS_NEW) {
+        s->uid = plan_id_to_host(p->ns.uid_map, p->ns.n_uid_map, uid);
+        s->gid = plan_id_to_host(p->ns.gid_map, p->ns.n_gid_map, gid);
+    }
+}
+
+static void host_mkdirs(struct rp_plan *p, struct plan_ctx *c)
+{
+    for (size_t i = 0; i < c->node->n_mounts; i++) {
+        const struct rp_mount *m = &c->node->mounts[i];
+        if (m->type != RP_MOUNT_BIND || !m->create)
+            continue;
+        struct rp_host_step *s = &p->host[p->n_host++];
+        s->op = RP_HOST_MKDIR;
+        s->path = plan_strdup(c, m->source);
+        s->mode = 0755;
+        s->pos = m->source_pos.line ? m->source_pos : m->pos;
+        if (m->owner.set)
+            create_owner(p, c, m, i, s);
+    }
+}
+
+void plan_host(struct rp_plan *p, struct plan_ctx *c)
+{
+    size_t n = c->node->host_sysctl.n;
+    for (size_t i = 0; i < c->node->n_mounts; i++)
+        n += c->node->mounts[i].type == RP_MOUNT_BIND && c->node->mounts[i].create;
+    p->host = plan_calloc(c, n, sizeof(*p->host));
+    if (!p->host)
+        return;
+    host_sysctls(p, c);
+    host_mkdirs(p, c);
+}

@@ -1,0 +1,71 @@
+/* The planner's inside: one builder per plan, called by rp_plan_build in
+ * the fixed order, and the context they share. A builder never fails
+ * halfway in a way the others must know about: node problems go to the
+ * diagnostics (every one of them is reported, not just the first) and an
+ * allocation failure sets ctx->oom; rp_plan_build looks at both at the end. */
+#ifndef REDPAK_PLAN_INTERNAL_H
+#define REDPAK_PLAN_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "redpak/plan.h"
+#include "users.h"
+
+struct plan_ctx {
+    const struct rp_node *node;
+    const struct rp_plan_opts *opts;
+    struct rp_diags *diags;
+    size_t diags_before;    /* diags->n when planning started */
+    struct rp_users users;
+    bool oom;
+};
+
+/* Allocation that records failure in the context instead of returning it
+ * up every call chain: NULL and ctx->oom set. plan_strdup(NULL) is NULL. */
+void *plan_calloc(struct plan_ctx *c, size_t n, size_t size);
+char *plan_strdup(struct plan_ctx *c, const char *s);
+char *plan_memdup(struct plan_ctx *c, const char *s, size_t len);
+char *plan_printf(struct plan_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* plan_ids.c: step 1, the user namespace's maps and the ids of the node.
+ * plan_idmaps decides p->ns.uid_map/gid_map (the node's, or the defaults)
+ * and must run before anything that resolves an id. */
+void plan_idmaps(struct rp_plan *p, struct plan_ctx *c);
+/* An id inside the node: a number, or a name looked up in the node's
+ * passwd/group; checked against the maps. false: a diagnostic was added. */
+bool plan_uid(struct plan_ctx *c, const struct rp_plan *p, const struct rp_id_ref *ref,
+              const char *key, uid_t *uid, gid_t *primary_gid);
+bool plan_gid(struct plan_ctx *c, const struct rp_plan *p, const struct rp_id_ref *ref,
+              const char *key, gid_t *gid);
+/* Checks an id the plan derived rather than read (a default gid). */
+bool plan_gid_mapped(struct plan_ctx *c, const struct rp_plan *p, gid_t gid,
+                     const struct rp_pos *pos, const char *key, const char *origin);
+/* Both sides of an owner "UID:GID", inside the node. */
+bool plan_owner(struct plan_ctx *c, const struct rp_plan *p, const struct rp_owner *o,
+                const char *key, uid_t *uid, gid_t *gid);
+/* The host's id for an id inside the node (through the maps). */
+uint32_t plan_id_to_host(const struct rp_id_map *map, size_t n, uint32_t inside);
+
+/* One builder per plan, in the order the executor applies them. */
+void plan_host(struct rp_plan *p, struct plan_ctx *c);
+void plan_cgroup(struct rp_plan *p, struct plan_ctx *c);
+void plan_ns(struct rp_plan *p, struct plan_ctx *c);
+void plan_mounts(struct rp_plan *p, struct plan_ctx *c);
+void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c);
+void plan_finish(struct rp_plan *p, struct plan_ctx *c);
+void plan_process(struct rp_plan *p, struct plan_ctx *c);
+void plan_caps(struct rp_plan *p, struct plan_ctx *c);
+void plan_seccomp(struct rp_plan *p, struct plan_ctx *c);
+
+/* "/proc/sys/net/core/somaxconn" for "net.core.somaxconn". */
+char *plan_sysctl_path(struct plan_ctx *c, const char *key);
+
+/* Deep copies and frees of the parts a plan owns. */
+bool plan_seccomp_rule_copy(struct plan_ctx *c, struct rp_seccomp_rule *dst,
+                            const struct rp_seccomp_rule *src);
+void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n);
+void plan_mount_steps_free(struct rp_mount_plan *m);
+
+#endif

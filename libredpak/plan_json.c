@@ -1,0 +1,153 @@
+/* The JSON form of a printed plan (rednode-config plan --json):
+ *   {"node": NAME, "file": FILE, "sections": [
+ *     {"number": 3, "name": "cgroup", "steps": [
+ *       {"id": "3.2", "op": "write", "file": "memory.max", "value": "268435456",
+ *        "text": "write memory.max = 268435456"}, ...]}, ...]}
+ * The "text" of a step is the line the text form prints. */
+#include "plan_emit.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* Strings are written as JSON wants them: quotes, backslashes and control
+ * characters escaped; other bytes as they are (the parser only accepts
+ * UTF-8, and the plan's strings come from the node). */
+static void json_quoted(FILE *out, const char *s, size_t len)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (ch) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default:
+            if (ch < 0x20 || ch == 0x7f)
+                fprintf(out, "\\u%04x", ch);
+            else
+                fputc(ch, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    if (s)
+        json_quoted(out, s, strlen(s));
+    else
+        fputs("null", out);
+}
+
+void json_begin(struct plan_emit *e, const struct rp_plan *p)
+{
+    fputs("{\"node\": ", e->out);
+    json_string(e->out, p->node ? p->node->name : NULL);
+    fputs(", \"file\": ", e->out);
+    json_string(e->out, p->node ? p->node->file : NULL);
+    fputs(", \"sections\": [", e->out);
+}
+
+void json_section(struct plan_emit *e, const char *name)
+{
+    if (e->section > 1)
+        fputs("\n  ]},", e->out);
+    fprintf(e->out, "\n  {\"number\": %u, \"name\": ", e->section);
+    json_string(e->out, name);
+    fputs(", \"steps\": [", e->out);
+}
+
+void json_step(struct plan_emit *e, const char *op)
+{
+    fprintf(e->out, "%s\n    {\"id\": \"%u.%u\", \"op\": ", e->step > 1 ? "," : "", e->section,
+            e->step);
+    json_string(e->out, op);
+}
+
+void json_str(struct plan_emit *e, const char *key, const char *value)
+{
+    fprintf(e->out, ", \"%s\": ", key);
+    json_string(e->out, value);
+}
+
+void json_strn(struct plan_emit *e, const char *key, const char *value, size_t len)
+{
+    fprintf(e->out, ", \"%s\": ", key);
+    json_quoted(e->out, value ? value : "", value ? len : 0);
+}
+
+void json_u64(struct plan_emit *e, const char *key, uint64_t value)
+{
+    fprintf(e->out, ", \"%s\": %" PRIu64, key, value);
+}
+
+void json_i64(struct plan_emit *e, const char *key, int64_t value)
+{
+    fprintf(e->out, ", \"%s\": %" PRId64, key, value);
+}
+
+void json_bool(struct plan_emit *e, const char *key, bool value)
+{
+    fprintf(e->out, ", \"%s\": %s", key, value ? "true" : "false");
+}
+
+void json_strings(struct plan_emit *e, const char *key, char *const *v, size_t n)
+{
+    fprintf(e->out, ", \"%s\": [", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", e->out);
+        json_string(e->out, v[i]);
+    }
+    fputc(']', e->out);
+}
+
+void json_idmap(struct plan_emit *e, const char *key, const struct rp_id_map *v, size_t n)
+{
+    fprintf(e->out, ", \"%s\": [", key);
+    for (size_t i = 0; i < n; i++)
+        fprintf(e->out, "%s{\"inside\": %u, \"outside\": %u, \"count\": %u}", i ? ", " : "",
+                v[i].inside, v[i].outside, v[i].count);
+    fputc(']', e->out);
+}
+
+void json_ids(struct plan_emit *e, const char *key, const gid_t *v, size_t n)
+{
+    fprintf(e->out, ", \"%s\": [", key);
+    for (size_t i = 0; i < n; i++)
+        fprintf(e->out, "%s%u", i ? ", " : "", (unsigned)v[i]);
+    fputc(']', e->out);
+}
+
+void json_seccomp_args(struct plan_emit *e, const struct rp_seccomp_arg *v, size_t n)
+{
+    static const char *const op[] = {
+        [RP_SC_EQ] = "eq", [RP_SC_NE] = "ne", [RP_SC_LT] = "lt", [RP_SC_LE] = "le",
+        [RP_SC_GT] = "gt", [RP_SC_GE] = "ge", [RP_SC_MASKED_EQ] = "masked_eq",
+    };
+    fputs(", \"args\": [", e->out);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(e->out, "%s{\"index\": %u, \"op\": \"%s\", \"value\": %" PRIu64, i ? ", " : "",
+                v[i].index, op[v[i].op], v[i].value);
+        if (v[i].op == RP_SC_MASKED_EQ)
+            fprintf(e->out, ", \"mask\": %" PRIu64, v[i].mask);
+        fputc('}', e->out);
+    }
+    fputc(']', e->out);
+}
+
+void json_step_end(struct plan_emit *e, const char *text)
+{
+    fputs(", \"text\": ", e->out);
+    json_string(e->out, text);
+    fputc('}', e->out);
+}
+
+void json_end(struct plan_emit *e)
+{
+    if (e->section > 0)
+        fputs("\n  ]}", e->out);
+    fputs("\n]}\n", e->out);
+}

@@ -1,0 +1,201 @@
+/* Step 7: the mount plan (the new root and the node's mounts in written
+ * order), the tmpfs plan (volatile areas) and the finish plan (pivot_root,
+ * then the read-only remounts). One op list each, applied in order.
+ *
+ * Flags are what each kind of mount should never need: nothing in a
+ * sandbox gains from set-user-ID files, so every mount is nosuid; device
+ * nodes work only where the node asked for them (dev, and binds from
+ * /dev); proc, mqueue and dev hold nothing to execute. */
+#include "plan_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#define RP_MS_BIND_FLAGS (MS_BIND | MS_REC | MS_NOSUID)
+
+static struct rp_mount_step *add_step(struct rp_mount_plan *m, enum rp_mount_op op,
+                                      const char *path, struct plan_ctx *c)
+{
+    struct rp_mount_step *s = &m->steps[m->n++];
+    s->op = op;
+    s->path = plan_strdup(c, path);
+    return s;
+}
+
+static bool path_is_below(const char *path, const char *dir)
+{
+    size_t len = strlen(dir);
+    return strncmp(path, dir, len) == 0 && path[len] == '/';
+}
+
+/* A bind of a device (a GPU, /dev/fuse) must keep its device nodes usable;
+ * any other bind has no business holding them. */
+static unsigned long bind_flags(const char *source)
+{
+    bool device = source && (path_is_below(source, "/dev") || !strcmp(source, "/dev"));
+    return RP_MS_BIND_FLAGS | (device ? 0 : MS_NODEV);
+}
+
+static void owner(struct rp_mount_step *s, const struct rp_plan *p, struct plan_ctx *c,
+                  const struct rp_owner *o, const char *what, size_t index)
+{
+    char key[48];
+    if (!o->set)
+        return;
+    snprintf(key, sizeof(key), "%s[%zu].owner", what, index);
+    s->has_owner = plan_owner(c, p, o, key, &s->uid, &s->gid);
+}
+
+/* A writable mount below a read-only bind would be made read-only as well
+ * by the bind's recursive remount (which is recursive so that read-only
+ * reaches the host's own submounts under the source): refused here rather
+ * than surprising at run time. */
+static void check_not_below_readonly(struct plan_ctx *c, const char *path,
+                                     const struct rp_pos *pos, const char *key)
+{
+    const struct rp_node *n = c->node;
+    for (size_t i = 0; i < n->n_mounts; i++) {
+        const struct rp_mount *ro = &n->mounts[i];
+        if (ro->type != RP_MOUNT_BIND || !ro->readonly || !path_is_below(path, ro->path))
+            continue;
+        rp_diags_add(c->diags, pos, key,
+                     "%s is below the read-only bind %s (mounts[%zu]), whose recursive "
+                     "read-only remount would make it read-only too; mount it elsewhere or "
+                     "set mounts[%zu].readonly: false", path, ro->path, i, i);
+        return;
+    }
+}
+
+static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
+{
+    const struct rp_mount *m = &c->node->mounts[i];
+    static const enum rp_mount_op ops[] = {
+        [RP_MOUNT_BIND] = RP_MOP_BIND, [RP_MOUNT_PROC] = RP_MOP_PROC,
+        [RP_MOUNT_DEV] = RP_MOP_DEV, [RP_MOUNT_MQUEUE] = RP_MOP_MQUEUE,
+        [RP_MOUNT_SYMLINK] = RP_MOP_SYMLINK, [RP_MOUNT_DIR] = RP_MOP_DIR,
+        [RP_MOUNT_FILE] = RP_MOP_FILE,
+    };
+    struct rp_mount_step *s = add_step(&p->mount, ops[m->type], m->path, c);
+    char key[48];
+
+    s->pos = m->pos;
+    switch (m->type) {
+    case RP_MOUNT_BIND:
+        s->source = plan_strdup(c, m->source);
+        s->readonly = m->readonly;
+        s->optional = m->optional;
+        s->flags = bind_flags(m->source);
+        break;
+    case RP_MOUNT_PROC:
+    case RP_MOUNT_MQUEUE:
+        s->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+        break;
+    case RP_MOUNT_DEV:
+        s->flags = MS_NOSUID | MS_NOEXEC;
+        break;
+    case RP_MOUNT_SYMLINK:
+        s->target = plan_strdup(c, m->target);
+        break;
+    case RP_MOUNT_DIR:
+        s->mode = m->mode;
+        owner(s, p, c, &m->owner, "mounts", i);
+        break;
+    case RP_MOUNT_FILE:
+        s->content = plan_memdup(c, m->content ? m->content : "", m->content_len);
+        s->content_len = m->content_len;
+        s->mode = m->mode;
+        s->readonly = m->readonly;
+        owner(s, p, c, &m->owner, "mounts", i);
+        break;
+    }
+    bool is_mount = m->type == RP_MOUNT_BIND || m->type == RP_MOUNT_PROC ||
+                    m->type == RP_MOUNT_DEV || m->type == RP_MOUNT_MQUEUE;
+    snprintf(key, sizeof(key), "mounts[%zu].path", i);
+    if (is_mount && !(m->type == RP_MOUNT_BIND && m->readonly))
+        check_not_below_readonly(c, m->path, &m->pos, key);
+}
+
+void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_node *n = c->node;
+    struct rp_mount_step *s;
+
+    p->mount.steps = plan_calloc(c, n->n_mounts + 1, sizeof(*p->mount.steps));
+    if (!p->mount.steps)
+        return;
+    if (n->root.source) {
+        s = add_step(&p->mount, RP_MOP_ROOT_BIND, "/", c);
+        s->source = plan_strdup(c, n->root.source);
+        s->flags = bind_flags(n->root.source);
+        s->pos = n->root.source_pos;
+    } else {
+        s = add_step(&p->mount, RP_MOP_ROOT_TMPFS, "/", c);
+        s->size = n->root.size;
+        s->mode = n->root.mode;
+        s->flags = MS_NOSUID | MS_NODEV;
+        s->pos = n->root.pos;
+    }
+    s->readonly = n->root.readonly;
+    for (size_t i = 0; i < n->n_mounts; i++)
+        plan_one_mount(p, c, i);
+}
+
+void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_node *n = c->node;
+    char key[48];
+
+    p->tmpfs.steps = plan_calloc(c, n->n_tmpfs, sizeof(*p->tmpfs.steps));
+    if (!p->tmpfs.steps)
+        return;
+    for (size_t i = 0; i < n->n_tmpfs; i++) {
+        const struct rp_tmpfs *t = &n->tmpfs[i];
+        struct rp_mount_step *s = add_step(&p->tmpfs, RP_MOP_TMPFS, t->path, c);
+        s->size = t->size;
+        s->mode = t->mode;
+        s->flags = MS_NOSUID | MS_NODEV;
+        s->pos = t->pos;
+        owner(s, p, c, &t->owner, "tmpfs", i);
+        snprintf(key, sizeof(key), "tmpfs[%zu].path", i);
+        check_not_below_readonly(c, t->path, &t->pos, key);
+    }
+}
+
+/* Read-only comes last: until then the new root must stay writable for
+ * mount points, dirs and files to be made in it. A bind mount ignores
+ * MS_RDONLY when it is made, so read-only is a second mount call, a
+ * remount that repeats the bind's other flags (in a user namespace,
+ * dropping a locked nosuid or nodev is EPERM). The root is remounted
+ * alone, its submounts are the node's own and each has its own setting;
+ * a bind recursively, so that the host's mounts below its source do not
+ * stay writable. */
+void plan_finish(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_node *n = c->node;
+    struct rp_mount_step *s;
+
+    p->finish.steps = plan_calloc(c, n->n_mounts + 2, sizeof(*p->finish.steps));
+    if (!p->finish.steps)
+        return;
+    s = add_step(&p->finish, RP_MOP_PIVOT_ROOT, "/", c);
+    s->pos = n->root.pos;
+    if (n->root.readonly) {
+        s = add_step(&p->finish, RP_MOP_REMOUNT_RO, "/", c);
+        s->readonly = true;
+        s->flags = (p->mount.n ? p->mount.steps[0].flags & ~(unsigned long)MS_REC : 0) |
+                   MS_REMOUNT | MS_BIND | MS_RDONLY;
+        s->pos = n->root.pos;
+    }
+    for (size_t i = 0; i < n->n_mounts; i++) {
+        const struct rp_mount *m = &n->mounts[i];
+        if (m->type != RP_MOUNT_BIND || !m->readonly)
+            continue;
+        s = add_step(&p->finish, RP_MOP_REMOUNT_RO, m->path, c);
+        s->source = plan_strdup(c, m->source);
+        s->readonly = true;
+        s->optional = m->optional;
+        s->flags = bind_flags(m->source) | MS_REMOUNT | MS_RDONLY;
+        s->pos = m->pos;
+    }
+}

@@ -1,0 +1,122 @@
+/* Steps 10 and 12: the capability plan and the seccomp plan. */
+#include "plan_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "seccomp_profile.h"
+
+/* keep: everything else leaves every set, bounding included, so that not
+ * even an execve of a file with capabilities brings one back. drop: the
+ * rest of the full set stays. Inheritable holds the kept set because the
+ * kernel only lets a capability into ambient when it is both permitted
+ * and inheritable. Without a section nothing is planned: execve's rules
+ * apply (root of a new user namespace holds that namespace's full set). */
+void plan_caps(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_capabilities *in = &c->node->caps;
+    struct rp_caps_plan *cp = &p->caps;
+    uint64_t all = rp_cap_all_mask(), kept;
+
+    if (in->mode == RP_CAPS_UNSET && !in->ambient_set)
+        return;
+    kept = in->mode == RP_CAPS_KEEP ? in->list & all
+         : in->mode == RP_CAPS_DROP ? all & ~in->list : all;
+    cp->set = true;
+    cp->bounding = cp->permitted = cp->effective = cp->inheritable = kept;
+    cp->ambient = in->ambient & kept;
+    cp->in_user_ns = c->node->ns[RP_NS_USER].mode != RP_NS_HOST;
+}
+
+static bool rule_names(const struct rp_seccomp_rule *r, const char *name)
+{
+    for (size_t i = 0; i < r->names.n; i++)
+        if (!strcmp(r->names.v[i], name))
+            return true;
+    return false;
+}
+
+static bool named_by_node(const struct rp_seccomp *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->n_rules; i++)
+        if (rule_names(&sc->rules[i], name))
+            return true;
+    return false;
+}
+
+/* Copies src, leaving out the syscalls skip names (the node's rules win
+ * over the base profile's for a syscall both mention). */
+static bool rule_copy_except(struct plan_ctx *c, struct rp_seccomp_rule *dst,
+                             const struct rp_seccomp_rule *src, const struct rp_seccomp *skip)
+{
+    *dst = *src;
+    dst->names = (struct rp_string_list){0};
+    dst->names.v = plan_calloc(c, src->names.n, sizeof(*dst->names.v));
+    dst->names.pos = plan_calloc(c, src->names.n, sizeof(*dst->names.pos));
+    if (!dst->names.v || !dst->names.pos)
+        return false;
+    for (size_t i = 0; i < src->names.n; i++) {
+        if (skip && named_by_node(skip, src->names.v[i]))
+            continue;
+        dst->names.v[dst->names.n] = plan_strdup(c, src->names.v[i]);
+        if (src->names.pos)
+            dst->names.pos[dst->names.n] = src->names.pos[i];
+        dst->names.n++;
+    }
+    return true;
+}
+
+bool plan_seccomp_rule_copy(struct plan_ctx *c, struct rp_seccomp_rule *dst,
+                            const struct rp_seccomp_rule *src)
+{
+    return rule_copy_except(c, dst, src, NULL);
+}
+
+void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < rules[i].names.n; j++)
+            free(rules[i].names.v[j]);
+        free(rules[i].names.v);
+        free(rules[i].names.pos);
+    }
+    free(rules);
+}
+
+/* The base profile first, then the node's rules in written order. A
+ * syscall the node names is taken out of the base rules, so the node's
+ * rule is the only one about it, whatever order the filter compiler
+ * gives rules of different actions. */
+void plan_seccomp(struct rp_plan *p, struct plan_ctx *c)
+{
+    const struct rp_seccomp *in = &c->node->seccomp;
+    struct rp_seccomp_plan *sp = &p->seccomp;
+    const struct rp_seccomp_rule *base = NULL;
+    size_t n_base = 0;
+
+    if (!in->present)
+        return;
+    sp->enabled = true;
+    sp->default_action = in->default_action;
+    sp->default_errno = in->default_errno;
+    if (in->base == RP_SC_BASE_DEFAULT)
+        base = rp_seccomp_base_default(&n_base);
+    sp->rules = plan_calloc(c, n_base + in->n_rules, sizeof(*sp->rules));
+    if (!sp->rules)
+        return;
+    for (size_t i = 0; i < n_base; i++) {
+        struct rp_seccomp_rule *r = &sp->rules[sp->n_rules++];
+        if (!rule_copy_except(c, r, &base[i], in))
+            return;
+        /* A base rule whose every syscall the node overrides is gone. */
+        if (r->names.n == 0) {
+            free(r->names.v);
+            free(r->names.pos);
+            sp->n_rules--;
+        }
+    }
+    for (size_t i = 0; i < in->n_rules; i++)
+        if (!plan_seccomp_rule_copy(c, &sp->rules[sp->n_rules++], &in->rules[i]))
+            return;
+}
