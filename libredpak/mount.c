@@ -1,0 +1,490 @@
+/* Step 7: the node's filesystem. Runs in the first process, inside the new
+ * mount namespace (and the new user namespace, whose maps are written),
+ * before anything of the workload. Three plans, one op list each, one
+ * switch (apply_step) in the manner of bubblewrap:
+ *
+ *   mount:  the root, then binds, proc, dev, mqueue, symlinks, dirs, files
+ *   tmpfs:  the volatile areas
+ *   finish: pivot_root into the new root, then the read-only remounts
+ *
+ * The new root is built on a staging tmpfs that exists only in this mount
+ * namespace (stage_enter), so a run leaves nothing on the host: no
+ * directory to remove, no mount to undo. Targets are resolved inside the
+ * new root (mount_resolve.c) and mounted onto the fd that was resolved. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "mount.h"
+#include "mount_resolve.h"
+
+struct mount_ctx {
+    int verbose;
+    int host_fd;            /* the host's "/" (at /oldroot) until the pivot */
+    int proc_fd;            /* the host's /proc: mount ids, mountinfo */
+    int root_fd;            /* the new root once a root step ran */
+    bool pivoted;
+    struct rp_own_mount *own;   /* the mounts this node made, in order */
+    size_t n_own;
+    const char **skipped;   /* paths of optional binds whose source is missing */
+    size_t n_skipped;
+};
+
+static void ctx_release(struct mount_ctx *c)
+{
+    /* host_fd and proc_fd reach the host's tree: none may outlive step 7. */
+    int *fds[] = {&c->host_fd, &c->proc_fd, &c->root_fd};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    free(c->own);
+    free(c->skipped);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+#define AUTO_FD __attribute__((cleanup(close_fd)))
+
+static const char *op_name(enum rp_mount_op op)
+{
+    switch (op) {
+    case RP_MOP_ROOT_TMPFS: return "root-tmpfs";
+    case RP_MOP_ROOT_BIND: return "root-bind";
+    case RP_MOP_BIND: return "bind";
+    case RP_MOP_PROC: return "proc";
+    case RP_MOP_DEV: return "dev";
+    case RP_MOP_MQUEUE: return "mqueue";
+    case RP_MOP_SYMLINK: return "symlink";
+    case RP_MOP_DIR: return "dir";
+    case RP_MOP_FILE: return "file";
+    case RP_MOP_TMPFS: return "tmpfs";
+    case RP_MOP_PIVOT_ROOT: return "pivot-root";
+    case RP_MOP_REMOUNT_RO: return "remount-ro";
+    }
+    return "unknown-op";
+}
+
+static const char *step_path(const struct rp_mount_step *s)
+{
+    return s->path ? s->path : "/";
+}
+
+/* "bind /srv/data -> /data", "symlink /bin -> usr/bin", "proc /proc". */
+static void describe(const struct rp_mount_step *s, char *buf, size_t len)
+{
+    const char *op = op_name(s->op);
+    if (s->source)
+        snprintf(buf, len, "%s %s -> %s", op, s->source, step_path(s));
+    else if (s->op == RP_MOP_SYMLINK)
+        snprintf(buf, len, "%s %s -> %s", op, step_path(s), s->target ? s->target : "");
+    else
+        snprintf(buf, len, "%s %s", op, step_path(s));
+}
+
+/* Remembers the mount now on top of path as one of the node's own. */
+static int own_add(struct mount_ctx *c, const char *path)
+{
+    AUTO_FD int fd = rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
+    if (fd < 0)
+        return fd;
+    int id = rp_fd_mount_id(c->proc_fd, fd);
+    if (id < 0)
+        return id;
+    c->own[c->n_own++] = (struct rp_own_mount){.path = path, .id = id};
+    return 0;
+}
+
+/* mount(2) onto an fd resolved inside the root. */
+static int mount_on(int target_fd, const char *source, const char *fstype, unsigned long flags,
+                    const char *data)
+{
+    char target[64];
+    rp_fd_path(target, sizeof(target), RP_STAGE_PROC, target_fd);
+    return mount(source, target, fstype, flags, data) < 0 ? -errno : 0;
+}
+
+/* Private propagation, then a pivot into a staging tmpfs that holds two
+ * empty directories: newroot (where the node's root is built) and oldroot
+ * (where the host's tree now sits, and where bind sources are found). */
+static int stage_enter(struct mount_ctx *c, const char **what)
+{
+    /* systemd makes / shared: without this, every mount below would
+     * propagate to the host's namespace. */
+    *what = "make / private";
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return -errno;
+
+    /* Any existing directory will do as the staging mount point: the
+     * tmpfs covers it only in this namespace, and only until the pivot
+     * below makes the tmpfs the root and uncovers the host's /tmp again
+     * (at /oldroot/tmp, so bind sources under /tmp stay reachable). */
+    static const char *const candidates[] = {"/tmp", "/run", "/mnt"};
+    const char *stage = NULL;
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !stage; i++) {
+        struct stat st;
+        if (lstat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
+            stage = candidates[i];
+    }
+    *what = "staging tmpfs";
+    if (!stage)
+        return -ENOENT;
+    if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0700") < 0)
+        return -errno;
+    AUTO_FD int stage_fd = open(stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (stage_fd < 0 || mkdirat(stage_fd, "newroot", 0700) < 0 ||
+        mkdirat(stage_fd, "oldroot", 0700) < 0)
+        return -errno;
+
+    *what = "pivot into the staging tmpfs";
+    char put_old[64];
+    snprintf(put_old, sizeof(put_old), "%s%s", stage, RP_STAGE_HOST);
+    if (syscall(SYS_pivot_root, stage, put_old) < 0 || chdir("/") < 0)
+        return -errno;
+    *what = "open the host's / and /proc";
+    c->host_fd = open(RP_STAGE_HOST, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    c->proc_fd = open(RP_STAGE_PROC, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->host_fd < 0 || c->proc_fd < 0)
+        return -errno;
+    return 0;
+}
+
+static int root_ready(struct mount_ctx *c)
+{
+    c->root_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->root_fd < 0)
+        return -errno;
+    int id = rp_fd_mount_id(c->proc_fd, c->root_fd);
+    if (id < 0)
+        return id;
+    c->own[c->n_own++] = (struct rp_own_mount){.path = "/", .id = id};
+    return 0;
+}
+
+static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    char opts[96];
+    int n = snprintf(opts, sizeof(opts), "mode=0%o", (unsigned)(s->mode & 07777));
+    if (s->size)
+        snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
+    if (mount("tmpfs", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV | s->flags, opts) < 0)
+        return -errno;
+    return root_ready(c);
+}
+
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    if (src < 0)
+        return src;
+    char source[64];
+    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
+    /* Recursive: the image's own submounts come along (and are made
+     * read-only with it in the finish plan). */
+    if (mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+        return -errno;
+    return root_ready(c);
+}
+
+static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
+                   const char *plan)
+{
+    AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    if (src == -ENOENT && s->optional) {
+        rp_vlog(c->verbose, "%s step %zu: skipped, optional source %s is missing", plan, idx,
+                s->source);
+        c->skipped[c->n_skipped++] = s->path;
+        return 0;
+    }
+    if (src < 0)
+        return src;
+    struct stat st;
+    if (fstat(src, &st) < 0)
+        return -errno;
+    bool dir = S_ISDIR(st.st_mode);
+    AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE,
+                                 dir ? 0755 : 0644);
+    if (tgt < 0)
+        return tgt;
+    char source[64];
+    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
+    /* Recursive, so that the host's submounts are seen (and, readonly,
+     * made read-only too) rather than the empty directories below them.
+     * MS_RDONLY is not given here: a bind ignores it until a remount, and
+     * the node may still mount below this path; the finish plan does it. */
+    int r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
+    return r < 0 ? r : own_add(c, s->path);
+}
+
+/* proc, mqueue, tmpfs: a fresh filesystem on a directory. */
+static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char *fstype,
+                 unsigned long flags, const char *data)
+{
+    AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, 0755);
+    if (tgt < 0)
+        return tgt;
+    int r = mount_on(tgt, fstype, fstype, flags | s->flags, data);
+    return r < 0 ? r : own_add(c, s->path);
+}
+
+static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    /* Owner as mount options: the kernel reads uid= and gid= in the
+     * mounting process's user namespace, so ids inside the node are right. */
+    char opts[128];
+    int n = snprintf(opts, sizeof(opts), "mode=0%o", (unsigned)(s->mode & 07777));
+    if (s->size)
+        n += snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
+    if (s->has_owner)
+        snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u", (unsigned)s->uid,
+                 (unsigned)s->gid);
+    return op_fs(c, s, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+}
+
+static int op_symlink(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    const char *base;
+    AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
+    if (parent < 0)
+        return parent;
+    if (symlinkat(s->target, parent, base) == 0)
+        return 0;
+    if (errno != EEXIST)
+        return -errno;
+    /* The same link already there (an image that has it) is fine. */
+    char have[4096];
+    ssize_t len = readlinkat(parent, base, have, sizeof(have) - 1);
+    if (len < 0)
+        return -EEXIST;
+    have[len] = '\0';
+    return strcmp(have, s->target) == 0 ? 0 : -EEXIST;
+}
+
+/* Mode and owner of an fd that can be written to: exactly the plan's. */
+static int set_mode_owner(int fd, const struct rp_mount_step *s)
+{
+    if (fchmod(fd, s->mode & 07777) < 0)
+        return -errno;
+    if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
+        return -errno;
+    return 0;
+}
+
+static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, s->mode & 07777);
+    if (at < 0)
+        return at;
+    AUTO_FD int dir = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return -errno;
+    return set_mode_owner(dir, s);
+}
+
+static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
+    if (at == -ENOENT) {
+        const char *base;
+        AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
+        if (parent < 0)
+            return parent;
+        /* O_EXCL and O_NOFOLLOW: what appeared since the lookup (a dangling
+         * symlink, say) is refused rather than written through. */
+        int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        s->mode & 07777);
+        return fd < 0 ? -errno : fd;
+    }
+    if (at < 0)
+        return at;
+    struct stat st;
+    if (fstat(at, &st) < 0)
+        return -errno;
+    if (S_ISDIR(st.st_mode))
+        return -EISDIR;
+    if (!S_ISREG(st.st_mode))
+        return -EINVAL;
+    /* Reopened through the fd, not the path: the file checked is the
+     * file written. */
+    char path[64];
+    rp_fd_path(path, sizeof(path), RP_STAGE_PROC, at);
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static int op_file(struct mount_ctx *c, const struct rp_mount_step *s)
+{
+    AUTO_FD int fd = open_for_content(c, s);
+    if (fd < 0)
+        return fd;
+    for (size_t done = 0; done < s->content_len;) {
+        ssize_t n = write(fd, s->content + done, s->content_len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        done += (size_t)n;
+    }
+    return set_mode_owner(fd, s);
+}
+
+/* The new root becomes "/"; the staging tmpfs, and the host's tree under
+ * it, are detached, so nothing of the host is reachable by path again. */
+static int op_pivot_root(struct mount_ctx *c)
+{
+    /* The last handle on the host's tree goes first. */
+    close(c->host_fd);
+    c->host_fd = -1;
+    if (fchdir(c->root_fd) < 0)
+        return -errno;
+    /* pivot_root(".", "."): the old root ends up stacked on top of the new
+     * one, at "/", and needs no put_old directory inside the node. */
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        return -errno;
+    /* Private before the unmount: an unmount propagates like a mount does,
+     * and must not reach a peer of the host's. */
+    if (mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return -errno;
+    if (umount2(".", MNT_DETACH) < 0)
+        return -errno;
+    if (chdir("/") < 0)
+        return -errno;
+    c->pivoted = true;
+    return 0;
+}
+
+static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
+                         const char *plan, char *where, size_t wlen)
+{
+    const char *path = step_path(s);
+    for (size_t i = c->n_own; i-- > 0;)
+        if (strcmp(c->own[i].path, path) == 0)
+            return rp_mount_readonly(c->proc_fd, c->own[i].id, c->own, c->n_own, c->verbose,
+                                     where, wlen);
+    for (size_t i = 0; i < c->n_skipped; i++) {
+        if (strcmp(c->skipped[i], path) == 0) {
+            rp_vlog(c->verbose, "%s step %zu: skipped, nothing was bound at %s", plan, idx,
+                    path);
+            return 0;
+        }
+    }
+    snprintf(where, wlen, "not a mount made by this node");
+    return -EINVAL;
+}
+
+/* Which steps need which stage of the build. */
+static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, const char **what)
+{
+    bool root_op = op == RP_MOP_ROOT_TMPFS || op == RP_MOP_ROOT_BIND;
+    if (root_op && c->root_fd >= 0)
+        *what = "the node already has a root";
+    else if (!root_op && op != RP_MOP_REMOUNT_RO && c->root_fd < 0)
+        *what = "no root step before it";
+    else if (c->pivoted && op != RP_MOP_REMOUNT_RO)
+        *what = "after pivot-root";
+    else
+        return 0;
+    return -EINVAL;
+}
+
+static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
+                      const char *plan, char *where, size_t wlen)
+{
+    const char *what = NULL;
+    int r = check_stage(c, s->op, &what);
+    if (r < 0) {
+        snprintf(where, wlen, "%s", what);
+        return r;
+    }
+    switch (s->op) {
+    case RP_MOP_ROOT_TMPFS:
+        return op_root_tmpfs(c, s);
+    case RP_MOP_ROOT_BIND:
+        return op_root_bind(c, s);
+    case RP_MOP_BIND:
+        return op_bind(c, s, idx, plan);
+    case RP_MOP_PROC:
+        /* A proc of the node's own pid namespace: it shows the node's
+         * processes only. The kernel allows it in a user namespace because
+         * the host's /proc is still fully visible at /oldroot/proc. */
+        return op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    case RP_MOP_DEV:
+        r = rp_mount_dev(c->root_fd, c->host_fd, s->path, &what);
+        if (r < 0) {
+            snprintf(where, wlen, "%s", what);
+            return r;
+        }
+        return own_add(c, s->path);
+    case RP_MOP_MQUEUE:
+        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    case RP_MOP_SYMLINK:
+        return op_symlink(c, s);
+    case RP_MOP_DIR:
+        return op_dir(c, s);
+    case RP_MOP_FILE:
+        return op_file(c, s);
+    case RP_MOP_TMPFS:
+        return op_tmpfs(c, s);
+    case RP_MOP_PIVOT_ROOT:
+        return op_pivot_root(c);
+    case RP_MOP_REMOUNT_RO:
+        return op_remount_ro(c, s, idx, plan, where, wlen);
+    }
+    return -EINVAL;
+}
+
+static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, const char *plan,
+                      struct rp_error *err)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const struct rp_mount_step *s = &m->steps[i];
+        char desc[2 * 4096 + 32];
+        describe(s, desc, sizeof(desc));
+        rp_vlog(c->verbose, "%s step %zu: %s", plan, i + 1, desc);
+        char where[4096] = "";
+        int r = apply_step(c, s, i + 1, plan, where, sizeof(where));
+        if (r < 0)
+            return rp_error_set(err, -r, "%s step %zu: %s%s%s", plan, i + 1, desc,
+                                where[0] ? ": " : "", where);
+    }
+    return 0;
+}
+
+int rp_mount_apply(const struct rp_plan *plan, int verbose, struct rp_error *err)
+{
+    __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
+        .verbose = verbose, .host_fd = -1, .proc_fd = -1, .root_fd = -1,
+    };
+    /* Bounded by the plans: each step makes at most one mount of its own. */
+    c.own = calloc(plan->mount.n + plan->tmpfs.n + 1, sizeof(*c.own));
+    c.skipped = calloc(plan->mount.n + 1, sizeof(*c.skipped));
+    if (!c.own || !c.skipped)
+        return rp_error_set(err, ENOMEM, "mount plan");
+
+    const char *what = NULL;
+    int r = stage_enter(&c, &what);
+    if (r < 0)
+        return rp_error_set(err, -r, "mount plan: %s", what);
+    if ((r = apply_plan(&c, &plan->mount, "mount", err)) < 0 ||
+        (r = apply_plan(&c, &plan->tmpfs, "tmpfs", err)) < 0 ||
+        (r = apply_plan(&c, &plan->finish, "finish", err)) < 0)
+        return r;
+    /* Without the pivot the workload would sit in the staging tmpfs with
+     * the host's whole tree at /oldroot. */
+    if (!c.pivoted)
+        return rp_error_set(err, 0, "finish plan: no pivot-root step");
+    return 0;
+}

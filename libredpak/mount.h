@@ -1,0 +1,33 @@
+/* Internal interfaces between the files of step 7 (mount.c walks the
+ * plans; mount_dev.c and mount_readonly.c do the two larger ops). */
+#ifndef REDPAK_MOUNT_H
+#define REDPAK_MOUNT_H
+
+#include <stddef.h>
+
+/* Where the host's /proc is reachable while the new root is built: the
+ * host's root sits at /oldroot of the staging tmpfs (mount.c). */
+#define RP_STAGE_HOST "/oldroot"
+#define RP_STAGE_PROC RP_STAGE_HOST "/proc"
+
+/* A mount the node's plan made itself (root, binds, proc, dev, mqueue,
+ * tmpfs), by its mountinfo id. */
+struct rp_own_mount {
+    const char *path;       /* the step's path, borrowed from the plan */
+    int id;
+};
+
+/* Builds the minimal /dev at path inside root_fd: a tmpfs with the host's
+ * null zero full random urandom tty bound in, a private devpts with
+ * ptmx -> pts/ptmx, a tmpfs at shm, and the fd/stdin/stdout/stderr links.
+ * On failure, *what names the part that failed. */
+int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what);
+
+/* Makes the mount top_id read-only, and every mount beneath it that came
+ * with it (a bind's submounts, an image's submounts), but not the node's
+ * own mounts below it (own): those keep their own readonly setting. On
+ * failure, where (wlen bytes) holds the submount that failed. */
+int rp_mount_readonly(int proc_fd, int top_id, const struct rp_own_mount *own, size_t n_own,
+                      int verbose, char *where, size_t wlen);
+
+#endif

@@ -1,0 +1,119 @@
+/* A minimal /dev for the node: what programs expect to find and nothing of
+ * the host's hardware. The same set as bubblewrap's --dev. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mount.h"
+#include "mount_resolve.h"
+
+static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static const struct {
+    const char *name, *target;
+} links[] = {
+    {"fd", "/proc/self/fd"},
+    {"stdin", "/proc/self/fd/0"},
+    {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"},
+    /* The pts instance below is the node's own; its ptmx is the one that
+     * hands out ptys in it. */
+    {"ptmx", "pts/ptmx"},
+};
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+#define AUTO_FD __attribute__((cleanup(close_fd)))
+
+static int mount_at(int dir, const char *name, const char *source, const char *fstype,
+                    unsigned long flags, const char *data)
+{
+    AUTO_FD int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    char target[64];
+    rp_fd_path(target, sizeof(target), RP_STAGE_PROC, fd);
+    return mount(source, target, fstype, flags, data) < 0 ? -errno : 0;
+}
+
+/* A user namespace may not mknod (and a tmpfs it mounts is nodev anyway):
+ * the host's node is bound onto an empty file instead. The bind keeps the
+ * flags of the host's /dev mount, where device nodes open. */
+static int bind_device(int dev, int host_fd, const char *name)
+{
+    char host_path[64];
+    snprintf(host_path, sizeof(host_path), "/dev/%s", name);
+    AUTO_FD int src = rp_resolve(host_fd, host_path, RP_CREATE_NONE, 0);
+    if (src < 0)
+        return src;
+    struct stat st;
+    if (fstat(src, &st) < 0)
+        return -errno;
+    if (!S_ISCHR(st.st_mode))
+        return -ENODEV;
+    int fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -errno;
+    close(fd);
+    char source[64];
+    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
+    return mount_at(dev, name, source, NULL, MS_BIND, NULL);
+}
+
+int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what)
+{
+    *what = "tmpfs";
+    {
+        AUTO_FD int at = rp_resolve(root_fd, path, RP_CREATE_DIR, 0755);
+        if (at < 0)
+            return at;
+        char target[64];
+        rp_fd_path(target, sizeof(target), RP_STAGE_PROC, at);
+        /* nosuid, noexec: nothing here is a program. Not nodev: it would
+         * not matter to the bound nodes, which keep their own mount's flags. */
+        if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+            return -errno;
+    }
+    /* Looked up again: the fd above is the directory under the tmpfs. */
+    AUTO_FD int dev = rp_resolve(root_fd, path, RP_CREATE_NONE, 0);
+    if (dev < 0)
+        return dev;
+
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        *what = devices[i];
+        int r = bind_device(dev, host_fd, devices[i]);
+        if (r < 0)
+            return r;
+    }
+
+    /* newinstance: the node's ptys are its own, not the host's; ptmxmode
+     * lets any uid open pts/ptmx. No gid=: the host's tty group is
+     * usually not mapped into the node. */
+    *what = "pts";
+    if (mkdirat(dev, "pts", 0755) < 0)
+        return -errno;
+    int r = mount_at(dev, "pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+                     "newinstance,ptmxmode=0666,mode=0620");
+    if (r < 0)
+        return r;
+
+    *what = "shm";
+    if (mkdirat(dev, "shm", 0755) < 0)
+        return -errno;
+    r = mount_at(dev, "shm", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+    if (r < 0)
+        return r;
+
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        *what = links[i].name;
+        if (symlinkat(links[i].target, dev, links[i].name) < 0)
+            return -errno;
+    }
+    return 0;
+}

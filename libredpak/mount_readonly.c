@@ -1,0 +1,137 @@
+/* Read-only remounts, the last thing step 7 does.
+ *
+ * "Read-only" must reach submounts: a bind of a host directory brings the
+ * host's mounts below it (MS_REC), and each is a mount of its own with its
+ * own flag. mount_setattr(AT_RECURSIVE) would set them all at once, but it
+ * would also reach the node's own mounts below the path (a writable bind or
+ * a tmpfs under a read-only root), which must keep their setting. So the
+ * tree is read from mountinfo (libmount parses it), the mounts that came
+ * with the top one are picked by their parent ids, and each is made
+ * read-only alone. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount/libmount.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "mount.h"
+#include "mount_resolve.h"
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+#define AUTO_FD __attribute__((cleanup(close_fd)))
+
+static void free_table(struct libmnt_table **tb)
+{
+    mnt_unref_table(*tb);
+}
+
+static void free_ptr(void *p)
+{
+    free(*(void **)p);
+}
+
+static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
+{
+    for (size_t i = 0; i < n_own; i++)
+        if (own[i].id == id)
+            return true;
+    return false;
+}
+
+/* The flags a remount must repeat: in a user namespace the host's nosuid,
+ * nodev, noexec and atime flags are locked, and a remount that leaves one
+ * out fails with EPERM. */
+#define LOCKED_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
+                      MS_RELATIME | MS_STRICTATIME)
+
+static int remount_one(int proc_fd, struct libmnt_fs *fs, int verbose)
+{
+    const char *target = mnt_fs_get_target(fs);
+    AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    /* A mount covered by a later one at the same place cannot be reached
+     * by path, by the workload either. */
+    if (rp_fd_mount_id(proc_fd, fd) != mnt_fs_get_id(fs)) {
+        rp_vlog(verbose, "read-only: %s is covered by another mount, left as it is", target);
+        return 0;
+    }
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
+        return 0;
+    if (errno != ENOSYS)
+        return -errno;
+    /* Before Linux 5.12: the old bind remount, with the locked flags. */
+    unsigned long flags = 0;
+    if (mnt_optstr_get_flags(mnt_fs_get_vfs_options(fs), &flags,
+                             mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
+        return -EINVAL;
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & LOCKED_FLAGS),
+              NULL) < 0)
+        return -errno;
+    return 0;
+}
+
+int rp_mount_readonly(int proc_fd, int top_id, const struct rp_own_mount *own, size_t n_own,
+                      int verbose, char *where, size_t wlen)
+{
+    int fd = openat(proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -errno;
+    }
+    __attribute__((cleanup(free_table))) struct libmnt_table *tb = mnt_new_table();
+    int r = tb ? mnt_table_parse_stream(tb, f, "/proc/self/mountinfo") : -ENOMEM;
+    fclose(f);
+    if (r < 0)
+        return r;
+
+    int n = mnt_table_get_nents(tb);
+    __attribute__((cleanup(free_ptr))) struct libmnt_fs **fs = calloc((size_t)n + 1, sizeof(*fs));
+    __attribute__((cleanup(free_ptr))) bool *picked = calloc((size_t)n + 1, sizeof(*picked));
+    if (!fs || !picked)
+        return -ENOMEM;
+    struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+    if (!it)
+        return -ENOMEM;
+    for (int i = 0; i < n && mnt_table_next_fs(tb, it, &fs[i]) == 0; i++)
+        picked[i] = mnt_fs_get_id(fs[i]) == top_id;
+    mnt_free_iter(it);
+
+    /* The top mount and, transitively, its children, except the node's
+     * own mounts (and what is below them). */
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (int i = 0; i < n; i++) {
+            if (picked[i] || !fs[i] || is_own(mnt_fs_get_id(fs[i]), own, n_own))
+                continue;
+            for (int j = 0; j < n; j++) {
+                if (picked[j] && mnt_fs_get_id(fs[j]) == mnt_fs_get_parent_id(fs[i])) {
+                    picked[i] = grew = true;
+                    break;
+                }
+            }
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (!picked[i])
+            continue;
+        r = remount_one(proc_fd, fs[i], verbose);
+        if (r < 0) {
+            snprintf(where, wlen, "%s", mnt_fs_get_target(fs[i]));
+            return r;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,285 @@
+/* Lookups confined to the node's root (mount_resolve.h explains why). */
+#include "mount_resolve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Symlinks followed in one lookup before giving up, as the kernel does. */
+#define MAX_LINKS 40
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+#define AUTO_FD __attribute__((cleanup(close_fd)))
+
+static int open_root(int root_fd)
+{
+    int fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+/* cur becomes next; cur's old fd is closed. */
+static void step_to(int *cur, int next)
+{
+    close(*cur);
+    *cur = next;
+}
+
+static bool is_root(int fd, const struct stat *root)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && st.st_dev == root->st_dev && st.st_ino == root->st_ino;
+}
+
+int rp_resolve_walk(int root_fd, const char *path)
+{
+    /* The part still to walk; a symlink's target is put in front of it. */
+    char todo[2 * PATH_MAX];
+    if (strlen(path) >= PATH_MAX)
+        return -ENAMETOOLONG;
+    strcpy(todo, path);
+
+    struct stat root_st;
+    if (fstat(root_fd, &root_st) < 0)
+        return -errno;
+    int cur = open_root(root_fd);
+    if (cur < 0)
+        return cur;
+    int links = 0, r = 0;
+    char *p = todo;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            return cur;
+        char *end = strchrnul(p, '/');
+        size_t n = (size_t)(end - p);
+        char name[NAME_MAX + 1];
+        if (n > NAME_MAX) {
+            r = -ENAMETOOLONG;
+            break;
+        }
+        memcpy(name, p, n);
+        name[n] = '\0';
+        p = end;
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            /* The root is its own parent, as "/.." is. */
+            if (is_root(cur, &root_st))
+                continue;
+            int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (up < 0) {
+                r = -errno;
+                break;
+            }
+            step_to(&cur, up);
+            continue;
+        }
+        int next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            r = -errno;
+            break;
+        }
+        struct stat st;
+        if (fstat(next, &st) < 0) {
+            r = -errno;
+            close(next);
+            break;
+        }
+        if (!S_ISLNK(st.st_mode)) {
+            step_to(&cur, next);
+            continue;
+        }
+        /* A symlink: its target replaces the component, read here rather
+         * than followed by the kernel so that "/" means root_fd. A magic
+         * /proc link reads as text too and is confined like any other. */
+        char target[PATH_MAX];
+        ssize_t len = readlinkat(next, "", target, sizeof(target) - 1);
+        close(next);
+        if (len < 0 || ++links > MAX_LINKS) {
+            r = len < 0 ? -errno : -ELOOP;
+            break;
+        }
+        if (len == 0) {
+            r = -ENOENT;
+            break;
+        }
+        size_t rest = strlen(p);
+        if ((size_t)len + rest + 1 > sizeof(todo)) {
+            r = -ENAMETOOLONG;
+            break;
+        }
+        memmove(todo + len, p, rest + 1);
+        memcpy(todo, target, (size_t)len);
+        p = todo;
+        if (todo[0] == '/') {
+            int top = open_root(root_fd);
+            if (top < 0) {
+                r = top;
+                break;
+            }
+            step_to(&cur, top);
+        }
+    }
+    close(cur);
+    return r;
+}
+
+/* openat2 once, then remember whether the kernel has it. */
+static int resolve_existing(int root_fd, const char *path)
+{
+    static bool no_openat2;
+    if (!no_openat2) {
+        struct open_how how = {
+            .flags = O_PATH | O_CLOEXEC,
+            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        for (int tries = 0; tries < 8; tries++) {
+            long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+            if (fd >= 0)
+                return (int)fd;
+            /* EAGAIN: a rename raced with a ".." walk; the kernel asks for
+             * a retry rather than risk an answer outside the root. */
+            if (errno != EAGAIN && errno != ENOSYS)
+                return -errno;
+            if (errno == ENOSYS)
+                break;
+        }
+        if (errno == EAGAIN)
+            return -EAGAIN;
+        no_openat2 = true;
+    }
+    return rp_resolve_walk(root_fd, path);
+}
+
+/* Creates name in parent as a directory or an empty file with exactly mode
+ * (fchmod, since the umask would otherwise take bits away). An existing
+ * entry is left alone: the caller resolves it again and judges it. */
+static int make_one(int parent, const char *name, enum rp_create kind, mode_t mode)
+{
+    AUTO_FD int fd = -1;
+    if (kind == RP_CREATE_DIR) {
+        if (mkdirat(parent, name, mode) < 0)
+            return errno == EEXIST ? 0 : -errno;
+        fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+        fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd < 0 && errno == EEXIST)
+            return 0;
+    }
+    if (fd < 0)
+        return -errno;
+    return fchmod(fd, mode) < 0 ? -errno : 0;
+}
+
+/* Creates what is missing of path, one component at a time, each in a
+ * parent that was itself resolved inside the root: a symlink met on the
+ * way is followed inside the root, never created through to the outside. */
+static int create_path(int root_fd, const char *path, enum rp_create create, mode_t mode)
+{
+    char prefix[PATH_MAX];
+    size_t len = strlen(path);
+    if (len >= sizeof(prefix))
+        return -ENAMETOOLONG;
+    size_t i = 0;
+    for (;;) {
+        while (path[i] == '/')
+            i++;
+        size_t start = i;
+        while (path[i] && path[i] != '/')
+            i++;
+        size_t j = i;
+        while (path[j] == '/')
+            j++;
+        bool last = path[j] == '\0';
+
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        int fd = resolve_existing(root_fd, prefix);
+        if (fd == -ENOENT) {
+            memcpy(prefix, path, start);
+            prefix[start] = '\0';
+            AUTO_FD int parent = resolve_existing(root_fd, start ? prefix : "/");
+            if (parent < 0)
+                return parent;
+            char name[NAME_MAX + 1];
+            if (i - start > NAME_MAX)
+                return -ENAMETOOLONG;
+            memcpy(name, path + start, i - start);
+            name[i - start] = '\0';
+            int r = last ? make_one(parent, name, create, mode)
+                         : make_one(parent, name, RP_CREATE_DIR, 0755);
+            if (r < 0)
+                return r;
+            memcpy(prefix, path, i);
+            prefix[i] = '\0';
+            fd = resolve_existing(root_fd, prefix);
+        }
+        if (fd < 0 || last)
+            return fd;
+        close(fd);
+    }
+}
+
+int rp_resolve(int root_fd, const char *path, enum rp_create create, mode_t mode)
+{
+    int fd = resolve_existing(root_fd, path);
+    if (fd != -ENOENT || create == RP_CREATE_NONE)
+        return fd;
+    return create_path(root_fd, path, create, mode);
+}
+
+int rp_resolve_parent(int root_fd, const char *path, int create, const char **base)
+{
+    char dir[PATH_MAX];
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/')
+        len--;
+    if (len >= sizeof(dir))
+        return -ENAMETOOLONG;
+    const char *slash = memrchr(path, '/', len);
+    const char *name = slash ? slash + 1 : path;
+    size_t dir_len = slash ? (size_t)(slash - path) : 0;
+    if (name == path + len || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return -EINVAL;
+    memcpy(dir, path, dir_len);
+    dir[dir_len] = '\0';
+    *base = name;
+    return rp_resolve(root_fd, dir_len ? dir : "/", create ? RP_CREATE_DIR : RP_CREATE_NONE,
+                      0755);
+}
+
+void rp_fd_path(char *buf, size_t len, const char *proc, int fd)
+{
+    snprintf(buf, len, "%s/self/fd/%d", proc, fd);
+}
+
+int rp_fd_mount_id(int proc_fd, int fd)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "self/fdinfo/%d", fd);
+    AUTO_FD int info = openat(proc_fd, name, O_RDONLY | O_CLOEXEC);
+    if (info < 0)
+        return -errno;
+    char buf[4096];
+    ssize_t n = read(info, buf, sizeof(buf) - 1);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    const char *line = strstr(buf, "mnt_id:");
+    if (!line)
+        return -ENOTSUP;
+    return atoi(line + strlen("mnt_id:"));
+}
