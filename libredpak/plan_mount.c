@@ -47,26 +47,6 @@ static void owner(struct rp_mount_step *s, const struct rp_plan *p, struct plan_
     s->has_owner = plan_owner(c, p, o, key, &s->uid, &s->gid);
 }
 
-/* A writable mount below a read-only bind would be made read-only as well
- * by the bind's recursive remount (which is recursive so that read-only
- * reaches the host's own submounts under the source): refused here rather
- * than surprising at run time. */
-static void check_not_below_readonly(struct plan_ctx *c, const char *path,
-                                     const struct rp_pos *pos, const char *key)
-{
-    const struct rp_node *n = c->node;
-    for (size_t i = 0; i < n->n_mounts; i++) {
-        const struct rp_mount *ro = &n->mounts[i];
-        if (ro->type != RP_MOUNT_BIND || !ro->readonly || !path_is_below(path, ro->path))
-            continue;
-        rp_diags_add(c->diags, pos, key,
-                     "%s is below the read-only bind %s (mounts[%zu]), whose recursive "
-                     "read-only remount would make it read-only too; mount it elsewhere or "
-                     "set mounts[%zu].readonly: false", path, ro->path, i, i);
-        return;
-    }
-}
-
 static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
 {
     const struct rp_mount *m = &c->node->mounts[i];
@@ -77,7 +57,6 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
         [RP_MOUNT_FILE] = RP_MOP_FILE,
     };
     struct rp_mount_step *s = add_step(&p->mount, ops[m->type], m->path, c);
-    char key[48];
 
     s->pos = m->pos;
     switch (m->type) {
@@ -109,11 +88,6 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
         owner(s, p, c, &m->owner, "mounts", i);
         break;
     }
-    bool is_mount = m->type == RP_MOUNT_BIND || m->type == RP_MOUNT_PROC ||
-                    m->type == RP_MOUNT_DEV || m->type == RP_MOUNT_MQUEUE;
-    snprintf(key, sizeof(key), "mounts[%zu].path", i);
-    if (is_mount && !(m->type == RP_MOUNT_BIND && m->readonly))
-        check_not_below_readonly(c, m->path, &m->pos, key);
 }
 
 void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
@@ -144,7 +118,6 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
 void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
-    char key[48];
 
     p->tmpfs.steps = plan_calloc(c, n->n_tmpfs, sizeof(*p->tmpfs.steps));
     if (!p->tmpfs.steps)
@@ -157,19 +130,16 @@ void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c)
         s->flags = MS_NOSUID | MS_NODEV;
         s->pos = t->pos;
         owner(s, p, c, &t->owner, "tmpfs", i);
-        snprintf(key, sizeof(key), "tmpfs[%zu].path", i);
-        check_not_below_readonly(c, t->path, &t->pos, key);
     }
 }
 
 /* Read-only comes last: until then the new root must stay writable for
  * mount points, dirs and files to be made in it. A bind mount ignores
- * MS_RDONLY when it is made, so read-only is a second mount call, a
- * remount that repeats the bind's other flags (in a user namespace,
- * dropping a locked nosuid or nodev is EPERM). The root is remounted
- * alone, its submounts are the node's own and each has its own setting;
- * a bind recursively, so that the host's mounts below its source do not
- * stay writable. */
+ * MS_RDONLY when it is made, so read-only is a second step, a remount.
+ * Each is recursive: read-only must reach the mounts that came with the
+ * root or the bind (the host's submounts under a source) but not the
+ * node's own mounts below the path (a writable bind, a tmpfs), which keep
+ * their own setting; the executor tells the two apart. */
 void plan_finish(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
@@ -183,8 +153,8 @@ void plan_finish(struct rp_plan *p, struct plan_ctx *c)
     if (n->root.readonly) {
         s = add_step(&p->finish, RP_MOP_REMOUNT_RO, "/", c);
         s->readonly = true;
-        s->flags = (p->mount.n ? p->mount.steps[0].flags & ~(unsigned long)MS_REC : 0) |
-                   MS_REMOUNT | MS_BIND | MS_RDONLY;
+        s->flags = (p->mount.n ? p->mount.steps[0].flags : 0) |
+                   MS_REC | MS_REMOUNT | MS_BIND | MS_RDONLY;
         s->pos = n->root.pos;
     }
     for (size_t i = 0; i < n->n_mounts; i++) {

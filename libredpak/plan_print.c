@@ -429,7 +429,8 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
         break;
     case RP_MOP_REMOUNT_RO:
         line(e, "remount %s read-only%s", s->path,
-             s->flags & MS_REC ? ", recursively" : " (its submounts keep their own setting)");
+             s->flags & MS_REC ? ", recursively (the node's own mounts below keep their setting)"
+                               : "");
         break;
     }
 }
