@@ -1,0 +1,152 @@
+/* The node model's life cycle: the defaults of node-format.md, the names
+ * of its enums, and freeing. */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+struct rp_node *rp_node_new(const char *file, const char *dir)
+{
+    struct rp_node *n = yt_xcalloc(1, sizeof(*n));
+    n->file = yt_xstrdup(file);
+    n->dir = yt_xstrdup(dir);
+    struct rp_pos start = {n->file, 1, 1};
+    for (int k = 0; k < RP_NS_COUNT; k++) {
+        n->ns[k].mode = RP_NS_NEW;
+        n->ns[k].pos = start;
+    }
+    n->user_namespace_pos = n->hostname_pos = n->domainname_pos = start;
+    n->time_offsets_pos = start;
+
+    n->root.size = 8u << 20;
+    n->root.mode = 0755;
+    n->root.readonly = true;
+    n->root.pos = n->root.size_pos = n->root.source_pos = start;
+
+    n->cgroup.required = true;
+    n->cgroup.pos = n->cgroup.parent_pos = start;
+    n->caps.pos = n->caps.list_pos = n->caps.ambient_pos = start;
+
+    n->seccomp.default_action = RP_SC_ERRNO;
+    n->seccomp.default_errno = EPERM;
+    n->seccomp.base = RP_SC_BASE_DEFAULT;
+    n->seccomp.pos = start;
+
+    struct rp_process *p = &n->process;
+    p->cwd = yt_xstrdup("/");
+    p->umask = 0022;
+    p->no_new_privileges = true;
+    p->env_clear = true;
+    p->init = true;
+    p->wait = RP_WAIT_ALL;
+    p->die_with_parent = true;
+    p->pos = p->cwd_pos = start;
+    return n;
+}
+
+static void free_strings(struct rp_string_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    free(l->pos);
+}
+
+static void free_kvs(struct rp_kv_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].key);
+        free(l->v[i].value);
+    }
+    free(l->v);
+}
+
+static void free_owner(struct rp_owner *o)
+{
+    free(o->user.name);
+    free(o->group.name);
+}
+
+void rp_node_free(struct rp_node *n)
+{
+    if (!n)
+        return;
+    free(n->file);
+    free(n->dir);
+    free(n->name);
+    free(n->description);
+    for (int k = 0; k < RP_NS_COUNT; k++)
+        free(n->ns[k].path);
+    free(n->uid_map.v);
+    free(n->gid_map.v);
+    free(n->hostname);
+    free(n->domainname);
+    free_kvs(&n->sysctl);
+    free(n->root.source);
+    for (size_t i = 0; i < n->n_mounts; i++) {
+        struct rp_mount *m = &n->mounts[i];
+        free(m->path);
+        free(m->source);
+        free(m->target);
+        free(m->content);
+        free_owner(&m->owner);
+    }
+    free(n->mounts);
+    for (size_t i = 0; i < n->n_tmpfs; i++) {
+        free(n->tmpfs[i].path);
+        free_owner(&n->tmpfs[i].owner);
+    }
+    free(n->tmpfs);
+    free(n->cgroup.parent);
+    for (size_t i = 0; i < n->cgroup.n_items; i++)
+        free(n->cgroup.items[i].value);
+    free(n->cgroup.items);
+    for (size_t i = 0; i < n->seccomp.n_rules; i++)
+        free_strings(&n->seccomp.rules[i].names);
+    free(n->seccomp.rules);
+    struct rp_process *p = &n->process;
+    free_strings(&p->command);
+    free(p->user.name);
+    free(p->group.name);
+    for (size_t i = 0; i < p->n_groups; i++)
+        free(p->groups[i].name);
+    free(p->groups);
+    free(p->cwd);
+    free_kvs(&p->env_set);
+    free_strings(&p->env_pass);
+    free(p->rlimits);
+    free_kvs(&n->host_sysctl);
+    free(n);
+}
+
+const char *rp_ns_name(enum rp_ns_kind kind)
+{
+    static const char *const names[RP_NS_COUNT] = {
+        [RP_NS_USER] = "user", [RP_NS_PID] = "pid", [RP_NS_NET] = "net",
+        [RP_NS_IPC] = "ipc", [RP_NS_UTS] = "uts", [RP_NS_CGROUP] = "cgroup",
+        [RP_NS_TIME] = "time", [RP_NS_MOUNT] = "mount"};
+    return (unsigned)kind < RP_NS_COUNT ? names[kind] : "?";
+}
+
+const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k)
+{
+    static const char *const names[RP_CG_ITEM_COUNT] = {
+        [RP_CG_CPUSET_CPUS] = "cpuset.cpus", [RP_CG_CPUSET_MEMS] = "cpuset.mems",
+        [RP_CG_CPUSET_CPUS_PARTITION] = "cpuset.cpus.partition",
+        [RP_CG_CPU_WEIGHT] = "cpu.weight", [RP_CG_CPU_MAX] = "cpu.max",
+        [RP_CG_IO_MAX] = "io.max", [RP_CG_IO_WEIGHT] = "io.weight",
+        [RP_CG_MEMORY_MIN] = "memory.min", [RP_CG_MEMORY_LOW] = "memory.low",
+        [RP_CG_MEMORY_HIGH] = "memory.high", [RP_CG_MEMORY_MAX] = "memory.max",
+        [RP_CG_MEMORY_SWAP_HIGH] = "memory.swap.high",
+        [RP_CG_MEMORY_SWAP_MAX] = "memory.swap.max",
+        [RP_CG_MEMORY_OOM_GROUP] = "memory.oom.group", [RP_CG_PIDS_MAX] = "pids.max"};
+    return (unsigned)k < RP_CG_ITEM_COUNT ? names[k] : "?";
+}
+
+const char *rp_seccomp_action_name(enum rp_seccomp_action a)
+{
+    static const char *const names[] = {
+        [RP_SC_ALLOW] = "allow", [RP_SC_ERRNO] = "errno", [RP_SC_KILL_THREAD] = "kill_thread",
+        [RP_SC_KILL_PROCESS] = "kill_process", [RP_SC_TRAP] = "trap", [RP_SC_LOG] = "log"};
+    return (unsigned)a < ARRAY_LEN(names) ? names[a] : "?";
+}

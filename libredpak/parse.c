@@ -1,0 +1,253 @@
+/* Node file -> validated struct rp_node. The file becomes a YAML tree
+ * (yaml_tree.c), the --set overrides edit that tree (set_override.c), and
+ * the walk below checks every key of node-format.md, collecting every
+ * problem so that one run shows them all. The sections live in files of
+ * their own; this one walks the top level and the small scalar keys. */
+#include "parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grammar.h"
+
+static const char *const top_keys[] = {
+    "version", "node", "description", "namespaces", "user_namespace", "hostname",
+    "domainname", "time_offsets", "sysctl", "root", "mounts", "tmpfs", "cgroup",
+    "capabilities", "seccomp", "process", "host",
+};
+
+static void parse_version(struct pctx *c, const struct yt_node *top)
+{
+    size_t mark;
+    const struct yt_node *v = pc_field(c, top, "version", &mark);
+    if (!v) {
+        pc_missing(c, top, "version");
+        return;
+    }
+    int64_t version;
+    if (pc_int(c, v, INT64_MIN, INT64_MAX, &version) && version != 1)
+        pc_err(c, v, "unsupported version %s: this redpak reads version 1", v->text);
+    pc_pop(c, mark);
+}
+
+static void parse_name(struct pctx *c, const struct yt_node *top)
+{
+    size_t mark;
+    const struct yt_node *v = pc_field(c, top, "node", &mark);
+    if (!v) {
+        pc_missing(c, top, "node");
+        return;
+    }
+    /* The name is what ${NODE} expands to, so it is taken as written. */
+    if (v->kind != YT_SCALAR || v->type != YT_STR) {
+        pc_err(c, v, "expected a string, found %s", yt_describe(v));
+    } else {
+        char why[RP_WHY_MAX];
+        if (strlen(v->text) != v->len || !rp_grammar_node_name(v->text, why, sizeof(why)))
+            pc_err(c, v, "%s", strlen(v->text) != v->len ? "a node name has no NUL" : why);
+        else
+            c->node->name = yt_xstrdup(v->text);
+    }
+    pc_pop(c, mark);
+}
+
+static void parse_host(struct pctx *c, const struct yt_node *v)
+{
+    if (!pc_map(c, v))
+        return;
+    static const char *const keys[] = {"sysctl"};
+    pc_check_keys(c, v, keys, ARRAY_LEN(keys));
+    size_t mark;
+    const struct yt_node *s = pc_field(c, v, "sysctl", &mark);
+    if (s) {
+        parse_sysctl(c, s, true, &c->node->host_sysctl);
+        pc_pop(c, mark);
+    }
+}
+
+/* One key of the top level handed to its section. */
+static void section(struct pctx *c, const struct yt_node *top, const char *key,
+                    void (*fn)(struct pctx *, const struct yt_node *))
+{
+    size_t mark;
+    const struct yt_node *v = pc_field(c, top, key, &mark);
+    if (v) {
+        fn(c, v);
+        pc_pop(c, mark);
+    }
+}
+
+static void parse_description(struct pctx *c, const struct yt_node *v)
+{
+    pc_string(c, v, &c->node->description);
+}
+
+static void parse_sysctl_section(struct pctx *c, const struct yt_node *v)
+{
+    parse_sysctl(c, v, false, &c->node->sysctl);
+}
+
+static void walk(struct pctx *c, const struct yt_node *top)
+{
+    pc_check_keys(c, top, top_keys, ARRAY_LEN(top_keys));
+    parse_version(c, top);
+    parse_name(c, top);     /* first: ${NODE} expands to it */
+    /* Namespaces next: other sections depend on which ones are new. */
+    section(c, top, "namespaces", parse_namespaces);
+    section(c, top, "user_namespace", parse_user_namespace);
+    section(c, top, "description", parse_description);
+    parse_uts_names(c, top);
+    section(c, top, "time_offsets", parse_time_offsets);
+    section(c, top, "sysctl", parse_sysctl_section);
+    section(c, top, "root", parse_root);
+    section(c, top, "mounts", parse_mounts);
+    section(c, top, "tmpfs", parse_tmpfs);
+    section(c, top, "cgroup", parse_cgroup);
+    section(c, top, "capabilities", parse_capabilities);
+    section(c, top, "seccomp", parse_seccomp);
+    section(c, top, "process", parse_process);
+    section(c, top, "host", parse_host);
+}
+
+/* Problems are found section by section; they are shown in file order
+ * (the --set ones after the file's), as a compiler shows them. */
+static int diag_order(const void *a, const void *b)
+{
+    const struct rp_diag *x = a, *y = b;
+    bool xs = !strcmp(x->file, "--set"), ys = !strcmp(y->file, "--set");
+    if (xs != ys)
+        return xs ? 1 : -1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->column != y->column)
+        return x->column < y->column ? -1 : 1;
+    return 0;
+}
+
+/* qsort is not stable; two problems at one position keep the order found. */
+static void sort_diags(struct rp_diags *d, size_t first)
+{
+    size_t n = d->n - first;
+    for (size_t i = 1; i < n; i++) {
+        struct rp_diag cur = d->v[first + i];
+        size_t j = i;
+        while (j > 0 && diag_order(&d->v[first + j - 1], &cur) > 0) {
+            d->v[first + j] = d->v[first + j - 1];
+            j--;
+        }
+        d->v[first + j] = cur;
+    }
+}
+
+static int parse_node(const char *file, const char *dir, const char *buf, size_t len,
+                      const struct rp_parse_opts *opts, struct rp_node **out,
+                      struct rp_diags *diags)
+{
+    struct rp_parse_opts own = {.caller_uid = getuid(), .caller_gid = getgid()};
+    if (!opts)
+        opts = &own;
+    size_t first = diags->n;
+    *out = NULL;
+    struct yt_doc doc;
+    yt_parse(file, buf, len, &doc, diags);
+    if (opts->n_sets)
+        rp_set_apply(&doc, opts->sets, opts->n_sets, diags);
+    struct rp_node *node = rp_node_new(file, dir);
+    if (doc.root) {
+        struct pctx c = {.node = node, .diags = diags, .opts = opts, .top = doc.root};
+        walk(&c, doc.root);
+    }
+    yt_free(&doc);
+    if (diags->n > first) {
+        sort_diags(diags, first);
+        rp_node_free(node);
+        return -EINVAL;
+    }
+    *out = node;
+    return 0;
+}
+
+/* ${NODE_DIR}: the node file's folder, absolute, so that a bind source
+ * written "${NODE_DIR}/data" is a valid host path from any working dir. */
+static char *folder_of(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    char *dir = slash ? yt_xstrndup(file, slash == file ? 1 : (size_t)(slash - file))
+                      : yt_xstrdup(".");
+    char *real = realpath(dir, NULL);
+    if (real) {
+        free(dir);
+        return real;
+    }
+    if (dir[0] != '/') {
+        char cwd[PATH_MAX];
+        char *abs;
+        if (getcwd(cwd, sizeof(cwd)) && asprintf(&abs, "%s/%s", cwd, dir) >= 0) {
+            free(dir);
+            return abs;
+        }
+    }
+    return dir;
+}
+
+int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
+                         const struct rp_parse_opts *opts, struct rp_node **out,
+                         struct rp_diags *diags)
+{
+    char *dir = folder_of(name);
+    int rc = parse_node(name, dir, buf, len, opts, out, diags);
+    free(dir);
+    return rc;
+}
+
+int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
+                       struct rp_node **out, struct rp_diags *diags)
+{
+    struct rp_pos start = {path, 1, 1};
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        rp_diags_add(diags, &start, "", "cannot open the node file: %s", strerror(e));
+        return -e;
+    }
+    /* A regular file too big is refused without reading it; anything else
+     * (a pipe) is read up to one byte past the limit, which the YAML tree's
+     * builder then refuses. */
+    struct stat st;
+    char *buf = NULL;
+    size_t len = 0;
+    int err = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > RP_NODE_MAX_BYTES) {
+        rp_diags_add(diags, &start, "",
+                     "the file is %lld bytes; a node file is at most %u bytes (1 MiB)",
+                     (long long)st.st_size, RP_NODE_MAX_BYTES);
+        err = -EFBIG;
+    } else {
+        buf = yt_xcalloc(1, RP_NODE_MAX_BYTES + 2);
+        for (;;) {
+            ssize_t r = read(fd, buf + len, RP_NODE_MAX_BYTES + 1 - len);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                err = -errno;
+                rp_diags_add(diags, &start, "", "cannot read the node file: %s",
+                             strerror(errno));
+                break;
+            }
+            if (r == 0 || (len += (size_t)r) > RP_NODE_MAX_BYTES)
+                break;
+        }
+    }
+    close(fd);
+    if (!err)
+        err = rp_node_parse_buffer(path, buf, len, opts, out, diags);
+    free(buf);
+    return err;
+}
