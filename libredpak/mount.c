@@ -108,6 +108,16 @@ static int own_add(struct mount_ctx *c, const char *path)
     return 0;
 }
 
+/* A bind takes no flags when it is made (the kernel copies the source
+ * mount's), so nosuid, nodev and noexec are set on it, and on the
+ * submounts it brought, once it is there. Read-only waits for the end. */
+static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                      size_t wlen)
+{
+    return rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, s->flags & ~MS_RDONLY,
+                              c->own, c->n_own, c->verbose, where, wlen);
+}
+
 /* mount(2) onto an fd resolved inside the root. */
 static int mount_on(int target_fd, const char *source, const char *fstype, unsigned long flags,
                     const char *data)
@@ -162,7 +172,8 @@ static int stage_enter(struct mount_ctx *c, const char **what)
     return 0;
 }
 
-static int root_ready(struct mount_ctx *c)
+static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                      size_t wlen)
 {
     c->root_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->root_fd < 0)
@@ -171,10 +182,11 @@ static int root_ready(struct mount_ctx *c)
     if (id < 0)
         return id;
     c->own[c->n_own++] = (struct rp_own_mount){.path = "/", .id = id};
-    return 0;
+    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, where, wlen) : 0;
 }
 
-static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                         size_t wlen)
 {
     char opts[96];
     int n = snprintf(opts, sizeof(opts), "mode=0%o", (unsigned)(s->mode & 07777));
@@ -182,10 +194,11 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
         snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
     if (mount("tmpfs", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV | s->flags, opts) < 0)
         return -errno;
-    return root_ready(c);
+    return root_ready(c, s, where, wlen);
 }
 
-static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                        size_t wlen)
 {
     AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
@@ -196,11 +209,11 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s)
      * read-only with it in the finish plan). */
     if (mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
         return -errno;
-    return root_ready(c);
+    return root_ready(c, s, where, wlen);
 }
 
 static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                   const char *plan)
+                   const char *plan, char *where, size_t wlen)
 {
     AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src == -ENOENT && s->optional) {
@@ -226,7 +239,9 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t id
      * MS_RDONLY is not given here: a bind ignores it until a remount, and
      * the node may still mount below this path; the finish plan does it. */
     int r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
-    return r < 0 ? r : own_add(c, s->path);
+    if (r < 0 || (r = own_add(c, s->path)) < 0)
+        return r;
+    return bind_flags(c, s, where, wlen);
 }
 
 /* proc, mqueue, tmpfs: a fresh filesystem on a directory. */
@@ -372,8 +387,8 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
     const char *path = step_path(s);
     for (size_t i = c->n_own; i-- > 0;)
         if (strcmp(c->own[i].path, path) == 0)
-            return rp_mount_readonly(c->proc_fd, c->own[i].id, c->own, c->n_own, c->verbose,
-                                     where, wlen);
+            return rp_mount_set_flags(c->proc_fd, c->own[i].id, MS_RDONLY, c->own, c->n_own,
+                                      c->verbose, where, wlen);
     for (size_t i = 0; i < c->n_skipped; i++) {
         if (strcmp(c->skipped[i], path) == 0) {
             rp_vlog(c->verbose, "%s step %zu: skipped, nothing was bound at %s", plan, idx,
@@ -411,11 +426,11 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     }
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS:
-        return op_root_tmpfs(c, s);
+        return op_root_tmpfs(c, s, where, wlen);
     case RP_MOP_ROOT_BIND:
-        return op_root_bind(c, s);
+        return op_root_bind(c, s, where, wlen);
     case RP_MOP_BIND:
-        return op_bind(c, s, idx, plan);
+        return op_bind(c, s, idx, plan, where, wlen);
     case RP_MOP_PROC:
         /* A proc of the node's own pid namespace: it shows the node's
          * processes only. The kernel allows it in a user namespace because

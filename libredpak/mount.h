@@ -1,5 +1,5 @@
 /* Internal interfaces between the files of step 7 (mount.c walks the
- * plans; mount_dev.c and mount_readonly.c do the two larger ops). */
+ * plans; mount_dev.c and mount_flags.c do the two larger ops). */
 #ifndef REDPAK_MOUNT_H
 #define REDPAK_MOUNT_H
 
@@ -23,11 +23,13 @@ struct rp_own_mount {
  * On failure, *what names the part that failed. */
 int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what);
 
-/* Makes the mount top_id read-only, and every mount beneath it that came
- * with it (a bind's submounts, an image's submounts), but not the node's
- * own mounts below it (own): those keep their own readonly setting. On
- * failure, where (wlen bytes) holds the submount that failed. */
-int rp_mount_readonly(int proc_fd, int top_id, const struct rp_own_mount *own, size_t n_own,
-                      int verbose, char *where, size_t wlen);
+/* Sets flags (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC; others are
+ * ignored) on the mount top_id and every mount beneath it that came with
+ * it (a bind's submounts, an image's submounts), but not on the node's own
+ * mounts below it (own): those keep their own settings. On failure, where
+ * (wlen bytes) holds the mount point that failed. */
+int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
+                       const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
+                       size_t wlen);
 
 #endif

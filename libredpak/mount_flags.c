@@ -1,13 +1,14 @@
-/* Read-only remounts, the last thing step 7 does.
+/* Flags on a mount and the mounts that came with it: nosuid and nodev on a
+ * fresh bind, read-only last of all in step 7.
  *
- * "Read-only" must reach submounts: a bind of a host directory brings the
+ * A flag must reach submounts: a bind of a host directory brings the
  * host's mounts below it (MS_REC), and each is a mount of its own with its
- * own flag. mount_setattr(AT_RECURSIVE) would set them all at once, but it
+ * own flags. mount_setattr(AT_RECURSIVE) would set them all at once, but it
  * would also reach the node's own mounts below the path (a writable bind or
  * a tmpfs under a read-only root), which must keep their setting. So the
  * tree is read from mountinfo (libmount parses it), the mounts that came
- * with the top one are picked by their parent ids, and each is made
- * read-only alone. */
+ * with the top one are picked by their parent ids, and each is changed
+ * alone. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount/libmount.h>
@@ -46,13 +47,14 @@ static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
     return false;
 }
 
-/* The flags a remount must repeat: in a user namespace the host's nosuid,
- * nodev, noexec and atime flags are locked, and a remount that leaves one
- * out fails with EPERM. */
-#define LOCKED_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | \
-                      MS_RELATIME | MS_STRICTATIME)
+/* The flags an old-style remount must repeat: it sets all of them at
+ * once, and in a user namespace the host's read-only, nosuid, nodev,
+ * noexec and atime flags are locked: a remount that leaves one out fails
+ * with EPERM. */
+#define KEPT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
+                    MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
 
-static int remount_one(int proc_fd, struct libmnt_fs *fs, int verbose)
+static int change_one(int proc_fd, struct libmnt_fs *fs, unsigned long flags, int verbose)
 {
     const char *target = mnt_fs_get_target(fs);
     AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -61,28 +63,38 @@ static int remount_one(int proc_fd, struct libmnt_fs *fs, int verbose)
     /* A mount covered by a later one at the same place cannot be reached
      * by path, by the workload either. */
     if (rp_fd_mount_id(proc_fd, fd) != mnt_fs_get_id(fs)) {
-        rp_vlog(verbose, "read-only: %s is covered by another mount, left as it is", target);
+        rp_vlog(verbose, "mount flags: %s is covered by another mount, left as it is", target);
         return 0;
     }
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    /* mount_setattr changes only the bits named; the others stay. */
+    struct mount_attr attr = {
+        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+    };
     if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
         return 0;
     if (errno != ENOSYS)
         return -errno;
-    /* Before Linux 5.12: the old bind remount, with the locked flags. */
-    unsigned long flags = 0;
-    if (mnt_optstr_get_flags(mnt_fs_get_vfs_options(fs), &flags,
+    /* Before Linux 5.12: the old bind remount, repeating what it keeps. */
+    unsigned long have = 0;
+    if (mnt_optstr_get_flags(mnt_fs_get_vfs_options(fs), &have,
                              mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
         return -EINVAL;
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & LOCKED_FLAGS),
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | ((have | flags) & KEPT_FLAGS),
               NULL) < 0)
         return -errno;
     return 0;
 }
 
-int rp_mount_readonly(int proc_fd, int top_id, const struct rp_own_mount *own, size_t n_own,
-                      int verbose, char *where, size_t wlen)
+int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
+                       const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
+                       size_t wlen)
 {
+    flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (!flags)
+        return 0;
     int fd = openat(proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
@@ -127,7 +139,7 @@ int rp_mount_readonly(int proc_fd, int top_id, const struct rp_own_mount *own, s
     for (int i = 0; i < n; i++) {
         if (!picked[i])
             continue;
-        r = remount_one(proc_fd, fs[i], verbose);
+        r = change_one(proc_fd, fs[i], flags, verbose);
         if (r < 0) {
             snprintf(where, wlen, "%s", mnt_fs_get_target(fs[i]));
             return r;
