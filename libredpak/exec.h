@@ -100,7 +100,9 @@ int rp_child_error_send(int fd, const char *plan, int status, const struct rp_er
 int rp_child_error_recv(int fd, struct rp_child_report *report);
 
 /* process.c: step 8 (child) and the execve at the end of step 12. */
-int rp_process_apply(const struct rp_process_plan *plan, int keep_fd, struct rp_error *err);
+/* keep: descriptors the executor still needs (close-on-exec ones). */
+int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t n_keep,
+                     struct rp_error *err);
 /* The workload's environment: a malloc'd NULL-terminated array. */
 char **rp_process_env(const struct rp_process_plan *plan, char *const *environ);
 /* execve with a PATH search in envp's PATH; returns only on failure with
@@ -121,10 +123,12 @@ void rp_signals_restore(struct rp_signals *sig);
 /* In the workload before execve: default dispositions, redwrap's mask. */
 void rp_signals_reset_child(const struct rp_signals *sig);
 /* Forwards signals to pid, reaps, reads the child's reports from report_fd
- * until pid has ended. Returns the exit status (0-255) and fills err when
- * the child reported a failure. */
-int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
-                 struct rp_error *err);
+ * until pid has ended; with learn, answers the learn filter's notifications
+ * until no filtered process is left. Returns the exit status (0-255) and
+ * fills err when the child reported a failure. */
+struct rp_learn_run;
+int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
+                 int verbose, struct rp_error *err);
 
 /* init.c: the node's PID 1 with process.init. Forks workload(arg), reaps
  * every process that ends up as its child, forwards the signals and
@@ -158,5 +162,13 @@ int rp_seccomp_learn_handle(int listener, struct rp_seccomp_learned *l, struct r
 int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
                            struct rp_error *err);
 void rp_seccomp_learn_free(struct rp_seccomp_learned *l);
+
+/* --seccomp-learn, parent side: the socket the listener arrives on, then
+ * the listener itself, and what was recorded (seccomp_learn.c). */
+struct rp_learn_run {
+    int sock;               /* -1 when not learning or once the listener came */
+    int listener;           /* -1 until received, and after POLLHUP */
+    struct rp_seccomp_learned learned;
+};
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,23 +48,25 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
         return init_fail(report_fd, errno, "install signal handlers");
     /* In a joined pid namespace init is not PID 1; as a subreaper it still
      * inherits the orphans of its own subtree. */
-    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+    bool pid1 = getpid() == 1;
+    if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         return init_fail(report_fd, errno, "become a child subreaper");
-    /* The signals are still blocked (since before the clone): whatever
-     * arrives now stays pending and the signalfd below sees it. */
-    int fd = signalfd(-1, &all, SFD_CLOEXEC);
-    if (fd < 0)
-        return init_fail(report_fd, errno, "signalfd");
     pid_t main_pid = fork();
     if (main_pid < 0)
         return init_fail(report_fd, errno, "fork the workload");
-    if (main_pid == 0) {
-        close(fd);
+    if (main_pid == 0)
         return workload(arg);
+    /* Init keeps no descriptor but 0-2: the report pipe and a learn socket
+     * are the workload's to close (by execve), and a parent waiting for
+     * their EOF must not wait for init. */
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+    /* The signals are still blocked (since before the clone): whatever
+     * arrived meanwhile stays pending, and the signalfd sees it. */
+    int fd = signalfd(-1, &all, SFD_CLOEXEC);
+    if (fd < 0) {
+        kill(main_pid, SIGKILL);
+        return RP_EXIT_SETUP_FAILED;
     }
-    /* Only the workload reports from now on; its execve closes the pipe,
-     * and the parent's EOF must not wait for init. */
-    close(report_fd);
 
     int main_status = RP_EXIT_SETUP_FAILED;
     for (;;) {
@@ -72,15 +75,21 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
         if (n != (ssize_t)sizeof(si)) {
             if (n < 0 && errno == EINTR)
                 continue;
-            /* Without its signals init cannot do its job: end the node. */
-            kill(-1, SIGKILL);
+            /* Without its signals init cannot do its job: end the node
+             * (as PID 1, its exit ends everything else in it). */
+            if (main_pid > 0)
+                kill(main_pid, SIGKILL);
             return RP_EXIT_SETUP_FAILED;
         }
         if (si.ssi_signo != SIGCHLD) {
             /* To the workload while it lives; after it (wait: all), to
              * every process left: kill(-1) from PID 1 reaches the whole
-             * namespace but init itself. */
-            kill(main_pid > 0 ? main_pid : -1, (int)si.ssi_signo);
+             * namespace but init itself. In a joined pid namespace it
+             * would reach processes that are not the node's: not there. */
+            if (main_pid > 0)
+                kill(main_pid, (int)si.ssi_signo);
+            else if (pid1)
+                kill(-1, (int)si.ssi_signo);
             continue;
         }
         int ws;

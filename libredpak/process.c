@@ -33,19 +33,33 @@ static int close_from(unsigned first, unsigned last)
 
 /* Every descriptor redwrap inherited (a terminal's, a shell's, a socket a
  * service manager passed) would otherwise reach the workload: a directory
- * fd of the host is a way out of the new root. keep_fd is the report pipe,
- * itself close-on-exec. */
-static int close_inherited_fds(int keep_fd, struct rp_error *err)
+ * fd of the host is a way out of the new root. keep lists the executor's
+ * own, which are close-on-exec. */
+static int close_inherited_fds(const int *keep, size_t n_keep, struct rp_error *err)
 {
-    int r = keep_fd >= 3 ? close_from(3, (unsigned)keep_fd - 1) : 0;
-    if (r == 0)
-        r = close_from(keep_fd >= 3 ? (unsigned)keep_fd + 1 : 3, ~0U);
+    unsigned first = 3;
+    int r = 0;
+    /* close_range takes ranges: walk the kept fds in increasing order. */
+    for (;;) {
+        unsigned next = ~0U;
+        for (size_t i = 0; i < n_keep; i++)
+            if (keep[i] >= (int)first && (unsigned)keep[i] < next)
+                next = (unsigned)keep[i];
+        if (next == ~0U) {
+            r = close_from(first, ~0U);
+            break;
+        }
+        if (next > first && (r = close_from(first, next - 1)) < 0)
+            break;
+        first = next + 1;
+    }
     if (r < 0)
         return rp_error_set(err, r, "process plan step 8: close inherited file descriptors");
     return 0;
 }
 
-int rp_process_apply(const struct rp_process_plan *plan, int keep_fd, struct rp_error *err)
+int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t n_keep,
+                     struct rp_error *err)
 {
     for (size_t i = 0; i < plan->n_rlimits; i++) {
         const struct rp_rlimit *l = &plan->rlimits[i];
@@ -59,7 +73,7 @@ int rp_process_apply(const struct rp_process_plan *plan, int keep_fd, struct rp_
     const char *cwd = plan->cwd ? plan->cwd : "/";
     if (chdir(cwd) < 0)
         return rp_error_set(err, errno, "process plan step 8: cwd %s", cwd);
-    return close_inherited_fds(keep_fd, err);
+    return close_inherited_fds(keep, n_keep, err);
 }
 
 static const char *env_lookup(char *const *env, const char *name)

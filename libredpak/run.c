@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@ struct node_run {
     struct rp_signals sig;
     int release[2];         /* parent -> first process: the maps are written */
     int report[2];          /* first process -> parent: a failed step; EOF at execve */
+    int learn_sock[2];      /* --seccomp-learn: the listener's way to the parent */
+    struct rp_learn_run learn;
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
@@ -48,7 +51,8 @@ static int workload(void *arg)
         return report(r, "capability plan", RP_EXIT_SETUP_FAILED, &err);
     if (rp_no_new_privs_apply(&plan->process, &err) < 0)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
-    if (rp_seccomp_load(&r->filter, &err) < 0)
+    if ((r->opts->seccomp_learn ? rp_seccomp_learn_load(&r->filter, r->learn_sock[1], &err)
+                                : rp_seccomp_load(&r->filter, &err)) < 0)
         return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
     int status = rp_process_exec(r->argv, env, &err);
     return report(r, "process plan", status, &err);
@@ -64,6 +68,8 @@ static int first_process(struct node_run *r)
     close(r->release[1]);
     close(r->report[0]);
     close(r->sig.fd);
+    if (r->learn_sock[0] >= 0)
+        close(r->learn_sock[0]);
     /* The node reaches its cgroup through its cgroup namespace, never
      * through redwrap's handle on the host's hierarchy. */
     if (r->cg.dirfd >= 0)
@@ -85,7 +91,8 @@ static int first_process(struct node_run *r)
     if (rp_mount_apply(plan, verbose, &err) < 0)
         return report(r, "mount plan", RP_EXIT_SETUP_FAILED, &err);
     rp_vlog(verbose, "step 8: process");
-    if (rp_process_apply(&plan->process, r->report[1], &err) < 0)
+    int keep[] = {r->report[1], r->learn_sock[1]};
+    if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
     if (plan->process.init)
         return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
@@ -98,6 +105,9 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     close(r->release[0]);
     close(r->report[1]);
     r->release[0] = r->report[1] = -1;
+    if (r->learn_sock[1] >= 0)
+        close(r->learn_sock[1]);
+    r->learn_sock[1] = -1;
     int ret = rp_userns_write_maps(r->pid, &r->plan->ns, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_error_set(err, errno, "release the first process");
@@ -116,12 +126,35 @@ static int open_channels(struct node_run *r, struct rp_error *err)
 
 static int pick_command(struct node_run *r, struct rp_error *err)
 {
-    if (r->opts->seccomp_learn)
-        return rp_error_set(err, ENOTSUP, "--seccomp-learn is not supported by this executor");
     r->argv = r->opts->argv && r->opts->argv[0] ? r->opts->argv : r->plan->process.argv;
     if (!r->argv || !r->argv[0])
         return rp_error_set(err, 0, "no command: give one after -- or set process.command");
     return 0;
+}
+
+/* Step 1's filter: the node's, or with --seccomp-learn the recording one
+ * that replaces it for this run (seccomp_learn.c). */
+static int compile_filter(struct node_run *r, struct rp_error *err)
+{
+    if (!r->opts->seccomp_learn)
+        return rp_seccomp_compile(&r->plan->seccomp, &r->filter, err);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
+        return rp_error_set(err, errno, "seccomp learn: socketpair");
+    r->learn.sock = r->learn_sock[0];
+    r->learn_sock[0] = -1;      /* now the supervisor's to close */
+    return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
+}
+
+/* After the node ended: the fragment that allows what the workload did. */
+static int write_learned(struct node_run *r, int status, struct rp_error *err)
+{
+    if (!r->opts->seccomp_learn || err->code)
+        return status;
+    if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
+    rp_log("seccomp learn: %zu syscalls written to %s", r->learn.learned.n,
+           r->opts->seccomp_learn);
+    return status;
 }
 
 /* Whatever the way out, the node does not outlive rp_run: a first process
@@ -133,17 +166,19 @@ static void node_run_end(struct node_run *r)
         while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
-    if (r->cg.dirfd >= 0) {
-        struct rp_error err = {0};
-        if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
-            rp_log("warning: teardown: %s", err.msg);
-    }
-    for (int i = 0; i < 2; i++) {
-        if (r->release[i] >= 0)
-            close(r->release[i]);
-        if (r->report[i] >= 0)
-            close(r->report[i]);
-    }
+    struct rp_error err = {0};
+    if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
+        rp_log("warning: teardown: %s", err.msg);
+    int *fds[] = {r->release, r->report, r->learn_sock};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        for (int end = 0; end < 2; end++)
+            if (fds[i][end] >= 0)
+                close(fds[i][end]);
+    if (r->learn.sock >= 0)
+        close(r->learn.sock);
+    if (r->learn.listener >= 0)
+        close(r->learn.listener);
+    rp_seccomp_learn_free(&r->learn.learned);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
 }
@@ -152,14 +187,15 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
 {
     struct node_run __attribute__((cleanup(node_run_end))) r = {
         .plan = plan, .opts = opts, .cg = {.dirfd = -1}, .sig = {.fd = -1},
-        .release = {-1, -1}, .report = {-1, -1},
+        .release = {-1, -1}, .report = {-1, -1}, .learn_sock = {-1, -1},
+        .learn = {.sock = -1, .listener = -1},
     };
     int v = opts->verbose;
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 1: compile the seccomp filter");
-    if (rp_seccomp_compile(&plan->seccomp, &r.filter, err) < 0)
+    if (compile_filter(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 2: host plan");
     if (rp_host_apply(plan, v, err) < 0)
@@ -176,10 +212,10 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 13: supervise");
-    int status = rp_supervise(&r.sig, r.pid, r.report[0], v, err);
+    int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, v, err);
     r.pid = 0;
     const char *why = rp_cgroup_explain_end(&r.cg);
     if (why)
         rp_log("%s", why);
-    return status;
+    return write_learned(&r, status, err);
 }

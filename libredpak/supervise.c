@@ -96,16 +96,44 @@ static int take_report(int fd, bool wait, struct rp_error *err)
     return report.status;
 }
 
-int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
-                 struct rp_error *err)
+/* --seccomp-learn: the listener arrives once the workload loaded the
+ * filter; then each of its syscalls waits here for an answer. */
+static void learn_events(struct rp_learn_run *l, const struct pollfd *p, struct rp_error *err)
+{
+    if (p[0].revents) {
+        if (rp_seccomp_learn_recv(l->sock, &l->listener, err) < 0)
+            rp_log("warning: %s", err->msg);
+        close(l->sock);
+        l->sock = -1;
+    }
+    if (p[1].revents & POLLIN) {
+        struct rp_error e = {0};
+        if (rp_seccomp_learn_handle(l->listener, &l->learned, &e) < 0)
+            rp_log("warning: %s", e.msg);
+    } else if (p[1].revents) {
+        /* POLLHUP: no process under the filter is left. */
+        close(l->listener);
+        l->listener = -1;
+    }
+}
+
+int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
+                 int verbose, struct rp_error *err)
 {
     int status = RP_EXIT_SETUP_FAILED, reported = 0;
-    struct pollfd fds[2] = {
+    bool ended = false;
+    struct pollfd fds[4] = {
         {.fd = sig->fd, .events = POLLIN},
         {.fd = report_fd, .events = POLLIN},
+        {.fd = learn ? learn->sock : -1, .events = POLLIN},
+        {.fd = learn ? learn->listener : -1, .events = POLLIN},
     };
-    for (;;) {
-        if (poll(fds, 2, -1) < 0) {
+    /* Until the first process ended, and while a learned workload may
+     * still be parked in a syscall waiting for its answer. */
+    while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {
+        if (poll(fds, 4, ended ? 1000 : -1) <= 0) {
+            if (ended && errno != EINTR)
+                break;      /* a learn channel that never closes: stop waiting */
             if (errno == EINTR)
                 continue;
             /* Cannot watch the node any more: end it rather than leave it. */
@@ -114,6 +142,11 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
             while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
             return RP_EXIT_SETUP_FAILED;
+        }
+        if (learn) {
+            learn_events(learn, &fds[2], err);
+            fds[2].fd = learn->sock;
+            fds[3].fd = learn->listener;
         }
         if (fds[1].revents) {
             /* A record, or EOF: the workload's execve succeeded (or the
@@ -131,11 +164,12 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, int verbose,
             continue;
         if (si.ssi_signo != SIGCHLD) {
             rp_vlog(verbose, "forward signal %s to the node", strsignal((int)si.ssi_signo));
-            kill(pid, (int)si.ssi_signo);
+            if (!ended)
+                kill(pid, (int)si.ssi_signo);
             continue;
         }
-        if (reap(pid, &status))
-            break;
+        if (!ended && reap(pid, &status))
+            ended = true;
     }
     /* The report, if any, was written before the process ended. */
     int r = take_report(fds[1].fd, false, err);
