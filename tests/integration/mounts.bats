@@ -1,0 +1,293 @@
+#!/usr/bin/env bats
+# Step 7, the node's filesystem, seen from inside the node and from the
+# host: read-only binds (and their submounts), writable binds, tmpfs areas,
+# symlinks, dirs and files, the minimal /dev, the node's own /proc, a
+# read-only root, and nothing left behind. Every case runs as root and as
+# an unprivileged user (rootless: a new user namespace).
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+    common_setup
+    HOST_SUB=
+}
+
+teardown() {
+    [ -n "$HOST_SUB" ] && umount "$HOST_SUB" 2>/dev/null
+    common_teardown
+}
+
+# redwrap as root, or as the unprivileged test user.
+redwrap_as() {
+    local who=$1
+    shift
+    if [ "$who" = rootless ]; then
+        as_user "$REDWRAP" "$@"
+    else
+        "$REDWRAP" "$@"
+    fi
+}
+
+# A host directory the node binds, with a tmpfs mounted beneath it (a
+# submount the bind brings along). World-writable, so that only the mount's
+# read-only flag can refuse a write, whoever runs the node.
+make_host_dir_with_submount() {
+    mkdir -p "$SCRATCH/host/sub"
+    chmod 1777 "$SCRATCH/host"
+    HOST_SUB=$SCRATCH/host/sub
+    mount -t tmpfs -o mode=1777,size=1M redpak-test "$HOST_SUB"
+}
+
+readonly_bind_refuses_writes_also_in_submounts() {
+    make_host_dir_with_submount
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /data, source: $SCRATCH/host}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'touch /data/top 2>&1; touch /data/sub/below 2>&1; mountpoint -q /data/sub && echo submount-present'
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"/data/top"*"Read-only file system"* ]]
+    [[ "$output" == *"/data/sub/below"*"Read-only file system"* ]]
+    [[ "$output" == *submount-present* ]]
+    [ ! -e "$SCRATCH/host/top" ]
+    [ ! -e "$SCRATCH/host/sub/below" ]
+}
+
+@test "a read-only bind cannot be written, nor can its submounts (root)" {
+    readonly_bind_refuses_writes_also_in_submounts root
+}
+
+@test "a read-only bind cannot be written, nor can its submounts (rootless)" {
+    readonly_bind_refuses_writes_also_in_submounts rootless
+}
+
+writable_bind_writes_land_on_the_host() {
+    mkdir -p "$SCRATCH/data"
+    chmod 1777 "$SCRATCH/data"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /data, source: $SCRATCH/data, readonly: false}
+YAML
+    run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'echo from-node > /data/written'
+    [ "$status" -eq 0 ]
+    [ "$(cat "$SCRATCH/data/written")" = from-node ]
+}
+
+@test "a writable bind's writes land on the host (root)" {
+    writable_bind_writes_land_on_the_host root
+}
+
+@test "a writable bind's writes land on the host (rootless)" {
+    writable_bind_writes_land_on_the_host rootless
+}
+
+tmpfs_enforces_its_size_and_vanishes() {
+    local mark=redpak-tmpfs-mark-$$-$RANDOM
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+tmpfs:
+  - {path: /tmp, size: 1M}
+YAML
+    run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        "echo kept > /tmp/$mark && cat /tmp/$mark && dd if=/dev/zero of=/tmp/big bs=64k count=64 2>&1; echo dd=\$?"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *kept* ]]
+    [[ "$output" == *"No space left on device"* ]]
+    [[ "$output" == *dd=1* ]]
+    # The tmpfs lived in the node's mount namespace: the host's /tmp never saw it.
+    [ ! -e "/tmp/$mark" ]
+    run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c "ls -A /tmp"
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+}
+
+@test "a tmpfs enforces its size and its content is gone after the run (root)" {
+    tmpfs_enforces_its_size_and_vanishes root
+}
+
+@test "a tmpfs enforces its size and its content is gone after the run (rootless)" {
+    tmpfs_enforces_its_size_and_vanishes rootless
+}
+
+symlink_dir_and_file_have_their_content_and_modes() {
+    write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: symlink, path: /etc/app/current, target: ../../var/lib/app}
+  - {type: dir, path: /var/lib/app, mode: "0750"}
+  - {type: dir, path: /srv/drop, mode: "1777"}
+  - {type: file, path: /etc/app/app.conf, mode: "0600", content: "port 0\ndir /data\n"}
+  - {type: file, path: /etc/empty}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c '
+        readlink /etc/app/current
+        stat -c "%a %F" /var/lib/app /srv/drop /etc/app/app.conf /etc/empty /etc/app
+        cat /etc/app/app.conf
+        stat -c %s /etc/empty'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "../../var/lib/app" ]
+    [ "${lines[1]}" = "750 directory" ]
+    [ "${lines[2]}" = "1777 directory" ]
+    [ "${lines[3]}" = "600 regular file" ]
+    [ "${lines[4]}" = "644 regular empty file" ]
+    # A parent made for a step is 0755, whatever redwrap's umask.
+    [ "${lines[5]}" = "755 directory" ]
+    [ "${lines[6]}" = "port 0" ]
+    [ "${lines[7]}" = "dir /data" ]
+    [ "${lines[8]}" = "0" ]
+}
+
+@test "symlinks, dirs and files have their content and modes (root)" {
+    symlink_dir_and_file_have_their_content_and_modes root
+}
+
+@test "symlinks, dirs and files have their content and modes (rootless)" {
+    symlink_dir_and_file_have_their_content_and_modes rootless
+}
+
+dev_holds_only_the_minimal_set() {
+    write_host_usr_node "$SCRATCH/node.yaml" </dev/null
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c '
+        ls -A /dev | tr "\n" " "; echo
+        echo through-null > /dev/null && echo null-ok
+        test "$(head -c 8 /dev/urandom | wc -c)" = 8 && echo urandom-ok
+        test -c /dev/pts/ptmx && echo pts-ok
+        touch /dev/shm/x && echo shm-ok'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " ]
+    [ "${lines[1]}" = null-ok ]
+    [ "${lines[2]}" = urandom-ok ]
+    [ "${lines[3]}" = pts-ok ]
+    [ "${lines[4]}" = shm-ok ]
+}
+
+@test "/dev holds only the minimal set, and it works (root)" {
+    dev_holds_only_the_minimal_set root
+}
+
+@test "/dev holds only the minimal set, and it works (rootless)" {
+    dev_holds_only_the_minimal_set rootless
+}
+
+proc_shows_only_the_nodes_processes() {
+    write_host_usr_node "$SCRATCH/node.yaml" </dev/null
+    # The node has an init, the shell and ls; the host has hundreds.
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'cd /proc && ls -d [0-9]* | wc -l; test -d /proc/1 && echo has-pid-1'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" -le 4 ]
+    [ "${lines[1]}" = has-pid-1 ]
+}
+
+@test "/proc shows only the node's processes (root)" {
+    proc_shows_only_the_nodes_processes root
+}
+
+@test "/proc shows only the node's processes (rootless)" {
+    proc_shows_only_the_nodes_processes rootless
+}
+
+root_readonly_makes_root_unwritable() {
+    write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
+tmpfs:
+  - {path: /tmp}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'touch /new-file 2>&1; mkdir /new-dir 2>&1; touch /tmp/still-writable && echo tmp-ok'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *"/new-file"*"Read-only file system"* ]]
+    [[ "${lines[1]}" == *"/new-dir"*"Read-only file system"* ]]
+    [ "${lines[2]}" = tmp-ok ]
+
+    # root.readonly: false leaves it writable.
+    printf 'root: {readonly: false}\n' | write_host_usr_node "$SCRATCH/rw.yaml"
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/rw.yaml" -- /bin/sh -c \
+        'touch /new-file && echo root-writable'
+    [ "$status" -eq 0 ]
+    [ "$output" = root-writable ]
+}
+
+@test "root.readonly makes / unwritable, not the tmpfs areas on it (root)" {
+    root_readonly_makes_root_unwritable root
+}
+
+@test "root.readonly makes / unwritable, not the tmpfs areas on it (rootless)" {
+    root_readonly_makes_root_unwritable rootless
+}
+
+missing_sources() {
+    write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: bind, path: /data, source: /nonexistent}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == *"mount step 3: bind /nonexistent -> /data: No such file or directory"* ]]
+
+    write_host_usr_node "$SCRATCH/optional.yaml" <<'YAML'
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: bind, path: /data, source: /nonexistent, optional: true}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+YAML
+    run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/optional.yaml" -- /usr/bin/true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"mount step 3: skipped, optional source /nonexistent is missing"* ]]
+}
+
+@test "a missing bind source fails the run unless the bind is optional (root)" {
+    missing_sources root
+}
+
+@test "a missing bind source fails the run unless the bind is optional (rootless)" {
+    missing_sources rootless
+}
+
+nothing_is_left_on_the_host() {
+    mkdir -p "$SCRATCH/data"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /data, source: $SCRATCH/data}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+  - {type: mqueue, path: /dev/mqueue}
+tmpfs:
+  - {path: /tmp, size: 1M}
+YAML
+    run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'mountpoint -q /dev/mqueue && echo mq'
+    [ "$status" -eq 0 ]
+    [ "$output" = mq ]
+    # No mount of the node's (nor the staging tmpfs) shows in the host's table,
+    # and no directory was made on the host for the staging.
+    ! grep -E " $SCRATCH|newroot|oldroot" /proc/self/mountinfo
+    ! grep -E "^(newroot|oldroot)$" <<<"$(ls -A /tmp)"
+    [ "$(ls -A "$SCRATCH/data")" = "" ]
+}
+
+@test "nothing of the node is left in the host's mount table or /tmp (root)" {
+    nothing_is_left_on_the_host root
+}
+
+@test "nothing of the node is left in the host's mount table or /tmp (rootless)" {
+    nothing_is_left_on_the_host rootless
+}
