@@ -1,0 +1,171 @@
+#!/usr/bin/env bats
+# Each namespace isolates, seen from both sides: what the node sees inside,
+# and that the host outside did not change. Every case runs as root and
+# rootless (an unprivileged uid, through as_user).
+
+load helpers
+
+setup() {
+    common_setup
+}
+
+teardown() {
+    [ -n "${NETNS:-}" ] && ip netns del "$NETNS" 2>/dev/null
+    common_teardown
+}
+
+# The host's /usr and the probes, with proc and dev: enough for ip, ipcs,
+# hostname and the static probes. Extra YAML from stdin.
+node() {
+    write_host_usr_node "$SCRATCH/node.yaml" ns <<YAML
+$(cat)
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /sbin, target: usr/sbin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /probes, source: $PROBES}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+YAML
+}
+
+# Runs redwrap on the node as root ("") or rootless ("as_user").
+wrap() {
+    local who=$1
+    shift
+    $who "$REDWRAP" --node "$SCRATCH/node.yaml" -- "$@"
+}
+
+hostname_stays_inside() {
+    node <<<'hostname: inside-node'
+    local before
+    before=$(hostname)
+    run wrap "$1" /bin/sh -c 'hostname; hostname changed-again; hostname'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = inside-node ]
+    [ "${lines[1]}" = changed-again ]
+    [ "$(hostname)" = "$before" ]
+}
+@test "uts: the hostname is the node's inside and unchanged outside (root)" { hostname_stays_inside ""; }
+@test "uts: the hostname is the node's inside and unchanged outside (rootless)" { hostname_stays_inside as_user; }
+
+first_process_is_pid_1() {
+    node <<<'process: {init: false}'
+    run wrap "$1" /bin/sh -c 'echo $$; ls /proc | grep -c "^[0-9]"'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 1 ]
+    # sh, ls and grep: no host process is visible.
+    [ "${lines[1]}" -le 3 ]
+}
+@test "pid: the first process is pid 1 and host processes are invisible (root)" { first_process_is_pid_1 ""; }
+@test "pid: the first process is pid 1 and host processes are invisible (rootless)" { first_process_is_pid_1 as_user; }
+
+init_is_pid_1() {
+    node </dev/null
+    run wrap "$1" /bin/sh -c 'echo $$; [ -d /proc/$PPID ] && echo $PPID'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 2 ]
+    [ "${lines[1]}" = 1 ]
+}
+@test "pid: with init the workload is pid 2, child of the node's init (root)" { init_is_pid_1 ""; }
+@test "pid: with init the workload is pid 2, child of the node's init (rootless)" { init_is_pid_1 as_user; }
+
+ipc_object_stays_inside() {
+    node </dev/null
+    run wrap "$1" /bin/sh -c 'ipcmk -M 4096 >/dev/null && ipcs -m | grep "^0x" | cut -d" " -f1'
+    [ "$status" -eq 0 ]
+    local key=${lines[0]}
+    [[ $key == 0x* ]]
+    # Inside the object existed; outside it never did.
+    ! ipcs -m | grep -q "^$key "
+}
+@test "ipc: a shared memory segment made inside is invisible outside (root)" { ipc_object_stays_inside ""; }
+@test "ipc: a shared memory segment made inside is invisible outside (rootless)" { ipc_object_stays_inside as_user; }
+
+only_loopback_up() {
+    node </dev/null
+    run wrap "$1" /usr/sbin/ip -o link show
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ ${lines[0]} == "1: lo: <LOOPBACK,UP,LOWER_UP>"* ]]
+}
+@test "net: a new network namespace has only lo, and it is up (root)" { only_loopback_up ""; }
+@test "net: a new network namespace has only lo, and it is up (rootless)" { only_loopback_up as_user; }
+
+time_offsets_show_inside() {
+    node <<<'time_offsets: {monotonic: 864000, boottime: 1728000}'
+    run wrap "$1" /probes/monotonic
+    [ "$status" -eq 0 ]
+    local host_mono host_boot
+    read -r host_mono host_boot < <("$PROBES/monotonic" | paste -s -d ' ')
+    # Ten days and twenty days ahead of the host, give or take the run.
+    [ $(( lines[0] - host_mono )) -ge 864000 ]
+    [ $(( lines[0] - host_mono )) -le 864010 ]
+    [ $(( lines[1] - host_boot )) -ge 1728000 ]
+    [ $(( lines[1] - host_boot )) -le 1728010 ]
+    # /proc/uptime is boottime: the workload's own proc shows it too.
+    run wrap "$1" /bin/cat /proc/uptime
+    [ "${output%%.*}" -ge 1728000 ]
+}
+@test "time: monotonic and boottime offsets are visible inside (root)" { time_offsets_show_inside ""; }
+@test "time: monotonic and boottime offsets are visible inside (rootless)" { time_offsets_show_inside as_user; }
+
+time_offsets_without_init() {
+    node <<<'time_offsets: {monotonic: 0, boottime: 1728000}
+process: {init: false}'
+    run wrap "$1" /bin/cat /proc/uptime
+    [ "$status" -eq 0 ]
+    [ "${output%%.*}" -ge 1728000 ]
+    # The host's clock is untouched.
+    [ "$(cut -d. -f1 /proc/uptime)" -lt 1728000 ]
+}
+@test "time: the workload enters the time namespace by execve when it is pid 1 (root)" { time_offsets_without_init ""; }
+@test "time: the workload enters the time namespace by execve when it is pid 1 (rootless)" { time_offsets_without_init as_user; }
+
+cgroup_root_is_the_node() {
+    node </dev/null
+    run wrap "$1" /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    [[ $output == *$'\n'"0::/" || $output == "0::/" ]]
+}
+@test "cgroup: the node's cgroup namespace root is 0::/ (root)" { cgroup_root_is_the_node ""; }
+@test "cgroup: the node's cgroup namespace root is 0::/ (rootless)" { cgroup_root_is_the_node as_user; }
+
+@test "net: a namespace given by path (ip netns add) is joined" {
+    NETNS=redpak-test-$$
+    ip netns add "$NETNS"
+    # A mark only this namespace carries: its loopback's MTU.
+    ip -n "$NETNS" link set lo mtu 1234
+    node <<<"namespaces: {net: /run/netns/$NETNS}"
+    run wrap "" /usr/sbin/ip -o link show
+    [ "$status" -eq 0 ]
+    [[ $output == *"lo: <LOOPBACK> mtu 1234 "* ]]
+    run wrap "" /bin/readlink /proc/self/ns/net
+    [ "$output" = "$(ip netns exec "$NETNS" readlink /proc/self/ns/net)" ]
+}
+
+@test "net: joining a namespace path that does not exist fails with 125 and names it" {
+    node <<<'namespaces: {net: /run/netns/redpak-no-such-netns}'
+    run wrap "" /bin/true
+    [ "$status" -eq 125 ]
+    [[ $output == *"/run/netns/redpak-no-such-netns"* ]]
+}
+
+@test "uts: host namespaces stay shared when asked (namespaces.uts: host)" {
+    node <<<'namespaces: {uts: host}'
+    run wrap "" /bin/hostname
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(hostname)" ]
+}
+
+@test "mount: nothing of the node is left in the host's mount table afterwards" {
+    node </dev/null
+    local before after
+    before=$(host_mounts)
+    run wrap "" /bin/true
+    [ "$status" -eq 0 ]
+    after=$(host_mounts)
+    [ "$before" = "$after" ]
+}
