@@ -1,0 +1,213 @@
+#!/usr/bin/env bats
+# Step 12 seen from inside the node: the filter is loaded, a denied syscall
+# gets its errno, kill_process kills, the default base profile refuses the
+# dangerous calls, the i386 and x32 ABIs do not slip past, and learn mode
+# writes a profile the same program then runs under.
+
+load helpers
+
+setup() {
+    common_setup
+    : "${PROBES:?set by ctest}"
+}
+
+teardown() {
+    common_teardown
+}
+
+# A node with the probes at /probes and /proc; extra YAML from stdin.
+probe_node() {
+    local file=${1:-$SCRATCH/node.yaml}
+    {
+        printf 'version: 1\nnode: seccomp\n'
+        printf 'mounts:\n  - {type: bind, path: /probes, source: %s}\n' "$PROBES"
+        printf '  - {type: proc, path: /proc}\n'
+        cat
+    } > "$file"
+    chmod 0644 "$file"
+}
+
+field() {
+    printf '%s\n' "$output" | awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); print }'
+}
+
+@test "a seccomp section loads a filter: Seccomp 2, NoNewPrivs 1" {
+    probe_node <<'YAML'
+seccomp: {default_action: errno}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/procstatus
+    [ "$status" -eq 0 ]
+    [ "$(field Seccomp)" = 2 ]
+    [ "$(field NoNewPrivs)" = 1 ]
+}
+
+@test "without a seccomp section no filter is loaded" {
+    probe_node <<'YAML'
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/procstatus
+    [ "$status" -eq 0 ]
+    [ "$(field Seccomp)" = 0 ]
+}
+
+@test "rootless: a seccomp section loads a filter" {
+    probe_node <<'YAML'
+seccomp: {default_action: errno}
+YAML
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/procstatus
+    [ "$status" -eq 0 ]
+    [ "$(field Seccomp)" = 2 ]
+}
+
+@test "a denied syscall returns its configured errno" {
+    probe_node <<'YAML'
+seccomp:
+  syscalls:
+    - {names: [getppid], action: errno, errno: EACCES}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getpgid getppid
+    [ "$status" -eq 13 ]
+    [ "${lines[0]}" = "getpgid: ok" ]
+    [ "${lines[1]}" = "getppid: errno 13" ]
+}
+
+@test "rootless: a denied syscall returns its configured errno" {
+    probe_node <<'YAML'
+seccomp:
+  syscalls:
+    - {names: [getppid], action: errno, errno: 13}
+YAML
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getppid
+    [ "$status" -eq 13 ]
+    [ "$output" = "getppid: errno 13" ]
+}
+
+@test "the default base profile refuses namespaces, mounts, ptrace, keyrings and bpf with EPERM" {
+    probe_node <<'YAML'
+seccomp: {default_action: errno, base: default}
+YAML
+    local call
+    for call in unshare_user unshare_ns mount ptrace keyctl bpf; do
+        run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry "$call"
+        [ "$output" = "$call: errno 1" ] || { echo "$output"; return 1; }
+    done
+}
+
+@test "the default base profile answers clone3 with ENOSYS and lets fork work" {
+    probe_node <<'YAML'
+seccomp: {}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry clone3 fork
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "clone3: errno 38" ]
+    [ "${lines[1]}" = "fork: ok" ]
+}
+
+@test "default_errno answers what the profile leaves out" {
+    probe_node <<'YAML'
+seccomp: {default_action: errno, default_errno: EXDEV}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry mount
+    [ "$output" = "mount: errno 18" ]
+}
+
+@test "a node rule overrides the base profile for its syscall" {
+    probe_node <<'YAML'
+seccomp:
+  syscalls:
+    - {names: [getpgid], action: errno, errno: ENOENT}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getpgid
+    [ "$output" = "getpgid: errno 2" ]
+}
+
+@test "kill_process kills the workload and redwrap reports 159 (SIGSYS)" {
+    probe_node <<'YAML'
+seccomp:
+  syscalls:
+    - {names: [getppid], action: kill_process}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getpgid getppid
+    [ "$status" -eq 159 ]
+    [ "${lines[0]}" = "getpgid: ok" ]
+    [[ "$output" != *"getppid:"* ]]
+}
+
+@test "rootless: kill_process as the default action reports 159" {
+    probe_node <<'YAML'
+seccomp: {default_action: kill_process}
+YAML
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry mount
+    [ "$status" -eq 159 ]
+}
+
+@test "an i386 program cannot slip past the filter" {
+    [ -x "$PROBES/alive32" ] || skip "no i386 probe on this architecture"
+    # Without a filter the 32-bit program runs ...
+    probe_node <<'YAML'
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/alive32
+    [ "$status" -eq 0 ]
+    [ "$output" = alive ]
+    # ... with one, even one that allows everything, its first syscall kills it.
+    probe_node <<'YAML'
+seccomp: {default_action: allow, base: none}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/alive32
+    [ "$status" -eq 159 ]
+    [ -z "$output" ]
+}
+
+@test "an x32 syscall cannot slip past the filter" {
+    [ "$(uname -m)" = x86_64 ] || skip "x32 is an x86_64 ABI"
+    probe_node <<'YAML'
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry x32_getpid
+    [ "$status" -ne 159 ]
+    probe_node <<'YAML'
+seccomp: {default_action: allow, base: none}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry x32_getpid
+    [ "$status" -eq 159 ]
+}
+
+@test "a filter without no_new_privileges needs cap_sys_admin: a clear setup error" {
+    probe_node <<'YAML'
+capabilities: {keep: [net_bind_service]}
+process: {no_new_privileges: false}
+seccomp: {}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getppid
+    [ "$status" -eq 125 ]
+    [[ "$output" == *"seccomp"*"no_new_privileges"* ]]
+}
+
+# Learn mode: run once recording, then under the learned profile.
+learn_then_run() {   # runner...
+    probe_node <<'YAML'
+YAML
+    run "$@" "$REDWRAP" --node "$SCRATCH/node.yaml" \
+        --seccomp-learn "$SCRATCH/learned.yaml" -- /probes/systry getppid
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    grep -q '^  default_action: kill_process$' "$SCRATCH/learned.yaml"
+    grep -q '^  base: none$' "$SCRATCH/learned.yaml"
+    grep -q -- '- getppid$' "$SCRATCH/learned.yaml"
+    grep -q -- '- execve$' "$SCRATCH/learned.yaml"
+    ! grep -q -- '- getpgid$' "$SCRATCH/learned.yaml"
+    probe_node "$SCRATCH/learned.node.yaml" < "$SCRATCH/learned.yaml"
+    # The recorded run passes under the learned profile ...
+    run "$@" "$REDWRAP" --node "$SCRATCH/learned.node.yaml" -- /probes/systry getppid
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    [ "$output" = "getppid: ok" ]
+    # ... and a syscall it never made kills it.
+    run "$@" "$REDWRAP" --node "$SCRATCH/learned.node.yaml" -- /probes/systry getppid getpgid
+    [ "$status" -eq 159 ]
+}
+
+@test "learn mode records a program's syscalls and the program runs under them" {
+    learn_then_run
+}
+
+@test "rootless: learn mode records a program's syscalls and the program runs under them" {
+    chmod 0777 "$SCRATCH"
+    learn_then_run as_user
+}
