@@ -209,7 +209,13 @@ void parse_process(struct pctx *c, const struct yt_node *v)
         pc_pop(c, mark);
     }
     if ((x = pc_field(c, v, "umask", &mark))) {
-        pc_mode(c, x, &p->umask);
+        mode_t umask;
+        if (pc_mode(c, x, &umask)) {
+            if (umask > 0777)
+                pc_err(c, x, "a umask clears permission bits: expected \"0000\" to \"0777\"");
+            else
+                p->umask = umask;
+        }
         pc_pop(c, mark);
     }
     static const char *const bools[] = {"no_new_privileges", "init", "die_with_parent"};

@@ -750,7 +750,8 @@ int yt_parse(const char *file, const char *buf, size_t len, struct yt_doc *doc,
     struct builder b = {.doc = doc, .file = file, .diags = diags};
     build(&b, buf, len);
     if (!b.errors) {
-        if (!b.top)
+        /* "---" alone holds an empty plain scalar: nothing was written either. */
+        if (!b.top || (b.top->kind == YT_SCALAR && !b.top->len && !b.top->quoted))
             report_at(&b, doc->line, doc->column, "",
                       "empty document: a node file is a mapping with at least "
                       "'version: 1' and 'node: NAME'");
