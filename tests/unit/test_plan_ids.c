@@ -1,0 +1,247 @@
+/* The planner's ids: default maps (brief decision 19), names resolved in the
+ * node's passwd/group, and every id checked against the maps. */
+#include "plan_fixture.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "users.h"
+
+static void test_unprivileged_caller_maps_own_uid_to_root(void **state)
+{
+    struct planned r = plan_ok("", 1000);
+    const struct rp_ns_plan *ns = &r.plan->ns;
+    assert_int_equal(ns->n_uid_map, 1);
+    assert_int_equal(ns->uid_map[0].inside, 0);
+    assert_int_equal(ns->uid_map[0].outside, 1000);
+    assert_int_equal(ns->uid_map[0].count, 1);
+    assert_int_equal(ns->n_gid_map, 1);
+    assert_int_equal(ns->gid_map[0].outside, 1000);
+    assert_true(ns->deny_setgroups);
+    assert_int_equal(r.plan->process.uid, 0);
+    assert_int_equal(r.plan->process.gid, 0);
+    planned_free(&r);
+}
+
+static void test_root_caller_maps_first_65536_ids_to_themselves(void **state)
+{
+    struct planned r = plan_ok("process: {user: 999, group: 999}\n", 0);
+    const struct rp_ns_plan *ns = &r.plan->ns;
+    assert_int_equal(ns->n_uid_map, 1);
+    assert_int_equal(ns->uid_map[0].inside, 0);
+    assert_int_equal(ns->uid_map[0].outside, 0);
+    assert_int_equal(ns->uid_map[0].count, 65536);
+    assert_false(ns->deny_setgroups);
+    assert_int_equal(r.plan->process.uid, 999);
+    assert_int_equal(r.plan->process.gid, 999);
+    planned_free(&r);
+}
+
+static void test_written_maps_replace_the_defaults(void **state)
+{
+    struct planned r = plan_ok("user_namespace:\n"
+                               "  uid_map: [{inside: 0, outside: 100000, count: 1000}]\n"
+                               "  gid_map: [{inside: 0, outside: 200000, count: 1000}]\n"
+                               "process: {user: 999, group: 998}\n", 0);
+    assert_int_equal(r.plan->ns.uid_map[0].outside, 100000);
+    assert_int_equal(r.plan->ns.uid_map[0].count, 1000);
+    assert_int_equal(r.plan->ns.gid_map[0].outside, 200000);
+    planned_free(&r);
+}
+
+static void test_unmapped_process_user_is_plan_error_with_position(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "process:\n"
+                                             "  user: 999\n", 1000);
+    char *text = diag_text(d);
+    assert_string_equal(text, "t.yaml:4:9: process.user: uid 999 is not mapped in the node's "
+                              "user namespace (the default uid_map maps 0 only); add it to "
+                              "user_namespace.uid_map");
+    free(text);
+    planned_free(&r);
+}
+
+static void test_unmapped_id_in_written_map_names_its_ranges(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(
+        &r, "user_namespace:\n"
+            "  uid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: 100}]\n"
+            "  gid_map: [{inside: 0, outside: 1000, count: 1}]\n"
+            "process: {group: 5}\n", 0);
+    assert_string_equal(d->key_path, "process.group");
+    assert_string_equal(d->message, "gid 5 is not mapped in the node's user namespace (gid_map "
+                                    "maps 0 only); add it to user_namespace.gid_map");
+    planned_free(&r);
+    d = plan_error(&r, "user_namespace:\n"
+                       "  uid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: 100}]\n"
+                       "process: {user: 500}\n", 0);
+    assert_non_null(strstr(d->message, "(uid_map maps 0, 1-100)"));
+    planned_free(&r);
+}
+
+static void test_user_name_resolved_in_the_nodes_passwd(void **state)
+{
+    struct planned r = plan_ok("process: {user: redis}\n", 0);
+    assert_int_equal(r.plan->process.uid, 999);
+    assert_int_equal(r.plan->process.gid, 998);     /* its primary group */
+    planned_free(&r);
+}
+
+static void test_group_names_resolved_in_the_nodes_group_file(void **state)
+{
+    struct planned r = plan_ok("process: {user: app, group: redis, groups: [audio, 0]}\n", 0);
+    assert_int_equal(r.plan->process.uid, 1000);
+    assert_int_equal(r.plan->process.gid, 998);
+    assert_int_equal(r.plan->process.n_groups, 2);
+    assert_int_equal(r.plan->process.groups[0], 29);
+    assert_int_equal(r.plan->process.groups[1], 0);
+    planned_free(&r);
+}
+
+static void test_numeric_user_without_group_gets_the_same_gid(void **state)
+{
+    struct planned r = plan_ok("process: {user: 4242}\n", 0);
+    assert_int_equal(r.plan->process.uid, 4242);
+    assert_int_equal(r.plan->process.gid, 4242);
+    planned_free(&r);
+}
+
+static void test_unknown_user_name_is_plan_error_naming_the_file(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "process: {user: postgres}\n", 0);
+    assert_string_equal(d->key_path, "process.user");
+    assert_int_equal(d->line, 3);
+    assert_string_equal(d->message,
+                        "no user 'postgres' in " FIXTURE_ROOT "/etc/passwd");
+    planned_free(&r);
+}
+
+static void test_every_unmapped_id_is_reported_at_once(void **state)
+{
+    struct planned r = plan_for("process: {user: 5, group: 6}\n"
+                                "tmpfs: [{path: /run/app, owner: \"7:0\"}]\n", 1000, 1000);
+    assert_true(r.plan_rc < 0);
+    assert_int_equal(r.diags.n, 3);
+    assert_string_equal(r.diags.v[0].key_path, "process.user");
+    assert_string_equal(r.diags.v[1].key_path, "process.group");
+    assert_string_equal(r.diags.v[2].key_path, "tmpfs[0].owner");
+    planned_free(&r);
+}
+
+static void test_host_user_namespace_takes_ids_as_host_ids(void **state)
+{
+    struct planned r = plan_ok("namespaces: {user: host}\n"
+                               "process: {user: 999, group: 999}\n", 1000);
+    assert_int_equal(r.plan->ns.n_uid_map, 0);
+    assert_false(r.plan->ns.deny_setgroups);
+    assert_int_equal(r.plan->process.uid, 999);
+    planned_free(&r);
+}
+
+static void test_supplementary_groups_need_a_privileged_caller(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "process: {groups: [0]}\n", 1000);
+    assert_string_equal(d->key_path, "process.groups");
+    assert_non_null(strstr(d->message, "setgroups"));
+    planned_free(&r);
+}
+
+static void test_bind_create_owner_is_translated_to_host_ids(void **state)
+{
+    struct planned r = plan_ok(
+        "user_namespace:\n"
+        "  uid_map: [{inside: 0, outside: 100000, count: 65536}]\n"
+        "  gid_map: [{inside: 0, outside: 200000, count: 65536}]\n"
+        "mounts:\n"
+        "  - {type: bind, path: /data, source: /srv/t/data, readonly: false, create: true,"
+        " owner: \"redis:redis\"}\n", 0);
+    assert_int_equal(r.plan->n_host, 1);
+    const struct rp_host_step *s = &r.plan->host[0];
+    assert_int_equal(s->op, RP_HOST_MKDIR);
+    assert_string_equal(s->path, "/srv/t/data");
+    assert_int_equal(s->mode, 0755);
+    assert_true(s->has_owner);
+    assert_int_equal(s->uid, 100999);
+    assert_int_equal(s->gid, 200998);
+    planned_free(&r);
+}
+
+static void test_names_are_read_in_the_root_source_image(void **state)
+{
+    /* No passwd_root: with root.source the image's files are the ones. */
+    const char *yaml = "version: 1\nnode: t\nroot: {source: " FIXTURE_ROOT "}\n"
+                       "process: {user: redis}\n";
+    struct rp_parse_opts popts = {0};
+    struct rp_plan_opts opts = {0};
+    struct rp_node *node = NULL;
+    struct rp_plan *plan = NULL;
+    struct rp_diags diags = {0};
+    assert_int_equal(rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &node, &diags), 0);
+    assert_int_equal(rp_plan_build(node, &opts, &plan, &diags), 0);
+    assert_int_equal(plan->process.uid, 999);
+    rp_plan_free(plan);
+    rp_node_free(node);
+    rp_diags_free(&diags);
+}
+
+static void test_users_file_symlink_resolves_inside_the_root(void **state)
+{
+    /* An image whose etc/passwd is an absolute symlink: it must name the
+     * image's own file, never the host's. */
+    char dir[] = "/tmp/redpak-users-XXXXXX";
+    char path[256], target[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/etc", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof(path), "%s/etc/passwd.real", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("root:x:4000:4000::/:/bin/sh\n", f);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/etc/passwd", dir);
+    snprintf(target, sizeof(target), "/etc/passwd.real");
+    assert_int_equal(symlink(target, path), 0);
+
+    struct rp_users u;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    assert_int_equal(rp_users_init(&u, dir), 0);
+    assert_int_equal(rp_users_find_user(&u, "root", &uid, &gid), 0);
+    assert_int_equal(uid, 4000);
+    assert_int_equal(rp_users_find_group(&u, "root", &gid), -ENOENT);
+    rp_users_free(&u);
+
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/etc/passwd.real", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/etc", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unprivileged_caller_maps_own_uid_to_root),
+        cmocka_unit_test(test_root_caller_maps_first_65536_ids_to_themselves),
+        cmocka_unit_test(test_written_maps_replace_the_defaults),
+        cmocka_unit_test(test_unmapped_process_user_is_plan_error_with_position),
+        cmocka_unit_test(test_unmapped_id_in_written_map_names_its_ranges),
+        cmocka_unit_test(test_user_name_resolved_in_the_nodes_passwd),
+        cmocka_unit_test(test_group_names_resolved_in_the_nodes_group_file),
+        cmocka_unit_test(test_numeric_user_without_group_gets_the_same_gid),
+        cmocka_unit_test(test_unknown_user_name_is_plan_error_naming_the_file),
+        cmocka_unit_test(test_every_unmapped_id_is_reported_at_once),
+        cmocka_unit_test(test_host_user_namespace_takes_ids_as_host_ids),
+        cmocka_unit_test(test_supplementary_groups_need_a_privileged_caller),
+        cmocka_unit_test(test_bind_create_owner_is_translated_to_host_ids),
+        cmocka_unit_test(test_names_are_read_in_the_root_source_image),
+        cmocka_unit_test(test_users_file_symlink_resolves_inside_the_root),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
