@@ -11,8 +11,6 @@
 
 #include "why.h"
 
-#define QBUF char q[RP_WHY_QUOTE_MAX * 4 + 8]
-
 static const char *const item_names[RP_CG_ITEM_COUNT] = {
     [RP_CG_CPUSET_CPUS] = "cpuset.cpus",
     [RP_CG_CPUSET_MEMS] = "cpuset.mems",

@@ -11,8 +11,6 @@
 
 #include "why.h"
 
-#define QBUF char q[RP_WHY_QUOTE_MAX * 4 + 8]
-
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 
@@ -217,7 +215,7 @@ static bool id_name_ok(const char *s, size_t len)
 static bool id_ref_n(const char *s, size_t len, const char *what, struct rp_id_ref *out,
                      char *why, size_t whylen)
 {
-    char q[RP_WHY_QUOTE_MAX * 4 + 8];
+    QBUF;
     char *copy = strndup(s, len);
     if (!copy)
         return rp_why(why, whylen, "out of memory");

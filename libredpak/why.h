@@ -15,6 +15,9 @@
 bool rp_why(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A buffer for rp_why_quote, declared where a reason is written. */
+#define QBUF char q[RP_WHY_QUOTE_MAX * 4 + 8]
+
 /* s made safe to print inside double quotes: '"', '\\' and bytes outside
  * printable ASCII are escaped, and a long value is cut with "...". */
 const char *rp_why_quote(const char *s, char buf[static RP_WHY_QUOTE_MAX * 4 + 8]);
