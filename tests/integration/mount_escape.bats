@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Mount targets never leave the node's root. An image (root.source) or a
+# bind source is a tree someone else may control; a symlink in it pointing
+# at "/" or climbing with ".." and used as a target's parent must resolve
+# inside the new root, as if the root were "/", never on the host. Each
+# case checks the host path it aimed at is untouched, as root and rootless.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+    common_setup
+    # A name nothing else on the host uses, removed in teardown should a
+    # regression ever create it.
+    MARK=redpak-escape-$$-$RANDOM
+}
+
+teardown() {
+    rm -rf "/etc/$MARK" "/tmp/$MARK" "/$MARK"
+    common_teardown
+}
+
+redwrap_as() {
+    local who=$1
+    shift
+    if [ "$who" = rootless ]; then
+        as_user "$REDWRAP" "$@"
+    else
+        "$REDWRAP" "$@"
+    fi
+}
+
+# A busybox image the node's root (the caller, mapped to 0) may write to,
+# so that mount points can be made in it.
+make_image() {
+    make_busybox_root "$SCRATCH/img"
+    [ "$1" = rootless ] && chown -R "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img"
+    return 0
+}
+
+image_symlink_to_root_is_followed_inside_the_node() {
+    make_image "$1"
+    ln -s / "$SCRATCH/img/evil"
+    mkdir -p "$SCRATCH/src"
+    echo bound > "$SCRATCH/src/file"
+    chmod -R a+rX "$SCRATCH/src"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: escape
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: dir, path: /evil/etc/$MARK, mode: "0700"}
+  - {type: bind, path: /evil/$MARK, source: $SCRATCH/src}
+tmpfs:
+  - {path: /evil/tmp/$MARK, size: 64K}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        "stat -c %a /etc/$MARK; cat /$MARK/file; stat -f -c %T /tmp/$MARK"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 700 ]
+    [ "${lines[1]}" = bound ]
+    [ "${lines[2]}" = tmpfs ]
+    # Inside the image, which is the node's "/"; nothing on the host.
+    [ -d "$SCRATCH/img/etc/$MARK" ]
+    [ ! -e "/etc/$MARK" ]
+    [ ! -e "/$MARK" ]
+    [ ! -e "/tmp/$MARK" ]
+}
+
+@test "an image's symlink to / used as a target's parent stays inside the root (root)" {
+    image_symlink_to_root_is_followed_inside_the_node root
+}
+
+@test "an image's symlink to / used as a target's parent stays inside the root (rootless)" {
+    image_symlink_to_root_is_followed_inside_the_node rootless
+}
+
+image_dotdot_symlink_cannot_climb_out() {
+    make_image "$1"
+    mkdir -p "$SCRATCH/img/a/b"
+    # From img/a/b, five levels up is far above the image: the host's "/".
+    ln -s ../../../../.. "$SCRATCH/img/a/b/up"
+    [ "$1" = rootless ] && chown -h "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img/a/b/up"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: escape
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: file, path: /a/b/up/etc/$MARK, content: "written\n"}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/cat "/etc/$MARK"
+    [ "$status" -eq 0 ]
+    [ "$output" = written ]
+    [ "$(cat "$SCRATCH/img/etc/$MARK")" = written ]
+    [ ! -e "/etc/$MARK" ]
+}
+
+@test "an image's .. symlink cannot climb out of the root (root)" {
+    image_dotdot_symlink_cannot_climb_out root
+}
+
+@test "an image's .. symlink cannot climb out of the root (rootless)" {
+    image_dotdot_symlink_cannot_climb_out rootless
+}
+
+bind_source_symlinks_stay_inside_the_node() {
+    mkdir -p "$SCRATCH/src"
+    ln -s / "$SCRATCH/src/out"
+    ln -s ../../../../.. "$SCRATCH/src/up"
+    chmod 1777 "$SCRATCH/src"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /data, source: $SCRATCH/src, readonly: false}
+  - {type: dir, path: /data/out/etc/$MARK}
+  - {type: file, path: /data/up/tmp/$MARK, content: "x"}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        "test -d /etc/$MARK && echo dir-inside; test -f /tmp/$MARK && echo file-inside"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = dir-inside ]
+    [ "${lines[1]}" = file-inside ]
+    [ ! -e "/etc/$MARK" ]
+    [ ! -e "/tmp/$MARK" ]
+    # Nor in the bind source, beside the links.
+    [ "$(ls -A "$SCRATCH/src" | sort | tr '\n' ' ')" = "out up " ]
+}
+
+@test "symlinks in a bind source used as targets' parents stay inside the root (root)" {
+    bind_source_symlinks_stay_inside_the_node root
+}
+
+@test "symlinks in a bind source used as targets' parents stay inside the root (rootless)" {
+    bind_source_symlinks_stay_inside_the_node rootless
+}
+
+file_over_an_absolute_symlink_never_writes_the_host() {
+    make_image "$1"
+    echo original > "/tmp/$MARK"
+    ln -s "/tmp/$MARK" "$SCRATCH/img/victim"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: escape
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: file, path: /victim, content: "overwritten\n"}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/true
+    # The link points at a path that does not exist inside the node: the
+    # file step is refused rather than written through it.
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == *"mount step 2: file /victim: File exists"* ]]
+    [ "$(cat "/tmp/$MARK")" = original ]
+}
+
+@test "a file step over an absolute symlink never writes the host's file (root)" {
+    file_over_an_absolute_symlink_never_writes_the_host root
+}
+
+@test "a file step over an absolute symlink never writes the host's file (rootless)" {
+    file_over_an_absolute_symlink_never_writes_the_host rootless
+}
