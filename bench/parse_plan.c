@@ -1,0 +1,164 @@
+/* bench_parse_plan: how long a node takes from YAML text to plans.
+ *
+ * Usage: bench_parse_plan [ITERATIONS_SCALE]
+ *   Builds in memory a node with N mounts (N = 10, 100, 1000: binds, dirs,
+ *   files and symlinks in turn) and 100 environment variables, then times
+ *   rp_node_parse_buffer + rp_plan_build on it, many times per N, and
+ *   prints the median and the minimum per N, and the median of the plan's
+ *   part alone. ITERATIONS_SCALE (default 1)
+ *   multiplies the iteration counts.
+ *   Target: 1000 mounts + 100 env variables under 10 ms (median); the last
+ *   line says PASS or FAIL, and the exit status is 0 or 1.
+ *   Build: cmake --build BUILD --target bench_parse_plan (or `bench`, which
+ *   runs every benchmark); use a release build, not ASan. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "redpak/redpak.h"
+
+#define TARGET_MOUNTS 1000
+#define TARGET_MS 10.0
+#define ENV_VARS 100
+
+struct buf {
+    char *s;
+    size_t len, cap;
+};
+
+static void __attribute__((format(printf, 2, 3))) put(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            abort();
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        b->cap = (b->cap + (size_t)n) * 2;
+        if (!(b->s = realloc(b->s, b->cap)))
+            abort();
+    }
+}
+
+/* A node like a real one, only longer: every kind of entry the planner
+ * turns into steps, owners resolved by number (names would time the
+ * passwd file, not the planner). */
+static char *make_node(unsigned mounts, size_t *len)
+{
+    struct buf b = {0};
+    put(&b, "version: 1\nnode: bench\n"
+            "hostname: bench\n"
+            "sysctl: {net.core.somaxconn: \"1024\"}\n"
+            "tmpfs: [{path: /tmp, size: 64M}]\n"
+            "cgroup: {items: {memory.max: 256M, pids.max: 128, cpu.weight: 100}}\n"
+            "capabilities: {keep: [net_bind_service]}\n"
+            "mounts:\n"
+            "  - {type: proc, path: /proc}\n"
+            "  - {type: dev, path: /dev}\n");
+    for (unsigned i = 2; i < mounts; i++) {
+        switch (i % 4) {
+        case 0:
+            put(&b, "  - {type: bind, path: /srv/m%u, source: /usr/share/m%u, optional: true}\n",
+                i, i);
+            break;
+        case 1:
+            put(&b, "  - {type: dir, path: /var/lib/d%u, mode: \"0750\", owner: \"0:0\"}\n", i);
+            break;
+        case 2:
+            put(&b, "  - {type: file, path: /etc/f%u.conf, content: \"key %u\\n\"}\n", i, i);
+            break;
+        default:
+            put(&b, "  - {type: symlink, path: /l%u, target: usr/lib/l%u}\n", i, i);
+        }
+    }
+    put(&b, "process:\n  command: [/usr/bin/true]\n  env:\n    set:\n");
+    for (unsigned i = 0; i < ENV_VARS; i++)
+        put(&b, "      VAR_%u: \"value number %u\"\n", i, i);
+    *len = b.len;
+    return b.s;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* One parse + plan, timed (total, and the plan's part in *plan_ms); -1 if
+ * the node did not plan (a bench bug). */
+static double run_once(const char *yaml, size_t len, double *plan_ms)
+{
+    struct rp_parse_opts popts = {.caller_uid = 0, .caller_gid = 0};
+    struct rp_plan_opts opts = {.caller_uid = 0, .caller_gid = 0};
+    struct rp_diags diags = {0};
+    struct rp_node *node = NULL;
+    struct rp_plan *plan = NULL;
+    double t0 = now_ms();
+    int r = rp_node_parse_buffer("bench.yaml", yaml, len, &popts, &node, &diags);
+    double t1 = now_ms();
+    if (r == 0)
+        r = rp_plan_build(node, &opts, &plan, &diags);
+    double t = now_ms() - t0;
+    *plan_ms = now_ms() - t1;
+    if (r < 0)
+        rp_diags_print(&diags, "bench_parse_plan", stderr);
+    rp_plan_free(plan);
+    rp_node_free(node);
+    rp_diags_free(&diags);
+    return r < 0 ? -1 : t;
+}
+
+int main(int argc, char **argv)
+{
+    static const unsigned sizes[] = {10, 100, 1000};
+    static const unsigned iterations[] = {2000, 500, 200};
+    unsigned scale = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1;
+    double target_median = 0;
+
+    if (!scale)
+        scale = 1;
+    printf("%8s %6s %8s %11s %9s %11s\n", "mounts", "env", "iters", "median ms", "min ms",
+           "plan part");
+    for (size_t k = 0; k < 3; k++) {
+        size_t len;
+        char *yaml = make_node(sizes[k], &len);
+        unsigned n = iterations[k] * scale;
+        double *t = malloc(n * sizeof(*t)), *p = malloc(n * sizeof(*p));
+        if (!t || !p)
+            return 2;
+        run_once(yaml, len, &p[0]);     /* warm the caches and the allocator */
+        for (unsigned i = 0; i < n; i++)
+            if ((t[i] = run_once(yaml, len, &p[i])) < 0)
+                return 2;
+        qsort(t, n, sizeof(*t), cmp_double);
+        qsort(p, n, sizeof(*p), cmp_double);
+        double median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+        double plan_median = n % 2 ? p[n / 2] : (p[n / 2 - 1] + p[n / 2]) / 2;
+        printf("%8u %6u %8u %11.3f %9.3f %11.3f   (%zu bytes of YAML)\n", sizes[k], ENV_VARS,
+               n, median, t[0], plan_median, len);
+        free(p);
+        if (sizes[k] == TARGET_MOUNTS)
+            target_median = median;
+        free(t);
+        free(yaml);
+    }
+    bool pass = target_median < TARGET_MS;
+    printf("%s: %u mounts + %u env: median %.3f ms (target: under %.0f ms)\n",
+           pass ? "PASS" : "FAIL", TARGET_MOUNTS, ENV_VARS, target_median, TARGET_MS);
+    return pass ? 0 : 1;
+}
