@@ -1,5 +1,4 @@
 /* Diagnostics (node-file problems) and run-time errors as values. */
-#define _GNU_SOURCE
 #include "redpak/error.h"
 
 #include <errno.h>
