@@ -135,8 +135,8 @@ bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, 
 bool pc_mode(struct pctx *c, const struct yt_node *v, mode_t *out)
 {
     if (v->kind == YT_SCALAR && v->type == YT_INT) {
-        pc_err(c, v, "modes are octal strings: write \"%s\" (an unquoted %s is the decimal %s)",
-               v->text, v->text, v->text);
+        pc_err(c, v, "modes are octal strings: write \"%s\" (an unquoted %s is the decimal %s%"
+               PRIu64 ")", v->text, v->text, v->negative ? "-" : "", v->magnitude);
         return false;
     }
     char *s;
