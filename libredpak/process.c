@@ -158,7 +158,13 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
     if (strchr(cmd, '/')) {
         execve(cmd, argv, envp);
         int e = errno;
-        rp_error_set(err, e, "exec %s", cmd);
+        /* ENOENT for a file that exists: its interpreter (the ELF loader
+         * or a #! line) is what is missing from the node. */
+        if (e == ENOENT && access(cmd, F_OK) == 0)
+            rp_error_set(err, e, "exec %s: its interpreter (ELF loader or #! line) is missing "
+                                 "in the node", cmd);
+        else
+            rp_error_set(err, e, "exec %s", cmd);
         return exec_status(e);
     }
     const char *path = env_lookup(envp, "PATH");
