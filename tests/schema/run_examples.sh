@@ -1,0 +1,50 @@
+#!/bin/sh
+# The examples are promises: minimal.yaml runs as root and rootless, and
+# rootless-busybox-shell.yaml runs rootless once its image is made with the
+# recipe written in it. Runs copies in a scratch folder, so ${NODE_DIR} never
+# points into the source tree. Ends with "N passed, N failed".
+set -u
+: "${REDWRAP:?the redwrap under test}"
+: "${REDPAK_SOURCE_DIR:?the source tree}"
+ROOTLESS_UID=${ROOTLESS_UID:-65534}
+
+passed=0
+failed=0
+check() {   # NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1)); echo "ok     $1"
+    else
+        failed=$((failed + 1)); echo "FAILED $1: expected '$2', got '$3'"
+    fi
+}
+as_user() {
+    setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_UID" --clear-groups \
+        --inh-caps=-all -- "$@"
+}
+
+scratch=$(mktemp -d /tmp/redpak-examples.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+cp "$REDPAK_SOURCE_DIR"/schemas/examples/*.yaml "$scratch/"
+chmod 0755 "$scratch"
+chmod 0644 "$scratch"/*.yaml
+cd "$scratch" || exit 1
+
+# The command of the brief: the shell is PID 2 under the node's init.
+out=$("$REDWRAP" --node minimal.yaml -- /bin/sh -c 'echo $$; hostname' 2>&1 | tr '\n' ' ')
+check "minimal.yaml as root" "2 minimal " "$out"
+out=$(as_user "$REDWRAP" --node minimal.yaml -- /bin/sh -c 'echo $$; hostname; id -u' 2>&1 | tr '\n' ' ')
+check "minimal.yaml rootless (caller is uid 0 inside)" "2 minimal 0 " "$out"
+
+# The recipe of rootless-busybox-shell.yaml, as written in its comment.
+d=busybox-root
+mkdir -p $d/bin $d/etc $d/proc $d/dev $d/tmp
+cp /bin/busybox $d/bin/
+for a in $(/bin/busybox --list); do [ -e $d/bin/$a ] || ln -s busybox $d/bin/$a; done
+printf 'root:x:0:0:root:/:/bin/sh\n' > $d/etc/passwd
+printf 'root:x:0:\n' > $d/etc/group
+chmod -R a+rX $d
+out=$(echo 'hostname; id -u; ls /' | as_user "$REDWRAP" --node rootless-busybox-shell.yaml 2>&1 | tr '\n' ' ')
+check "rootless-busybox-shell.yaml rootless" "busybox 0 bin dev etc proc tmp " "$out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
