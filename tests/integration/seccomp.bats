@@ -211,3 +211,46 @@ YAML
     chmod 0777 "$SCRATCH"
     learn_then_run as_user
 }
+
+# Starts redwrap on NODE in the background and waits for Redis's socket.
+start_redis() {
+    "$REDWRAP" --node "$1" "${@:2}" > "$SCRATCH/redis.log" 2>&1 &
+    REDIS_PID=$!
+    local i
+    for i in $(seq 100); do
+        [ -S "$SCRATCH/socket/redis.sock" ] && return 0
+        sleep 0.1
+    done
+    cat "$SCRATCH/redis.log"
+    return 1
+}
+
+# A benchmark, a background save (a fork) and a shutdown; redwrap's status.
+exercise_redis() {
+    redis-benchmark -s "$SCRATCH/socket/redis.sock" -q -n 2000 -c 4 \
+        -t set,get,incr,lpush,lpop,sadd,hset,lrange_100,mset > "$SCRATCH/bench.log"
+    [ "$(redis-cli -s "$SCRATCH/socket/redis.sock" bgsave)" = "Background saving started" ]
+    sleep 0.5
+    redis-cli -s "$SCRATCH/socket/redis.sock" shutdown || true
+    wait "$REDIS_PID"
+}
+
+@test "learn mode on Redis under redis-benchmark: Redis then serves under the learned profile" {
+    command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null ||
+        skip "redis-server and redis-tools are not installed"
+    cp "$REDPAK_SOURCE_DIR/nodes/redis.yaml" "$SCRATCH/redis.yaml"
+    start_redis "$SCRATCH/redis.yaml" --seccomp-learn "$SCRATCH/learned.yaml"
+    exercise_redis
+    grep -q -- '- accept4$' "$SCRATCH/learned.yaml"
+    grep -q -- '- fdatasync$\|- fsync$' "$SCRATCH/learned.yaml"
+    # The node with its seccomp section replaced by the learned one.
+    awk -v learned="$SCRATCH/learned.yaml" '
+        /^seccomp:/ { while ((getline line < learned) > 0) print line; skip = 1; next }
+        skip && /^[a-z]/ { skip = 0 }
+        !skip' "$SCRATCH/redis.yaml" > "$SCRATCH/redis-learned.yaml"
+    grep -q '^  default_action: kill_process$' "$SCRATCH/redis-learned.yaml"
+    start_redis "$SCRATCH/redis-learned.yaml"
+    # redwrap's status is Redis's: 159 had the filter killed it.
+    exercise_redis || { cat "$SCRATCH/redis.log"; return 1; }
+    [ "$(grep -c 'requests per second' "$SCRATCH/bench.log")" -ge 9 ]
+}
