@@ -9,7 +9,9 @@
                              (exit 1, an error at the `# expect:` position and key
                              path) and by YAML loading or the JSON Schema, unless
                              marked `# schema: parser-only`; a parser-only file must
-                             then pass the schema, so the mark stays honest
+                             then pass the schema, so the mark stays honest; and a
+                             file one byte over the 1 MiB limit, made on the fly
+                             (too big to keep in the tree), is rejected at 1:1
 
 Environment: REDNODE_CONFIG (the binary under test), REDPAK_SOURCE_DIR.
 Ends with "N passed, N failed"; exits 1 if any failed.
@@ -20,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -222,6 +225,26 @@ def check_invalid(r):
             r.check(bool(errors), name + " is rejected by the JSON Schema", "it validates")
         except (yaml.YAMLError, UnicodeDecodeError, ValueError):
             r.check(True, name + " is rejected by YAML loading")
+    check_too_large(r)
+
+
+def check_too_large(r):
+    """A valid node padded with comments to 1 MiB + 1 byte: refused before
+    parsing, at 1:1, with no key path."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "too-large.yaml")
+        head = b"version: 1\nnode: t\n"
+        line = b"#" + b"x" * 1022 + b"\n"
+        padded = head + line * ((1024 * 1024 - len(head)) // len(line) + 1)
+        body = padded[:1024 * 1024] + b"\n"    # 1 MiB, then one byte too many
+        with open(path, "wb") as f:
+            f.write(body)
+        out = rednode_config("validate", path)
+        stderr = out.stderr.decode(errors="replace")
+        ok = out.returncode == 1 and any(l.startswith(path + ":1:1: ")
+                                         for l in stderr.splitlines())
+        r.check(ok, "a file of 1 MiB + 1 byte is rejected by rednode-config at 1:1",
+                "%d bytes, exit %d: %s" % (len(body), out.returncode, stderr.strip()[:300]))
 
 
 def main():
