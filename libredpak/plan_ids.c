@@ -30,6 +30,29 @@ static struct rp_id_map *copy_map(struct plan_ctx *c, const struct rp_id_map_lis
     return m;
 }
 
+/* The kernel lets a writer without CAP_SETUID (CAP_SETGID) above the new
+ * namespace map one id only, its own: anything else is EPERM at run time,
+ * so it is refused here, at the line of the map. */
+static void check_unprivileged_map(struct plan_ctx *c, const struct rp_id_map_list *l,
+                                   bool group)
+{
+    uint32_t own = group ? c->opts->caller_gid : c->opts->caller_uid;
+    const char *which = group ? "gid" : "uid";
+    char key[48];
+
+    for (size_t i = 0; i < l->n; i++) {
+        const struct rp_id_map *m = &l->v[i];
+        if (i == 0 && m->outside == own && m->count == 1)
+            continue;
+        snprintf(key, sizeof(key), "user_namespace.%s_map[%zu]", which, i);
+        rp_diags_add(c->diags, &m->pos, key,
+                     "an unprivileged caller (%s %u) can map only its own %s, once: write "
+                     "[{inside: %u, outside: %u, count: 1}] or run redwrap as root",
+                     which, own, which, l->v[0].inside, own);
+        return;
+    }
+}
+
 void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
@@ -37,6 +60,10 @@ void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
 
     if (n->ns[RP_NS_USER].mode != RP_NS_NEW)
         return;
+    if (!root && n->uid_map.set)
+        check_unprivileged_map(c, &n->uid_map, false);
+    if (!root && n->gid_map.set)
+        check_unprivileged_map(c, &n->gid_map, true);
     if (n->uid_map.set) {
         p->ns.uid_map = copy_map(c, &n->uid_map);
         p->ns.n_uid_map = p->ns.uid_map ? n->uid_map.n : 0;

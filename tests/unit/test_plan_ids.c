@@ -50,6 +50,26 @@ static void test_written_maps_replace_the_defaults(void **state)
     planned_free(&r);
 }
 
+static void test_unprivileged_caller_may_write_a_map_of_its_own_id_only(void **state)
+{
+    struct planned r = plan_ok("user_namespace:\n"
+                               "  uid_map: [{inside: 999, outside: 1000, count: 1}]\n"
+                               "process: {user: 999, group: 0}\n", 1000);
+    assert_int_equal(r.plan->ns.uid_map[0].inside, 999);
+    planned_free(&r);
+
+    const struct rp_diag *d = plan_error(&r, "user_namespace:\n"
+                                             "  uid_map:\n"
+                                             "    - {inside: 0, outside: 100000, count: 65536}\n",
+                                         1000);
+    char *text = diag_text(d);
+    assert_string_equal(text, "t.yaml:5:7: user_namespace.uid_map[0]: an unprivileged caller "
+                              "(uid 1000) can map only its own uid, once: write [{inside: 0, "
+                              "outside: 1000, count: 1}] or run redwrap as root");
+    free(text);
+    planned_free(&r);
+}
+
 static void test_unmapped_process_user_is_plan_error_with_position(void **state)
 {
     struct planned r;
@@ -230,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_unprivileged_caller_maps_own_uid_to_root),
         cmocka_unit_test(test_root_caller_maps_first_65536_ids_to_themselves),
         cmocka_unit_test(test_written_maps_replace_the_defaults),
+        cmocka_unit_test(test_unprivileged_caller_may_write_a_map_of_its_own_id_only),
         cmocka_unit_test(test_unmapped_process_user_is_plan_error_with_position),
         cmocka_unit_test(test_unmapped_id_in_written_map_names_its_ranges),
         cmocka_unit_test(test_user_name_resolved_in_the_nodes_passwd),
