@@ -110,12 +110,14 @@ static int own_add(struct mount_ctx *c, const char *path)
 
 /* A bind takes no flags when it is made (the kernel copies the source
  * mount's), so nosuid, nodev and noexec are set on it, and on the
- * submounts it brought, once it is there. Read-only waits for the end. */
-static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                      size_t wlen)
+ * submounts it brought, once it is there; read-only too when asked
+ * (readonly), see op_bind. */
+static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool readonly,
+                      char *where, size_t wlen)
 {
-    return rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, s->flags & ~MS_RDONLY,
-                              c->own, c->n_own, c->verbose, where, wlen);
+    unsigned long flags = (s->flags & ~(unsigned long)MS_RDONLY) | (readonly ? MS_RDONLY : 0);
+    return rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, flags, c->own, c->n_own,
+                              c->verbose, where, wlen);
 }
 
 /* mount(2) onto an fd resolved inside the root. */
@@ -182,7 +184,9 @@ static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, char *
     if (id < 0)
         return id;
     c->own[c->n_own++] = (struct rp_own_mount){.path = "/", .id = id};
-    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, where, wlen) : 0;
+    /* The root stays writable until the finish plan: mount points, dirs
+     * and files are still to be made in it. */
+    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, false, where, wlen) : 0;
 }
 
 static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
@@ -235,13 +239,16 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t id
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
     /* Recursive, so that the host's submounts are seen (and, readonly,
-     * made read-only too) rather than the empty directories below them.
-     * MS_RDONLY is not given here: a bind ignores it until a remount, and
-     * the node may still mount below this path; the finish plan does it. */
+     * made read-only too) rather than the empty directories below them. */
     int r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
     if (r < 0 || (r = own_add(c, s->path)) < 0)
         return r;
-    return bind_flags(c, s, where, wlen);
+    /* A read-only bind is read-only at once, not only in the finish plan:
+     * until then a later step (a mount point made for a nested bind, a
+     * file, a dir reached through an image's symlink) would write into the
+     * host's directory. With it, such a step fails with EROFS instead. The
+     * finish plan's remount of it then changes nothing. */
+    return bind_flags(c, s, s->readonly, where, wlen);
 }
 
 /* proc, mqueue, tmpfs: a fresh filesystem on a directory. */

@@ -67,6 +67,40 @@ YAML
     readonly_bind_refuses_writes_also_in_submounts rootless
 }
 
+readonly_bind_is_never_written_by_the_nodes_own_steps() {
+    mkdir -p "$SCRATCH/ro" "$SCRATCH/other"
+    chmod 1777 "$SCRATCH/ro"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: bind, path: /data, source: $SCRATCH/ro}
+  - {type: bind, path: /data/nested, source: $SCRATCH/other}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == *"mount step 4: bind $SCRATCH/other -> /data/nested: Read-only file system"* ]]
+
+    write_host_usr_node "$SCRATCH/file.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: bind, path: /data, source: $SCRATCH/ro}
+  - {type: file, path: /data/app.conf, content: "x"}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/file.yaml" -- /usr/bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == *"mount step 4: file /data/app.conf: Read-only file system"* ]]
+    # The host's directory got neither the mount point nor the file.
+    [ -z "$(ls -A "$SCRATCH/ro")" ]
+}
+
+@test "a read-only bind's directory is never written by the node's own steps (root)" {
+    readonly_bind_is_never_written_by_the_nodes_own_steps root
+}
+
+@test "a read-only bind's directory is never written by the node's own steps (rootless)" {
+    readonly_bind_is_never_written_by_the_nodes_own_steps rootless
+}
+
 writable_bind_writes_land_on_the_host() {
     mkdir -p "$SCRATCH/data"
     chmod 1777 "$SCRATCH/data"
