@@ -22,10 +22,14 @@ teardown() {
 redwrap_as() {
     local who=$1
     shift
+    # OLD_KERNEL: as on a kernel without openat2 and mount_setattr, so that
+    # redwrap takes its fallbacks (probes/oldkernel.c).
+    local cmd=("$REDWRAP")
+    [ -n "${OLD_KERNEL:-}" ] && cmd=("$PROBES/oldkernel" -- "$REDWRAP")
     if [ "$who" = rootless ]; then
-        as_user "$REDWRAP" "$@"
+        as_user "${cmd[@]}" "$@"
     else
-        "$REDWRAP" "$@"
+        "${cmd[@]}" "$@"
     fi
 }
 
@@ -324,4 +328,16 @@ YAML
 
 @test "nothing of the node is left in the host's mount table or /tmp (rootless)" {
     nothing_is_left_on_the_host rootless
+}
+
+@test "without mount_setattr, read-only still reaches a bind's submounts (old kernel, root)" {
+    OLD_KERNEL=1 readonly_bind_refuses_writes_also_in_submounts root
+}
+
+@test "without mount_setattr, read-only still reaches a bind's submounts (old kernel, rootless)" {
+    OLD_KERNEL=1 readonly_bind_refuses_writes_also_in_submounts rootless
+}
+
+@test "without mount_setattr, root.readonly still makes / unwritable (old kernel, rootless)" {
+    OLD_KERNEL=1 root_readonly_makes_root_unwritable rootless
 }
