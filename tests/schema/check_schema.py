@@ -4,7 +4,8 @@
   check_schema.py self       the JSON Schema is a valid draft 2020-12 schema, and
                              `rednode-config schema` prints exactly that file
   check_schema.py examples   every schemas/examples/*.yaml is accepted by
-                             `rednode-config validate` and by the JSON Schema
+                             `rednode-config validate` and by the JSON Schema, and
+                             every-key*.yaml together use every key of the schema
   check_schema.py invalid    every schemas/invalid/* is rejected by rednode-config
                              (exit 1, an error at the `# expect:` position and key
                              path) and by YAML loading or the JSON Schema, unless
@@ -152,6 +153,64 @@ def check_self(r):
             "exit %d, %d bytes" % (out.returncode, len(out.stdout)))
 
 
+# Mappings whose keys are data (sysctl names, variable names, rlimits): the
+# schema describes their values once, under "*".
+MAP_KEYS = ("sysctl", "host.sysctl", "process.env.set", "process.rlimits")
+
+
+def schema_keys(schema):
+    """Every key path the schema allows, mounts per type: "mounts[bind].source",
+    "seccomp.syscalls[].args[].mask", "process.rlimits.*.soft"."""
+    defs = schema["$defs"]
+    keys = set()
+
+    def walk(x, path, depth=0):
+        if not isinstance(x, dict) or depth > 16:
+            return
+        ref = x.get("$ref", "")
+        if ref.startswith("#/$defs/") and ref.count("/") == 2:
+            walk(defs[ref.rsplit("/", 1)[1]], path, depth + 1)
+        for k, v in x.get("properties", {}).items():
+            if path.endswith("[]") and k == "type" and "const" in v:
+                continue
+            keys.add(path + "." + k if path else k)
+            walk(v, path + "." + k if path else k, depth + 1)
+        for sub in x.get("allOf", []) + x.get("anyOf", []) + x.get("oneOf", []):
+            if path == "mounts[]" and "then" in sub and "if" in sub:
+                kind = sub["if"].get("properties", {}).get("type", {}).get("const")
+                if kind:
+                    walk(sub["then"], "mounts[%s]" % kind, depth + 1)
+                    continue
+            walk(sub, path, depth + 1)
+        for key in ("then", "else"):
+            walk(x.get(key), path, depth + 1)
+        walk(x.get("items"), path + "[]", depth + 1)
+        if isinstance(x.get("additionalProperties"), dict):
+            walk(x["additionalProperties"], path + ".*", depth + 1)
+
+    walk(schema, "")
+    return {k for k in keys if not k.startswith("mounts[].")}
+
+
+def document_keys(doc, path="", keys=None):
+    keys = set() if keys is None else keys
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            p = path + "." + k if path else k
+            if path in MAP_KEYS:
+                p = path + ".*"
+            else:
+                keys.add(p)
+            document_keys(v, p, keys)
+    elif isinstance(doc, list):
+        for item in doc:
+            p = path + "[]"
+            if path == "mounts" and isinstance(item, dict):
+                p = "mounts[%s]" % item.get("type")
+            document_keys(item, p, keys)
+    return keys
+
+
 def check_examples(r):
     v = validator()
     files = sorted(glob.glob(os.path.join(EXAMPLES, "*.yaml")))
@@ -168,6 +227,15 @@ def check_examples(r):
             r.check(not errors, name + " passes the JSON Schema", detail)
         except yaml.YAMLError as e:
             r.check(False, name + " passes the JSON Schema", "YAML: %s" % e)
+    with open(SCHEMA_FILE) as f:
+        wanted = schema_keys(json.load(f))
+    used = set()
+    for path in glob.glob(os.path.join(EXAMPLES, "every-key*.yaml")):
+        document_keys(load_yaml(path), "", used)
+    missing = sorted(wanted - used)
+    r.check(len(wanted) > 80 and not missing,
+            "every-key*.yaml use each of the schema's %d keys" % len(wanted),
+            "missing: " + ", ".join(missing))
 
 
 EXPECT = re.compile(rb"^# expect: (\d+):(\d+)(?: (\S+))?\s*$")
