@@ -8,6 +8,12 @@ set -u
 : "${REDPAK_SOURCE_DIR:?the source tree}"
 ROOTLESS_UID=${ROOTLESS_UID:-65534}
 
+# Root runs the root case and becomes the unprivileged user for the others.
+if [ "$(id -u)" -ne 0 ]; then
+    echo "skipped: needs root"
+    exit 77
+fi
+
 passed=0
 failed=0
 check() {   # NAME EXPECTED ACTUAL
