@@ -40,9 +40,13 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
                              : node->root.source ? node->root.source : "/";
 
     *out = NULL;
+    if (rp_users_init(&c.users, names_root) < 0)
+        return -ENOMEM;
     struct rp_plan *p = plan_calloc(&c, 1, sizeof(*p));
-    if (!p || rp_users_init(&c.users, names_root) < 0)
-        return free(p), -ENOMEM;
+    if (!p) {
+        rp_users_free(&c.users);
+        return -ENOMEM;
+    }
     p->node = node;
 
     plan_idmaps(p, &c);         /* 1. the maps every id is checked against */

@@ -154,7 +154,8 @@ static bool id_mapped(struct plan_ctx *c, const struct rp_plan *p, bool group, u
 static bool lookup_failed(struct plan_ctx *c, int r, bool group, const struct rp_id_ref *ref,
                           const char *key)
 {
-    const char *file = rp_users_file(&c->users, group);
+    char buf[4096];
+    const char *file = rp_users_file(&c->users, group, buf, sizeof(buf));
     if (r == -ENOENT)
         rp_diags_add(c->diags, &ref->pos, key, "no %s '%s' in %s", group ? "group" : "user",
                      ref->name, file);

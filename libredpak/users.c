@@ -235,12 +235,11 @@ int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid)
     return 0;
 }
 
-const char *rp_users_file(const struct rp_users *u, bool group)
+const char *rp_users_file(const struct rp_users *u, bool group, char *buf, size_t len)
 {
-    static char path[4096];
-    size_t len = strlen(u->root);
-    while (len > 0 && u->root[len - 1] == '/')
-        len--;
-    snprintf(path, sizeof(path), "%.*s/etc/%s", (int)len, u->root, group ? "group" : "passwd");
-    return path;
+    size_t root_len = strlen(u->root);
+    while (root_len > 0 && u->root[root_len - 1] == '/')
+        root_len--;
+    snprintf(buf, len, "%.*s/etc/%s", (int)root_len, u->root, group ? "group" : "passwd");
+    return buf;
 }

@@ -40,8 +40,7 @@ int rp_users_find_user(struct rp_users *u, const char *name, uid_t *uid, gid_t *
 /* 0 and the gid of name; errors as above. */
 int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid);
 
-/* "/srv/image/etc/passwd": for messages. The result is static storage
- * overwritten by the next call. */
-const char *rp_users_file(const struct rp_users *u, bool group);
+/* "/srv/image/etc/passwd" (or .../etc/group) into buf, for messages. */
+const char *rp_users_file(const struct rp_users *u, bool group, char *buf, size_t len);
 
 #endif
