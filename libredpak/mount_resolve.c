@@ -137,31 +137,27 @@ int rp_resolve_walk(int root_fd, const char *path)
     return r;
 }
 
-/* openat2 once, then remember whether the kernel has it. */
+/* openat2 where the kernel has it (remembered after the first ENOSYS),
+ * the component walk where it does not. */
 static int resolve_existing(int root_fd, const char *path)
 {
     static bool no_openat2;
-    if (!no_openat2) {
-        struct open_how how = {
-            .flags = O_PATH | O_CLOEXEC,
-            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        for (int tries = 0; tries < 8; tries++) {
-            long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-            if (fd >= 0)
-                return (int)fd;
-            /* EAGAIN: a rename raced with a ".." walk; the kernel asks for
-             * a retry rather than risk an answer outside the root. */
-            if (errno != EAGAIN && errno != ENOSYS)
-                return -errno;
-            if (errno == ENOSYS)
-                break;
-        }
-        if (errno == EAGAIN)
-            return -EAGAIN;
-        no_openat2 = true;
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    for (int tries = 0; !no_openat2 && tries < 8; tries++) {
+        long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        if (fd >= 0)
+            return (int)fd;
+        if (errno == ENOSYS)
+            no_openat2 = true;
+        /* EAGAIN: a rename raced with a ".." walk; the kernel asks for a
+         * retry rather than risk an answer outside the root. */
+        else if (errno != EAGAIN)
+            return -errno;
     }
-    return rp_resolve_walk(root_fd, path);
+    return no_openat2 ? rp_resolve_walk(root_fd, path) : -EAGAIN;
 }
 
 /* Creates name in parent as a directory or an empty file with exactly mode

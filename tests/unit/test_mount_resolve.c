@@ -9,10 +9,15 @@
 #include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -174,6 +179,25 @@ static void test_parent_and_base(void **state)
     assert_int_equal(rp_resolve_parent(t->fd, "/no/such/parent/x", 0, &base), -ENOENT);
 }
 
+/* From here on this process runs as on a kernel without openat2: the
+ * calls fail with ENOSYS, and rp_resolve takes the component walk. */
+static void forget_openat2(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof(filter) / sizeof(filter[0]), .filter = filter};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+        abort();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,5 +212,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_parent_and_base, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("with openat2", tests, NULL, NULL);
+    forget_openat2();
+    return failed + cmocka_run_group_tests_name("without openat2", tests, NULL, NULL);
 }
