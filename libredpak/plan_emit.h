@@ -17,6 +17,7 @@ struct plan_emit {
     enum rp_plan_format format;
     unsigned section;       /* the current heading's number */
     unsigned step;          /* steps printed under it so far */
+    bool failed;            /* out of memory: the output is incomplete */
 };
 
 /* JSON backend. */

@@ -40,15 +40,56 @@ static void step(struct plan_emit *e, const char *op)
 /* Ends a step with its line. */
 static void __attribute__((format(printf, 2, 3))) line(struct plan_emit *e, const char *fmt, ...)
 {
-    char buf[4096];
+    char *buf = NULL;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    int r = vasprintf(&buf, fmt, ap);
     va_end(ap);
+    if (r < 0) {
+        e->failed = true;
+        return;
+    }
     if (is_json(e))
         json_step_end(e, buf);
     else
         fprintf(e->out, "%u.%u %s\n", e->section, e->step, buf);
+    free(buf);
+}
+
+/* A list of any length (a base profile's syscalls, argv, id maps) is
+ * built in memory before it becomes part of a line. */
+struct text {
+    char *s;
+    size_t len, cap;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+text_add(struct text *t, struct plan_emit *e, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = t->s ? vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap) : -1;
+        va_end(ap);
+        if (n >= 0 && (size_t)n < t->cap - t->len) {
+            t->len += (size_t)n;
+            return;
+        }
+        size_t cap = t->cap * 2 + (n > 0 ? (size_t)n : 0) + 64;
+        char *bigger = realloc(t->s, cap);
+        if (!bigger) {
+            e->failed = true;
+            return;
+        }
+        t->s = bigger;
+        t->cap = cap;
+        t->s[t->len] = '\0';
+    }
+}
+
+static const char *text_get(const struct text *t)
+{
+    return t->s ? t->s : "";
 }
 
 static void f_str(struct plan_emit *e, const char *key, const char *v)
@@ -250,23 +291,20 @@ static void print_clone(struct plan_emit *e, const struct rp_plan *p)
          n ? text : "no new namespace");
 }
 
-static void map_text(const struct rp_id_map *m, size_t n, char *buf, size_t len)
+static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m,
+                     size_t n)
 {
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && used < len; i++) {
-        int w = snprintf(buf + used, len - used, "%s%u %u %u", i ? ", " : "", m[i].inside,
-                         m[i].outside, m[i].count);
-        if (w > 0)
-            used += (size_t)w;
-    }
+    struct text t = {0};
+    for (size_t i = 0; i < n; i++)
+        text_add(&t, e, "%s%u %u %u", i ? ", " : "", m[i].inside, m[i].outside, m[i].count);
+    line(e, "write %s %s", file, text_get(&t));
+    free(t.s);
 }
 
 /* 5 */
 static void print_maps(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_ns_plan *ns = &p->ns;
-    char text[1024];
 
     section(e, "user namespace maps");
     if (ns->ns[RP_NS_USER].mode != RP_NS_NEW && !ns->set_time_offsets)
@@ -280,13 +318,11 @@ static void print_maps(struct plan_emit *e, const struct rp_plan *p)
         step(e, "gid_map");
         if (is_json(e))
             json_idmap(e, "ranges", ns->gid_map, ns->n_gid_map);
-        map_text(ns->gid_map, ns->n_gid_map, text, sizeof(text));
-        line(e, "write gid_map %s", text);
+        map_line(e, "gid_map", ns->gid_map, ns->n_gid_map);
         step(e, "uid_map");
         if (is_json(e))
             json_idmap(e, "ranges", ns->uid_map, ns->n_uid_map);
-        map_text(ns->uid_map, ns->n_uid_map, text, sizeof(text));
-        line(e, "write uid_map %s", text);
+        map_line(e, "uid_map", ns->uid_map, ns->n_uid_map);
     }
     if (ns->set_time_offsets) {
         step(e, "time-offsets");
@@ -506,22 +542,19 @@ static void print_process(struct plan_emit *e, const struct rp_plan *p)
 static void print_identity(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_process_plan *pp = &p->process;
-    char text[1024] = "";
-    size_t used = 0;
+    struct text t = {0};
 
     section(e, "identity");
     step(e, "setgroups");
     if (is_json(e))
         json_ids(e, "groups", pp->groups, pp->n_groups);
-    for (size_t i = 0; i < pp->n_groups && used < sizeof(text); i++) {
-        int w = snprintf(text + used, sizeof(text) - used, " %u", (unsigned)pp->groups[i]);
-        if (w > 0)
-            used += (size_t)w;
-    }
+    for (size_t i = 0; i < pp->n_groups; i++)
+        text_add(&t, e, " %u", (unsigned)pp->groups[i]);
     if (p->ns.deny_setgroups)
         line(e, "keep the supplementary groups (setgroups is denied in this user namespace)");
     else
-        line(e, "setgroups%s", pp->n_groups ? text : " (none)");
+        line(e, "setgroups%s", pp->n_groups ? text_get(&t) : " (none)");
+    free(t.s);
     step(e, "setgid");
     f_u64(e, "gid", pp->gid);
     line(e, "setgid %u", (unsigned)pp->gid);
@@ -585,24 +618,19 @@ static const char *action_text(enum rp_seccomp_action a, int errnum, char buf[48
 static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
 {
     static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "&"};
-    char act[48], text[2048] = "";
-    size_t used = 0;
+    char act[48];
+    struct text t = {0};
 
-    for (size_t i = 0; i < r->names.n && used < sizeof(text); i++) {
-        int w = snprintf(text + used, sizeof(text) - used, "%s%s", i ? " " : "", r->names.v[i]);
-        if (w > 0)
-            used += (size_t)w;
-    }
-    for (size_t i = 0; i < r->n_args && used < sizeof(text); i++) {
+    for (size_t i = 0; i < r->names.n; i++)
+        text_add(&t, e, "%s%s", i ? " " : "", r->names.v[i]);
+    for (size_t i = 0; i < r->n_args; i++) {
         const struct rp_seccomp_arg *a = &r->args[i];
-        int w = a->op == RP_SC_MASKED_EQ
-                    ? snprintf(text + used, sizeof(text) - used,
-                               " %s arg%u & %#" PRIx64 " == %" PRIu64, i ? "and" : "if",
-                               a->index, a->mask, a->value)
-                    : snprintf(text + used, sizeof(text) - used, " %s arg%u %s %" PRIu64,
-                               i ? "and" : "if", a->index, ops[a->op], a->value);
-        if (w > 0)
-            used += (size_t)w;
+        if (a->op == RP_SC_MASKED_EQ)
+            text_add(&t, e, " %s arg%u & %#" PRIx64 " == %" PRIu64, i ? "and" : "if",
+                     a->index, a->mask, a->value);
+        else
+            text_add(&t, e, " %s arg%u %s %" PRIu64, i ? "and" : "if", a->index, ops[a->op],
+                     a->value);
     }
     step(e, "rule");
     f_str(e, "action", rp_seccomp_action_name(r->action));
@@ -612,7 +640,8 @@ static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
         json_strings(e, "names", r->names.v, r->names.n);
         json_seccomp_args(e, r->args, r->n_args);
     }
-    line(e, "%s: %s", action_text(r->action, r->errnum, act), text);
+    line(e, "%s: %s", action_text(r->action, r->errnum, act), text_get(&t));
+    free(t.s);
 }
 
 /* 12 */
@@ -640,22 +669,17 @@ static void print_seccomp(struct plan_emit *e, const struct rp_plan *p)
 static void print_supervise(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_process_plan *pp = &p->process;
-    char text[2048] = "";
-    size_t used = 0, argc = 0;
+    struct text t = {0};
+    size_t argc = 0;
 
-    while (pp->argv && pp->argv[argc]) {
-        int w = snprintf(text + used, sizeof(text) - used, "%s%s", argc ? " " : "",
-                         pp->argv[argc]);
-        argc++;
-        if (w < 0 || (size_t)w >= sizeof(text) - used)
-            break;
-        used += (size_t)w;
-    }
+    for (; pp->argv && pp->argv[argc]; argc++)
+        text_add(&t, e, "%s%s", argc ? " " : "", pp->argv[argc]);
     section(e, "supervise and teardown");
     step(e, "execve");
     if (is_json(e))
         json_strings(e, "argv", pp->argv, argc);
-    line(e, "execve %s", argc ? text : "the command given after --");
+    line(e, "execve %s", argc ? text_get(&t) : "the command given after --");
+    free(t.s);
     step(e, "supervise");
     line(e, "forward SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the node, "
             "reap, exit with the workload's status (128+N for signal N)");
@@ -690,5 +714,7 @@ int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *
     print_supervise(&e, plan);
     if (is_json(&e))
         json_end(&e);
+    if (e.failed)
+        return -ENOMEM;
     return fflush(out) == EOF || ferror(out) ? -EIO : 0;
 }

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include "seccomp_profile.h"
+
 static const char redis_body[] =
     "hostname: redis\n"
     "sysctl: {net.core.somaxconn: \"1024\"}\n"
@@ -167,6 +169,23 @@ static void test_empty_sections_still_say_there_is_nothing_to_do(void **state)
     planned_free(&r);
 }
 
+static void test_a_long_rule_is_printed_whole(void **state)
+{
+    size_t n_base;
+    const struct rp_seccomp_rule *base = rp_seccomp_base_default(&n_base);
+    const struct rp_seccomp_rule *longest = &base[0];
+    for (size_t i = 1; i < n_base; i++)
+        if (base[i].names.n > longest->names.n)
+            longest = &base[i];
+    struct planned r = plan_ok("seccomp: {}\n", 0);
+    char *text = print_plan(r.plan, RP_PLAN_TEXT), want[128];
+    snprintf(want, sizeof(want), " %s\n", longest->names.v[longest->names.n - 1]);
+    assert_true(longest->names.n > 100);
+    assert_non_null(strstr(text, want));
+    free(text);
+    planned_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_plan_text_says_what_each_step_does),
         cmocka_unit_test(test_plan_json_is_valid),
         cmocka_unit_test(test_empty_sections_still_say_there_is_nothing_to_do),
+        cmocka_unit_test(test_a_long_rule_is_printed_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
