@@ -28,8 +28,12 @@ void pc_err(struct pctx *c, const struct yt_node *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    yt_defang(msg);
+    char path[sizeof(c->path)];
+    memcpy(path, c->path, sizeof(path));
+    yt_defang(path);
     struct rp_pos pos = pc_pos(c, n);
-    rp_diags_add(c->diags, &pos, c->path, "%s", msg);
+    rp_diags_add(c->diags, &pos, path, "%s", msg);
 }
 
 /* Appends to the path; a path longer than the buffer is cut, not lost. */

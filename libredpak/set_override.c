@@ -43,7 +43,9 @@ static void set_err(struct set_ctx *s, unsigned column, size_t path_len, const c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    yt_defang(msg);
     char *path = yt_xstrndup(s->arg, path_len);
+    yt_defang(path);
     struct rp_pos pos = {SET_FILE, s->n, column};
     rp_diags_add(s->diags, &pos, path, "%s", msg);
     free(path);
@@ -207,8 +209,18 @@ static void set_one(struct set_ctx *s)
         return;
     struct yt_origin origin = {SET_FILE, s->n, (unsigned)key_len + 1};
     struct yt_node *value;
-    if (yt_parse_value(&origin, eq + 1, strlen(eq + 1), s->doc, &value, s->diags) < 0)
+    size_t before = s->diags->n;
+    if (yt_parse_value(&origin, eq + 1, strlen(eq + 1), s->doc, &value, s->diags) < 0) {
+        /* The YAML layer knows no key path here: it is KEY itself. */
+        for (size_t i = before; i < s->diags->n; i++) {
+            if (s->diags->v[i].key_path[0])
+                continue;
+            free(s->diags->v[i].key_path);
+            s->diags->v[i].key_path = yt_xstrndup(s->arg, key_len);
+            yt_defang(s->diags->v[i].key_path);
+        }
         return;
+    }
     if (!value) {
         value = yt_new_scalar(s->doc, "", 0, false);
         value->file = SET_FILE;

@@ -148,6 +148,13 @@ static void resolve_scalar(struct yt_node *n)
     }
 }
 
+void yt_defang(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
 const char *yt_describe(const struct yt_node *n)
 {
     if (!n)
@@ -394,8 +401,12 @@ static void report_at(struct builder *b, unsigned line, unsigned column, const c
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
+    yt_defang(msg);
+    char safe_path[512];
+    snprintf(safe_path, sizeof(safe_path), "%s", path);
+    yt_defang(safe_path);
     struct rp_pos pos = {b->origin ? b->origin->file : b->file, line, column};
-    rp_diags_add(b->diags, &pos, path, "%s", msg);
+    rp_diags_add(b->diags, &pos, safe_path, "%s", msg);
     b->errors = true;
 }
 

@@ -93,6 +93,10 @@ void yt_map_append(struct yt_node *map, struct yt_node *key, struct yt_node *val
 /* The value of key in a mapping (compared as text), or NULL. */
 struct yt_pair *yt_map_find(const struct yt_node *map, const char *key);
 
+/* Replaces control characters (a quoted "\e[2J" in a key, say) with '?',
+ * so that no message written from a node file can drive the terminal. */
+void yt_defang(char *s);
+
 /* "a string", "an int", "a mapping"... for "expected X, found Y". */
 const char *yt_describe(const struct yt_node *n);
 

@@ -55,7 +55,7 @@ static void test_set_value_is_one_yaml_scalar(void **state)
                       "modes are octal strings: write \"0755\"");
     expect_error_sets(HEAD, SETS("root.size=[1]"), "--set", 1, 11, "root.size",
                       "VALUE must be one scalar");
-    expect_error_sets(HEAD, SETS("description=\"open"), "--set", 1, 18, "",
+    expect_error_sets(HEAD, SETS("description=\"open"), "--set", 1, 18, "description",
                       "invalid YAML");
 }
 

@@ -216,6 +216,12 @@ static void test_tags_other_than_str_are_refused(void **state)
     rp_node_free(n);
 }
 
+static void test_messages_cannot_carry_control_characters(void **state)
+{
+    (void)state;
+    expect_error(HEAD "\"a\\e[2Jb\": 1\n", 3, 1, "a?[2Jb", "unknown key 'a?[2Jb'");
+}
+
 static void test_parse_file_reads_and_names_the_file(void **state)
 {
     (void)state;
@@ -257,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_alias_values_are_validated_like_written_ones),
         cmocka_unit_test(test_non_scalar_keys_are_refused),
         cmocka_unit_test(test_tags_other_than_str_are_refused),
+        cmocka_unit_test(test_messages_cannot_carry_control_characters),
         cmocka_unit_test(test_parse_file_reads_and_names_the_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

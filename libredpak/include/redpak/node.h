@@ -127,7 +127,8 @@ struct rp_cgroup_item {
     enum rp_cgroup_item_kind kind;
     /* The value in the kernel's own syntax, normalised by the item's grammar
      * ("16M" -> "16777216"). io.max keeps the device as written (a path is
-     * resolved to MAJ:MIN at plan time, where the host is read). */
+     * resolved to MAJ:MIN at plan time, where the host is read). An io.max
+     * written as a list gives one item per device, in the order written. */
     char *value;
     struct rp_pos pos;
 };
