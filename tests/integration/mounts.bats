@@ -265,6 +265,64 @@ YAML
     root_readonly_makes_root_unwritable rootless
 }
 
+owners_of_dirs_files_and_tmpfs() {
+    # Root runs with the identity maps (0-65535): 999 is 999 on both sides.
+    # Rootless, only the caller is mapped (to 0), so 0 is the owner to ask for.
+    local owner=999:999
+    [ "$1" = rootless ] && owner=0:0
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: dir, path: /var/lib/app, mode: "0750", owner: "$owner"}
+  - {type: file, path: /etc/app.conf, mode: "0640", owner: "$owner", content: "x"}
+tmpfs:
+  - {path: /run/app, size: 64K, mode: "0700", owner: "$owner"}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- \
+        /usr/bin/stat -c "%u:%g %a" /var/lib/app /etc/app.conf /run/app
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$owner 750" ]
+    [ "${lines[1]}" = "$owner 640" ]
+    [ "${lines[2]}" = "$owner 700" ]
+}
+
+@test "dirs, files and tmpfs areas get their owner (root)" {
+    owners_of_dirs_files_and_tmpfs root
+}
+
+@test "dirs, files and tmpfs areas get their owner (rootless)" {
+    owners_of_dirs_files_and_tmpfs rootless
+}
+
+root_readonly_reaches_the_images_submounts() {
+    make_busybox_root "$SCRATCH/img"
+    mkdir -p "$SCRATCH/img/var/cache"
+    HOST_SUB=$SCRATCH/img/var/cache
+    mount -t tmpfs -o mode=1777,size=1M redpak-test "$HOST_SUB"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: image
+root: {source: $SCRATCH/img}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'touch /var/cache/x 2>&1; touch /etc/x 2>&1; true'
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == *"/var/cache/x"*"Read-only file system"* ]]
+    [[ "${lines[1]}" == *"/etc/x"*"Read-only file system"* ]]
+    [ ! -e "$SCRATCH/img/var/cache/x" ]
+}
+
+@test "root.readonly reaches the submounts of an image root (root)" {
+    root_readonly_reaches_the_images_submounts root
+}
+
+@test "root.readonly reaches the submounts of an image root (rootless)" {
+    root_readonly_reaches_the_images_submounts rootless
+}
+
 missing_sources() {
     write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
 mounts:
