@@ -166,7 +166,7 @@ struct rlimit_name {
 };
 
 static const struct rlimit_name rlimit_names[] = {
-    { "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
+    { "as", RLIMIT_AS },             { "core", RLIMIT_CORE },         { "cpu", RLIMIT_CPU },
     { "data", RLIMIT_DATA },         { "fsize", RLIMIT_FSIZE },
     { "locks", RLIMIT_LOCKS },       { "memlock", RLIMIT_MEMLOCK },
     { "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },

@@ -125,7 +125,7 @@ static void test_unknown_syscalls_are_refused(void **state)
 static void test_rlimits_by_name(void **state)
 {
     const struct { const char *name; int resource; } t[] = {
-        { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+        { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
         { "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS },
         { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
         { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
@@ -138,7 +138,7 @@ static void test_rlimits_by_name(void **state)
     }
     assert_int_equal(rp_rlimit_lookup("NOFILE"), -1);
     assert_int_equal(rp_rlimit_lookup("RLIMIT_NOFILE"), -1);
-    assert_int_equal(rp_rlimit_lookup("as"), -1);
+    assert_int_equal(rp_rlimit_lookup("AS"), -1);
     assert_int_equal(rp_rlimit_lookup("files"), -1);
     assert_null(rp_rlimit_name(-1));
 }
