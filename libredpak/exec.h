@@ -43,8 +43,12 @@ const char *rp_cgroup_explain_end(const struct rp_cgroup_run *cg);
 /* ns.c: steps 4-6. */
 int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err);
 
-/* mount.c: step 7 (child, in the new mount namespace). */
-int rp_mount_apply(const struct rp_plan *plan, int verbose, struct rp_error *err);
+/* mount.c: step 7 (child, in the new mount namespace). notify (NULL or a
+ * proxy without socket: none) is bound inside the root before the finish
+ * plan makes it read-only (notify.c). */
+struct rp_notify;
+int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
+                   struct rp_error *err);
 
 /* identity.c, caps.c: steps 9-11 (child, after the mounts). */
 int rp_identity_apply(const struct rp_process_plan *plan, struct rp_error *err);
@@ -124,11 +128,12 @@ void rp_signals_restore(struct rp_signals *sig);
 void rp_signals_reset_child(const struct rp_signals *sig);
 /* Forwards signals to pid, reaps, reads the child's reports from report_fd
  * until pid has ended; with learn, answers the learn filter's notifications
- * until no filtered process is left. Returns the exit status (0-255) and
- * fills err when the child reported a failure. */
+ * until no filtered process is left; with notify (NULL: none), relays the
+ * workload's sd_notify messages to the service manager. Returns the exit
+ * status (0-255) and fills err when the child reported a failure. */
 struct rp_learn_run;
 int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
-                 int verbose, struct rp_error *err);
+                 const struct rp_notify *notify, int verbose, struct rp_error *err);
 
 /* init.c: the node's PID 1 with process.init. Forks workload(arg), reaps
  * every process that ends up as its child, forwards the signals and

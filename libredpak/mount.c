@@ -5,6 +5,7 @@
  *
  *   mount:  the root, then binds, proc, dev, mqueue, symlinks, dirs, files
  *   tmpfs:  the volatile areas
+ *   (the NOTIFY_SOCKET proxy's socket, notify.c, while the root is writable)
  *   finish: pivot_root into the new root, then the read-only remounts
  *
  * The new root is built on a staging tmpfs that exists only in this mount
@@ -485,7 +486,8 @@ static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, const 
     return 0;
 }
 
-int rp_mount_apply(const struct rp_plan *plan, int verbose, struct rp_error *err)
+int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
+                   struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
         .verbose = verbose, .host_fd = -1, .proc_fd = -1, .root_fd = -1,
@@ -502,6 +504,7 @@ int rp_mount_apply(const struct rp_plan *plan, int verbose, struct rp_error *err
         return rp_error_set(err, -r, "mount plan: %s", what);
     if ((r = apply_plan(&c, &plan->mount, "mount", err)) < 0 ||
         (r = apply_plan(&c, &plan->tmpfs, "tmpfs", err)) < 0 ||
+        (notify && (r = rp_notify_bind(notify, c.root_fd, err)) < 0) ||
         (r = apply_plan(&c, &plan->finish, "finish", err)) < 0)
         return r;
     /* Without the pivot the workload would sit in the staging tmpfs with
