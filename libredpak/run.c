@@ -22,6 +22,7 @@ struct node_run {
     int report[2];          /* first process -> parent: a failed step; EOF at execve */
     int learn_sock[2];      /* --seccomp-learn: the listener's way to the parent */
     struct rp_learn_run learn;
+    struct rp_notify notify;    /* the NOTIFY_SOCKET proxy (notify.c) */
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
@@ -40,6 +41,8 @@ static int workload(void *arg)
     /* Built before seccomp and the identity change, which may forbid what
      * building it needs. */
     char **env = rp_process_env(&plan->process, r->opts->environ);
+    if (env)
+        env = rp_notify_env(&r->notify, env);
     if (!env)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED,
                       &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
@@ -88,7 +91,7 @@ static int first_process(struct node_run *r)
     if (rp_ns_setup_child(&plan->ns, &err) < 0)
         return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
     rp_vlog(verbose, "step 7: mounts and tmpfs");
-    if (rp_mount_apply(plan, verbose, &err) < 0)
+    if (rp_mount_apply(plan, &r->notify, verbose, &err) < 0)
         return report(r, "mount plan", RP_EXIT_SETUP_FAILED, &err);
     rp_vlog(verbose, "step 8: process");
     int keep[] = {r->report[1], r->learn_sock[1]};
@@ -119,7 +122,8 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
 static int open_channels(struct node_run *r, struct rp_error *err)
 {
     if (rp_signals_block(&r->sig, err) < 0 || rp_child_error_pipe(r->release, err) < 0 ||
-        rp_child_error_pipe(r->report, err) < 0)
+        rp_child_error_pipe(r->report, err) < 0 ||
+        rp_notify_open(&r->notify, r->opts->environ, err) < 0)
         return -1;
     return 0;
 }
@@ -179,6 +183,7 @@ static void node_run_end(struct node_run *r)
     if (r->learn.listener >= 0)
         close(r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
+    rp_notify_close(&r->notify);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
 }
@@ -188,7 +193,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     struct node_run __attribute__((cleanup(node_run_end))) r = {
         .plan = plan, .opts = opts, .cg = {.dirfd = -1}, .sig = {.fd = -1},
         .release = {-1, -1}, .report = {-1, -1}, .learn_sock = {-1, -1},
-        .learn = {.sock = -1, .listener = -1},
+        .learn = {.sock = -1, .listener = -1}, .notify = {.fd = -1},
     };
     int v = opts->verbose;
 
@@ -212,7 +217,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 13: supervise");
-    int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, v, err);
+    int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, &r.notify, v, err);
     r.pid = 0;
     const char *why = rp_cgroup_explain_end(&r.cg);
     if (why)

@@ -118,20 +118,21 @@ static void learn_events(struct rp_learn_run *l, const struct pollfd *p, struct 
 }
 
 int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
-                 int verbose, struct rp_error *err)
+                 const struct rp_notify *notify, int verbose, struct rp_error *err)
 {
     int status = RP_EXIT_SETUP_FAILED, reported = 0;
     bool ended = false;
-    struct pollfd fds[4] = {
+    struct pollfd fds[5] = {
         {.fd = sig->fd, .events = POLLIN},
         {.fd = report_fd, .events = POLLIN},
         {.fd = learn ? learn->sock : -1, .events = POLLIN},
         {.fd = learn ? learn->listener : -1, .events = POLLIN},
+        {.fd = notify ? notify->fd : -1, .events = POLLIN},
     };
     /* Until the first process ended, and while a learned workload may
      * still be parked in a syscall waiting for its answer. */
     while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {
-        if (poll(fds, 4, ended ? 1000 : -1) <= 0) {
+        if (poll(fds, 5, ended ? 1000 : -1) <= 0) {
             if (ended && errno != EINTR)
                 break;      /* a learn channel that never closes: stop waiting */
             if (errno == EINTR)
@@ -143,6 +144,8 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
                 ;
             return RP_EXIT_SETUP_FAILED;
         }
+        if (fds[4].revents)
+            rp_notify_relay(notify, verbose);
         if (learn) {
             learn_events(learn, &fds[2], err);
             fds[2].fd = learn->sock;
@@ -171,6 +174,9 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         if (!ended && reap(pid, &status))
             ended = true;
     }
+    /* What the workload said last (STOPPING=1) before it ended. */
+    if (notify)
+        rp_notify_relay(notify, verbose);
     /* The report, if any, was written before the process ended. */
     int r = take_report(fds[1].fd, false, err);
     if (r > 0)
