@@ -123,6 +123,10 @@ void pc_missing(struct pctx *c, const struct yt_node *map, const char *key)
  * to run; it never will, so it is an error rather than a surprise). */
 bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **out)
 {
+    if (!strpbrk(in, "$`")) {
+        *out = yt_xstrdup(in);     /* the common case: nothing to expand */
+        return true;
+    }
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
