@@ -442,8 +442,12 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     case RP_MOP_PROC:
         /* A proc of the node's own pid namespace: it shows the node's
          * processes only. The kernel allows it in a user namespace because
-         * the host's /proc is still fully visible at /oldroot/proc. */
-        return op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+         * the host's /proc is still fully visible at /oldroot/proc, and
+         * only for a pid namespace that user namespace owns. */
+        r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r == -EPERM)
+            snprintf(where, wlen, "from a new user namespace, proc needs namespaces.pid: new");
+        return r;
     case RP_MOP_DEV:
         r = rp_mount_dev(c->root_fd, c->host_fd, s->path, &what);
         if (r < 0) {
@@ -452,7 +456,11 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
         }
         return own_add(c, s->path);
     case RP_MOP_MQUEUE:
-        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        /* Same rule: the ipc namespace must be owned by the mounting one. */
+        r = op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        if (r == -EPERM)
+            snprintf(where, wlen, "from a new user namespace, mqueue needs namespaces.ipc: new");
+        return r;
     case RP_MOP_SYMLINK:
         return op_symlink(c, s);
     case RP_MOP_DIR:

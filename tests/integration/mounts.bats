@@ -355,6 +355,21 @@ YAML
     missing_sources rootless
 }
 
+proc_of_the_hosts_pid_namespace_is_refused_with_a_reason() {
+    printf 'namespaces: {pid: host}\n' | write_host_usr_node "$SCRATCH/node.yaml"
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == *"mount step 7: proc /proc: from a new user namespace, proc needs namespaces.pid: new: Operation not permitted"* ]]
+}
+
+@test "a proc of the host's pid namespace is refused with the reason (root)" {
+    proc_of_the_hosts_pid_namespace_is_refused_with_a_reason root
+}
+
+@test "a proc of the host's pid namespace is refused with the reason (rootless)" {
+    proc_of_the_hosts_pid_namespace_is_refused_with_a_reason rootless
+}
+
 nothing_is_left_on_the_host() {
     mkdir -p "$SCRATCH/data"
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
