@@ -171,21 +171,21 @@ static int make_parents(const char *mount, const char *dir, int verbose)
     __attribute__((cleanup(free_str))) char *copy = strdup(dir);
     if (!copy)
         return -ENOMEM;
-    for (char *s = copy + strlen(mount) + 1; s && *s; s = strchr(s + 1, '/')) {
-        char *slash = strchr(s, '/');
-        if (slash)
-            *slash = '\0';
+    size_t ml = strlen(mount);
+    if (!copy[ml])
+        return 0;           /* the mount itself */
+    for (char *slash = copy + ml + 1;; slash++) {
+        slash = strchrnul(slash, '/');
+        char c = *slash;
+        *slash = '\0';
         if (mkdir(copy, 0755) == 0)
             rp_vlog(verbose, "cgroup: created the parent %s", copy);
         else if (errno != EEXIST)
             return -errno;
-        if (slash)
-            *slash = '/';
-        s = slash;
-        if (!s)
-            break;
+        *slash = c;
+        if (!c)
+            return 0;
     }
-    return 0;
 }
 
 /* ---- enabling controllers up the delegated subtree --------------------- */
