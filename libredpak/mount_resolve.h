@@ -31,8 +31,11 @@ int rp_resolve(int root_fd, const char *path, enum rp_create create, mode_t mode
 
 /* The fallback of rp_resolve without creation: walks one component at a
  * time with O_PATH|O_NOFOLLOW and resolves each symlink itself, restarting
- * at root_fd for an absolute target. Exported for the unit tests, which
- * check it agrees with openat2. */
+ * at root_fd for an absolute target. What it cannot do is openat2's check
+ * against a directory renamed out of the tree while ".." is walked (the
+ * kernel answers EAGAIN then): a host process that can rename inside a
+ * writable bind source at that very moment could move the walk. Exported
+ * for the unit tests, which check it agrees with openat2. */
 int rp_resolve_walk(int root_fd, const char *path);
 
 /* Opens the directory that holds path's last component (creating missing
