@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# cgroup v2 on THIS kind of host: a hybrid setup whose cgroup2 hierarchy
+# (/sys/fs/cgroup/unified) has none of the controllers redpak writes (only
+# hugetlb here); the v1 hierarchies have them.
+# A required limit must fail before anything of the node is built; an
+# optional one warns and runs; every node still gets a cgroup of its own
+# where one can be made, so teardown finds every process.
+# (Limits that are applied are proven on a real cgroup v2 kernel: tests/vm.)
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+UNIFIED=/sys/fs/cgroup/unified
+
+setup() {
+    common_setup
+    [ -d "$UNIFIED" ] && ! grep -qwE 'cpuset|cpu|io|memory|pids' "$UNIFIED/cgroup.controllers" ||
+        skip "not a hybrid host whose cgroup2 hierarchy at $UNIFIED lacks the controllers"
+    mkdir -m 0777 "$SCRATCH/out"
+}
+
+teardown() {
+    rmdir "$UNIFIED"/redpak-cg-4194302-* 2>/dev/null || true
+    common_teardown
+}
+
+node() {
+    write_host_usr_node "$SCRATCH/node.yaml" cg <<YAML
+$(cat)
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /out, source: $SCRATCH/out, readonly: false}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+YAML
+}
+
+cgroup_tree() {
+    find "$UNIFIED" -type d | sort
+}
+
+node_cgroups() {
+    find "$UNIFIED" -maxdepth 1 -type d -name 'redpak-cg-*'
+}
+
+@test "a required memory limit fails with 125 before anything is built" {
+    node <<'YAML'
+cgroup:
+  items: {memory.max: 256M}
+YAML
+    host_mounts > "$SCRATCH/mounts.before"
+    cgroup_tree > "$SCRATCH/cgroups.before"
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/touch /out/ran
+    [ "$status" -eq 125 ]
+    [ "$stderr" = "redwrap: cgroup: memory.max needs the memory controller, but the cgroup v2 hierarchy at $UNIFIED offers none (this host runs cgroup v1 controllers, a hybrid setup); set cgroup.required: false to run without limits" ]
+    [ ! -e "$SCRATCH/out/ran" ]
+    host_mounts | diff "$SCRATCH/mounts.before" -
+    cgroup_tree | diff "$SCRATCH/cgroups.before" -
+}
+
+@test "required is the default and names the first item whose controller is missing" {
+    node <<'YAML'
+cgroup:
+  required: true
+  items: {pids.max: 64, cpu.weight: 50}
+YAML
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == "redwrap: cgroup: cpu.weight needs the cpu controller, but the cgroup v2 hierarchy at $UNIFIED offers none"* ]]
+}
+
+@test "an optional limit warns once per item and the node runs" {
+    node <<'YAML'
+cgroup:
+  required: false
+  items: {memory.max: 256M, pids.max: 64}
+YAML
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/touch /out/ran
+    [ "$status" -eq 0 ]
+    [ -e "$SCRATCH/out/ran" ]
+    [ "$(grep -c 'warning: cgroup: memory.max not applied: it needs the memory controller, but the cgroup v2 hierarchy at /sys/fs/cgroup/unified offers none (this host runs cgroup v1 controllers, a hybrid setup)' <<<"$stderr")" -eq 1 ]
+    [ "$(grep -c 'warning: cgroup: pids.max not applied: it needs the pids controller' <<<"$stderr")" -eq 1 ]
+    [ "$(wc -l <<<"$stderr")" -eq 2 ]
+    [ -z "$(node_cgroups)" ]
+}
+
+@test "--set cgroup.required=false turns the failure into warnings" {
+    node <<'YAML'
+cgroup:
+  items: {memory.max: 256M}
+YAML
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" --set cgroup.required=false -- /bin/true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"warning: cgroup: memory.max not applied"* ]]
+}
+
+@test "without a cgroup section the node still gets a cgroup of its own, seen as /" {
+    node </dev/null
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"redwrap: cgroup: created $UNIFIED/redpak-cg-"* ]]
+    [[ "$stderr" == *"redwrap: cgroup: killed what was left and removed $UNIFIED/redpak-cg-"* ]]
+    grep -qx '0::/' <<<"$output"
+    [ -z "$(node_cgroups)" ]
+}
+
+@test "teardown ends a daemon that left the workload, through the cgroup alone" {
+    # pid: host, so no pid namespace ends the daemon; wait: main, so the
+    # node ends with its main process.
+    node <<'YAML'
+namespaces: {pid: host, user: host}
+process: {wait: main}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'setsid /bin/sleep 7771 </dev/null >/dev/null 2>&1 & echo $! > /out/daemon'
+    [ "$status" -eq 0 ]
+    [ -s "$SCRATCH/out/daemon" ]
+    sleep 0.2
+    ! pgrep -f 'sleep 7771'
+    [ -z "$(node_cgroups)" ]
+}
+
+@test "a cgroup left by a killed redwrap is removed by the next run" {
+    stale="$UNIFIED/redpak-cg-4194302-0badf00d"     # above pid_max: never alive
+    mkdir "$stale"
+    node </dev/null
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"cgroup: removed $stale, left by redwrap 4194302 which is gone"* ]]
+    [ ! -d "$stale" ]
+}
+
+@test "two nodes of one name get cgroups of their own at the same time" {
+    node </dev/null
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/a; sleep 2' &
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/b; sleep 2' &
+    for _ in $(seq 50); do
+        [ -e "$SCRATCH/out/a" ] && [ -e "$SCRATCH/out/b" ] && break
+        sleep 0.1
+    done
+    n=$(node_cgroups | wc -l)
+    wait
+    [ "$n" -eq 2 ]
+    [ -z "$(node_cgroups)" ]
+}
+
+@test "rootless without delegation runs without a cgroup and -v says the pid namespace ends it" {
+    node </dev/null
+    run --separate-stderr as_user "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"cgroup: no cgroup of its own for the node (mkdir $UNIFIED/redpak-cg-"*": Permission denied); its pid namespace ends its processes"* ]]
+}
+
+@test "rootless with a required limit fails naming the item" {
+    node <<'YAML'
+cgroup:
+  items: {pids.max: 16}
+YAML
+    run --separate-stderr as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == "redwrap: cgroup: pids.max needs the pids controller"* ]]
+}
