@@ -317,7 +317,8 @@ static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s)
     return set_mode_owner(dir, s);
 }
 
-static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s)
+static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                            size_t wlen)
 {
     AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
     if (at == -ENOENT) {
@@ -329,6 +330,8 @@ static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s)
          * symlink, say) is refused rather than written through. */
         int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                         s->mode & 07777);
+        if (fd < 0 && errno == EEXIST)
+            snprintf(where, wlen, "a symlink to nothing inside the node is in the way");
         return fd < 0 ? -errno : fd;
     }
     if (at < 0)
@@ -348,9 +351,10 @@ static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s)
     return fd < 0 ? -errno : fd;
 }
 
-static int op_file(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                   size_t wlen)
 {
-    AUTO_FD int fd = open_for_content(c, s);
+    AUTO_FD int fd = open_for_content(c, s, where, wlen);
     if (fd < 0)
         return fd;
     for (size_t done = 0; done < s->content_len;) {
@@ -466,7 +470,7 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     case RP_MOP_DIR:
         return op_dir(c, s);
     case RP_MOP_FILE:
-        return op_file(c, s);
+        return op_file(c, s, where, wlen);
     case RP_MOP_TMPFS:
         return op_tmpfs(c, s);
     case RP_MOP_PIVOT_ROOT:
