@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <cmocka.h>
 
+#include "grammar.h"
 #include "parse_helpers.h"
 
 static const char full[] =
@@ -462,6 +463,22 @@ static void test_host_sysctl_takes_any_sysctl_name(void **state)
     expect_error(HEAD "host:\n  sysctls: {}\n", 4, 3, "host.sysctls", "did you mean 'sysctl'?");
 }
 
+static void test_enum_names_are_the_formats_words(void **state)
+{
+    (void)state;
+    assert_string_equal(rp_ns_name(RP_NS_USER), "user");
+    assert_string_equal(rp_ns_name(RP_NS_MOUNT), "mount");
+    assert_string_equal(rp_seccomp_action_name(RP_SC_KILL_PROCESS), "kill_process");
+    assert_string_equal(rp_seccomp_action_name(RP_SC_LOG), "log");
+    /* Every item name is one the grammar's lookup maps back to its kind. */
+    for (int k = 0; k < RP_CG_ITEM_COUNT; k++) {
+        enum rp_cgroup_item_kind back;
+        assert_true(rp_cgroup_item_lookup(rp_cgroup_item_name((enum rp_cgroup_item_kind)k), &back));
+        assert_int_equal(back, k);
+    }
+    assert_string_equal(rp_cgroup_item_name(RP_CG_MEMORY_SWAP_HIGH), "memory.swap.high");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_sysctl_namespace_must_be_new),
         cmocka_unit_test(test_sysctl_values_are_int_or_string),
         cmocka_unit_test(test_host_sysctl_takes_any_sysctl_name),
+        cmocka_unit_test(test_enum_names_are_the_formats_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
