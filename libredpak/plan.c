@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Only positions in the same file are ordered: a --set value's problems
+ * stay where they were found. */
 static bool diag_before(const struct rp_diag *a, const struct rp_diag *b)
 {
+    if (strcmp(a->file, b->file))
+        return false;
     return a->line != b->line ? a->line < b->line : a->column < b->column;
 }
 
