@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the initramfs of the VM tests: busybox-static, the programs under
 # test with every shared library ldd names for them (at the same paths, so
-# the build tree's RUNPATH still resolves), redis-server, the kernel modules
+# the build tree's RUNPATH still resolves), redis-server and redis-cli, the kernel modules
 # the cases need and the test scripts.
 # Usage: make-initramfs.sh OUT.cpio.gz KERNEL_DIR VM_SOURCE_DIR PROGRAM...
 set -eu
@@ -31,6 +31,7 @@ for prog in "$@"; do
     copy_with_libs /usr/local/bin "$prog"
 done
 copy_with_libs /usr/local/bin "$(command -v redis-server)"
+copy_with_libs /usr/local/bin "$(command -v redis-cli)"
 
 # virtio_blk carries the swap and io disks; the package ships modules
 # xz-compressed and busybox insmod takes them plain.
