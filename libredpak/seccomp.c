@@ -209,6 +209,11 @@ int rp_seccomp_export(scmp_filter_ctx ctx, struct rp_seccomp_prog *prog, struct 
     size_t size = (size_t)st.st_size;
     if (size == 0 || size % sizeof(struct sock_filter) != 0)
         return rp_error_set(err, EINVAL, "seccomp: the exported filter has %zu bytes", size);
+    /* Said here, in the parent, rather than as an EINVAL from the child. */
+    if (size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+        return rp_error_set(err, E2BIG, "seccomp: the filter has %zu instructions, the "
+                            "kernel takes at most %d: fewer rules or argument conditions",
+                            size / sizeof(struct sock_filter), BPF_MAXINSNS);
     struct sock_filter *filter = malloc(size);
     if (!filter)
         return rp_error_set(err, ENOMEM, "seccomp: the filter's %zu bytes", size);

@@ -351,6 +351,27 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     close(sv[0]);
 }
 
+static void test_filter_beyond_the_kernel_limit_is_refused_when_compiled(void **state)
+{
+    /* Conditions on values that share no half cost instructions of their own. */
+    enum { N = 3000 };
+    struct rp_seccomp_rule *rules = calloc(N, sizeof(*rules));
+    assert_non_null(rules);
+    static char *personality[] = {"personality"};
+    for (size_t i = 0; i < N; i++)
+        rules[i] = (struct rp_seccomp_rule){
+            .names = {.v = personality, .n = 1}, .action = RP_SC_ALLOW,
+            .args = {{.index = 0, .op = RP_SC_EQ, .value = (uint64_t)i << 32 | i}},
+            .n_args = 1,
+        };
+    struct rp_seccomp_plan plan = plan_of(RP_SC_ERRNO, EPERM, rules, N);
+    struct rp_seccomp_prog prog;
+    struct rp_error err = {0};
+    assert_int_equal(rp_seccomp_compile(&plan, &prog, &err), -E2BIG);
+    assert_non_null(strstr(err.msg, "at most 4096"));
+    free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_rule_repeating_the_default_still_overrides_the_base),
         cmocka_unit_test(test_argument_conditions_select_the_calls),
         cmocka_unit_test(test_x32_syscalls_are_killed),
+        cmocka_unit_test(test_filter_beyond_the_kernel_limit_is_refused_when_compiled),
         cmocka_unit_test(test_default_profile_refuses_namespaces_mounts_and_ptrace),
         cmocka_unit_test(test_default_profile_answers_clone3_with_enosys_and_lets_fork_work),
         cmocka_unit_test(test_learn_mode_records_the_syscalls_of_the_child_and_its_children),
