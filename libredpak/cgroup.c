@@ -466,14 +466,19 @@ static int check_partition(int dirfd, const char *wanted, char *got, size_t len)
 
 /* Without a cgroup of its own the node's processes are still ended by its
  * pid namespace: when its PID 1 dies the kernel kills the rest. That is
- * an error only when required items would go unapplied. */
-static int no_cgroup(const struct rp_cgroup_plan *plan, const char *what, int verbose,
-                     struct rp_error *err)
+ * an error only when required items would go unapplied; items already
+ * warned about (their controller missing, bits not in usable) are not
+ * warned about twice. */
+static int no_cgroup(const struct rp_cgroup_plan *plan, unsigned usable, const char *what,
+                     int verbose, struct rp_error *err)
 {
-    if (plan->required && plan->n_writes)
+    bool pending = false;
+    for (size_t i = 0; i < plan->n_writes; i++)
+        pending |= (plan->writes[i].controller & usable) != 0;
+    if (plan->required && pending)
         return rp_error_set(err, 0, "cgroup: cannot make the node's cgroup: %s; "
                             "set cgroup.required: false to run without limits", what);
-    if (plan->n_writes)
+    if (pending)
         rp_log("warning: cgroup: running without limits: %s", what);
     else
         rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
@@ -510,12 +515,12 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     if ((r = parent_dir(plan, &h, &parent, err)) < 0) {
         char what[sizeof(err->msg)];
         snprintf(what, sizeof(what), "%s", err->msg);
-        return no_cgroup(plan, what, verbose, err);
+        return no_cgroup(plan, plan->controllers & h.offered, what, verbose, err);
     }
     if (plan->parent && (r = make_parents(h.mount, parent, verbose)) < 0) {
         char what[512];
         snprintf(what, sizeof(what), "creating the parent %s failed: %s", parent, strerror(-r));
-        return no_cgroup(plan, what, verbose, err);
+        return no_cgroup(plan, plan->controllers & h.offered, what, verbose, err);
     }
     remove_stale(parent, verbose);
 
@@ -543,7 +548,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
         snprintf(what, sizeof(what), "mkdir %s: %s", cg->path, strerror(errno));
         free(cg->path);
         cg->path = NULL;
-        return no_cgroup(plan, what, verbose, err);
+        return no_cgroup(plan, usable, what, verbose, err);
     }
     cg->created = true;
     rp_vlog(verbose, "cgroup: created %s", cg->path);
