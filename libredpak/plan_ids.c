@@ -156,7 +156,7 @@ static bool lookup_failed(struct plan_ctx *c, int r, bool group, const struct rp
 {
     char buf[4096];
     const char *file = rp_users_file(&c->users, group, buf, sizeof(buf));
-    if (r == -ENOENT)
+    if (r == -ESRCH)
         rp_diags_add(c->diags, &ref->pos, key, "no %s '%s' in %s", group ? "group" : "user",
                      ref->name, file);
     else if (r == -ENOMEM)

@@ -216,7 +216,7 @@ int rp_users_find_user(struct rp_users *u, const char *name, uid_t *uid, gid_t *
         return r;
     const struct rp_user_entry *e = table_find(&u->passwd, name);
     if (!e)
-        return -ENOENT;
+        return -ESRCH;
     *uid = e->id;
     if (gid)
         *gid = e->gid;
@@ -230,7 +230,7 @@ int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid)
         return r;
     const struct rp_user_entry *e = table_find(&u->group, name);
     if (!e)
-        return -ENOENT;
+        return -ESRCH;
     *gid = e->id;
     return 0;
 }

@@ -34,8 +34,9 @@ struct rp_users {
 int rp_users_init(struct rp_users *u, const char *root);
 void rp_users_free(struct rp_users *u);
 
-/* 0 and the uid (and primary gid) of name; -ENOENT when the file has no
- * such user; another negative errno when the file cannot be read. */
+/* 0 and the uid (and primary gid) of name; -ESRCH when the file has no
+ * such user; another negative errno (-ENOENT: no file) when the file
+ * cannot be read. */
 int rp_users_find_user(struct rp_users *u, const char *name, uid_t *uid, gid_t *gid);
 /* 0 and the gid of name; errors as above. */
 int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid);

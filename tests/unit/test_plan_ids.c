@@ -233,7 +233,8 @@ static void test_users_file_symlink_resolves_inside_the_root(void **state)
     assert_int_equal(rp_users_init(&u, dir), 0);
     assert_int_equal(rp_users_find_user(&u, "root", &uid, &gid), 0);
     assert_int_equal(uid, 4000);
-    assert_int_equal(rp_users_find_group(&u, "root", &gid), -ENOENT);
+    assert_int_equal(rp_users_find_group(&u, "root", &gid), -ENOENT);   /* no etc/group at all */
+    assert_int_equal(rp_users_find_user(&u, "nobody", &uid, &gid), -ESRCH);
     rp_users_free(&u);
 
     unlink(path);
@@ -242,6 +243,44 @@ static void test_users_file_symlink_resolves_inside_the_root(void **state)
     snprintf(path, sizeof(path), "%s/etc", dir);
     rmdir(path);
     rmdir(dir);
+}
+
+static void test_numeric_ids_read_no_passwd_file(void **state)
+{
+    const char *yaml = "version: 1\nnode: t\nprocess: {user: 5, group: 5, groups: [6]}\n"
+                       "tmpfs: [{path: /run/a, owner: \"7:8\"}]\n";
+    struct rp_parse_opts popts = {0};
+    struct rp_plan_opts opts = {.passwd_root = "/nonexistent/redpak-root"};
+    struct rp_node *node = NULL;
+    struct rp_plan *plan = NULL;
+    struct rp_diags diags = {0};
+    assert_int_equal(rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &node, &diags), 0);
+    assert_int_equal(rp_plan_build(node, &opts, &plan, &diags), 0);
+    assert_int_equal(plan->process.groups[0], 6);
+    assert_int_equal(plan->tmpfs.steps[0].uid, 7);
+    rp_plan_free(plan);
+    /* A name, on the other hand, needs the file, and says which. */
+    yaml = "version: 1\nnode: t\nprocess: {user: redis}\n";
+    rp_node_free(node);
+    assert_int_equal(rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &node, &diags), 0);
+    assert_int_equal(rp_plan_build(node, &opts, &plan, &diags), -EINVAL);
+    assert_int_equal(diags.n, 1);
+    assert_string_equal(diags.v[0].message, "cannot resolve user 'redis': reading "
+                                            "/nonexistent/redpak-root/etc/passwd: No such file "
+                                            "or directory");
+    rp_node_free(node);
+    rp_diags_free(&diags);
+}
+
+static void test_created_source_owner_needs_known_maps(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(
+        &r, "namespaces: {user: /proc/1/ns/user}\n"
+            "mounts: [{type: bind, path: /d, source: /srv/d, create: true, owner: \"0:0\"}]\n", 0);
+    assert_string_equal(d->key_path, "mounts[0].owner");
+    assert_non_null(strstr(d->message, "maps"));
+    planned_free(&r);
 }
 
 int main(void)
@@ -263,6 +302,8 @@ int main(void)
         cmocka_unit_test(test_bind_create_owner_is_translated_to_host_ids),
         cmocka_unit_test(test_names_are_read_in_the_root_source_image),
         cmocka_unit_test(test_users_file_symlink_resolves_inside_the_root),
+        cmocka_unit_test(test_numeric_ids_read_no_passwd_file),
+        cmocka_unit_test(test_created_source_owner_needs_known_maps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
