@@ -79,7 +79,10 @@ static int errno_of(long rc)
 }
 
 static int probe_getppid(void)  { return errno_of(syscall(SYS_getppid)); }
+#if defined(__x86_64__)
+/* The x32 ABI exists only on x86_64; elsewhere the probe would be unused. */
 static int probe_x32_getpid(void) { return errno_of(syscall(0x40000000 | SYS_getpid)); }
+#endif
 static int probe_unshare_user(void) { return errno_of(syscall(SYS_unshare, CLONE_NEWUSER)); }
 static int probe_mount(void) { return errno_of(syscall(SYS_mount, "none", "/", "tmpfs", 0, 0)); }
 static int probe_clone3(void) { return errno_of(syscall(SYS_clone3, NULL, 0)); }
