@@ -86,7 +86,7 @@ static const char full[] =
     "  syscalls:\n"
     "    - {names: [ptrace, process_vm_readv], action: errno, errno: EPERM}\n"
     "    - {names: [personality], action: allow, args: [{index: 0, op: eq, value: 0}]}\n"
-    "    - {names: [mkdir], action: errno}\n"
+    "    - {names: [mkdirat], action: errno}\n"
     "    - {names: [ioctl], action: log, args: [{index: 1, op: masked_eq, value: 0x5400, mask: 0xff00}]}\n"
     "process:\n"
     "  command: [redis-server, /etc/redis/redis.conf]\n"
