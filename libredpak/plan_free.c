@@ -20,7 +20,7 @@ static void strings_free(char **v, size_t n)
     free(v);
 }
 
-void plan_mount_steps_free(struct rp_mount_plan *m)
+static void mount_steps_free(struct rp_mount_plan *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->steps[i].path);
@@ -57,9 +57,9 @@ void rp_plan_free(struct rp_plan *p)
     free(p->ns.domainname);
     kvs_free(p->ns.sysctl, p->ns.n_sysctl);
 
-    plan_mount_steps_free(&p->mount);
-    plan_mount_steps_free(&p->tmpfs);
-    plan_mount_steps_free(&p->finish);
+    mount_steps_free(&p->mount);
+    mount_steps_free(&p->tmpfs);
+    mount_steps_free(&p->finish);
 
     strings_free(p->process.argv, p->node ? p->node->process.command.n : 0);
     kvs_free(p->process.env_set, p->process.n_env_set);

@@ -194,10 +194,10 @@ bool plan_gid(struct plan_ctx *c, const struct rp_plan *p, const struct rp_id_re
     return id_mapped(c, p, true, *gid, ref->is_name ? ref->name : NULL, &ref->pos, key, NULL);
 }
 
-bool plan_gid_mapped(struct plan_ctx *c, const struct rp_plan *p, gid_t gid,
-                     const struct rp_pos *pos, const char *key, const char *origin)
+bool plan_id_mapped(struct plan_ctx *c, const struct rp_plan *p, bool group, uint32_t id,
+                    const struct rp_pos *pos, const char *key, const char *origin)
 {
-    return id_mapped(c, p, true, gid, NULL, pos, key, origin);
+    return id_mapped(c, p, group, id, NULL, pos, key, origin);
 }
 
 bool plan_owner(struct plan_ctx *c, const struct rp_plan *p, const struct rp_owner *o,

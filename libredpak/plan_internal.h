@@ -39,9 +39,10 @@ bool plan_uid(struct plan_ctx *c, const struct rp_plan *p, const struct rp_id_re
               const char *key, uid_t *uid, gid_t *primary_gid);
 bool plan_gid(struct plan_ctx *c, const struct rp_plan *p, const struct rp_id_ref *ref,
               const char *key, gid_t *gid);
-/* Checks an id the plan derived rather than read (a default gid). */
-bool plan_gid_mapped(struct plan_ctx *c, const struct rp_plan *p, gid_t gid,
-                     const struct rp_pos *pos, const char *key, const char *origin);
+/* Checks an id the plan derived rather than read (a default uid or gid);
+ * origin says where it came from, after the id in the message. */
+bool plan_id_mapped(struct plan_ctx *c, const struct rp_plan *p, bool group, uint32_t id,
+                    const struct rp_pos *pos, const char *key, const char *origin);
 /* Both sides of an owner "UID:GID", inside the node. */
 bool plan_owner(struct plan_ctx *c, const struct rp_plan *p, const struct rp_owner *o,
                 const char *key, uid_t *uid, gid_t *gid);
@@ -62,10 +63,7 @@ void plan_seccomp(struct rp_plan *p, struct plan_ctx *c);
 /* "/proc/sys/net/core/somaxconn" for "net.core.somaxconn". */
 char *plan_sysctl_path(struct plan_ctx *c, const char *key);
 
-/* Deep copies and frees of the parts a plan owns. */
-bool plan_seccomp_rule_copy(struct plan_ctx *c, struct rp_seccomp_rule *dst,
-                            const struct rp_seccomp_rule *src);
+/* plan_security.c: frees the seccomp plan's deep-copied rules. */
 void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n);
-void plan_mount_steps_free(struct rp_mount_plan *m);
 
 #endif

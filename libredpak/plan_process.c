@@ -37,14 +37,24 @@ static void process_identity(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_process *in = &c->node->process;
     struct rp_process_plan *pp = &p->process;
+    const struct rp_pos *ns_pos = &c->node->user_namespace_pos;
     gid_t primary = 0;
     char key[48];
 
-    bool user_ok = in->user.set && plan_uid(c, p, &in->user, "process.user", &pp->uid, &primary);
-    if (user_ok && !in->group.set)
-        plan_gid_mapped(c, p, primary, &in->user.pos, "process.user",
-                        in->user.is_name ? " (the user's primary group: process.group is not set)"
-                                         : " (the user's own number: process.group is not set)");
+    if (in->user.set) {
+        if (plan_uid(c, p, &in->user, "process.user", &pp->uid, &primary) && !in->group.set)
+            plan_id_mapped(c, p, true, primary, &in->user.pos, "process.user",
+                           in->user.is_name
+                               ? " (the user's primary group: process.group is not set)"
+                               : " (the user's own number: process.group is not set)");
+    } else {
+        /* Root of the node, which a written map may leave out. */
+        plan_id_mapped(c, p, false, 0, ns_pos, "user_namespace.uid_map",
+                       " (the workload's uid: process.user is not set)");
+        if (!in->group.set)
+            plan_id_mapped(c, p, true, 0, ns_pos, "user_namespace.gid_map",
+                           " (the workload's gid: process.group is not set)");
+    }
     pp->gid = primary;
     if (in->group.set)
         plan_gid(c, p, &in->group, "process.group", &pp->gid);

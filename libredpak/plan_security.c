@@ -54,7 +54,7 @@ static bool rule_copy_except(struct plan_ctx *c, struct rp_seccomp_rule *dst,
     dst->names = (struct rp_string_list){0};
     dst->names.v = plan_calloc(c, src->names.n, sizeof(*dst->names.v));
     dst->names.pos = plan_calloc(c, src->names.n, sizeof(*dst->names.pos));
-    if (!dst->names.v || !dst->names.pos)
+    if (src->names.n && (!dst->names.v || !dst->names.pos))
         return false;
     for (size_t i = 0; i < src->names.n; i++) {
         if (skip && named_by_node(skip, src->names.v[i]))
@@ -65,12 +65,6 @@ static bool rule_copy_except(struct plan_ctx *c, struct rp_seccomp_rule *dst,
         dst->names.n++;
     }
     return true;
-}
-
-bool plan_seccomp_rule_copy(struct plan_ctx *c, struct rp_seccomp_rule *dst,
-                            const struct rp_seccomp_rule *src)
-{
-    return rule_copy_except(c, dst, src, NULL);
 }
 
 void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n)
@@ -117,6 +111,6 @@ void plan_seccomp(struct rp_plan *p, struct plan_ctx *c)
         }
     }
     for (size_t i = 0; i < in->n_rules; i++)
-        if (!plan_seccomp_rule_copy(c, &sp->rules[sp->n_rules++], &in->rules[i]))
+        if (!rule_copy_except(c, &sp->rules[sp->n_rules++], &in->rules[i], NULL))
             return;
 }

@@ -102,6 +102,21 @@ static void test_unmapped_id_in_written_map_names_its_ranges(void **state)
     planned_free(&r);
 }
 
+static void test_workload_root_must_be_mapped_when_process_user_is_unset(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "user_namespace:\n"
+                                             "  uid_map: [{inside: 1000, outside: 1000, count: 1}]\n",
+                                         0);
+    char *text = diag_text(d);
+    assert_string_equal(text, "t.yaml:4:3: user_namespace.uid_map: uid 0 (the workload's uid: "
+                              "process.user is not set) is not mapped in the node's user "
+                              "namespace (uid_map maps 1000 only); add it to "
+                              "user_namespace.uid_map");
+    free(text);
+    planned_free(&r);
+}
+
 static void test_user_name_resolved_in_the_nodes_passwd(void **state)
 {
     struct planned r = plan_ok("process: {user: redis}\n", 0);
@@ -292,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_unprivileged_caller_may_write_a_map_of_its_own_id_only),
         cmocka_unit_test(test_unmapped_process_user_is_plan_error_with_position),
         cmocka_unit_test(test_unmapped_id_in_written_map_names_its_ranges),
+        cmocka_unit_test(test_workload_root_must_be_mapped_when_process_user_is_unset),
         cmocka_unit_test(test_user_name_resolved_in_the_nodes_passwd),
         cmocka_unit_test(test_group_names_resolved_in_the_nodes_group_file),
         cmocka_unit_test(test_numeric_user_without_group_gets_the_same_gid),
