@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# The rootless seed case: an unprivileged user runs a shell in a busybox
+# root. Inside it is root (euid 0) and pid 1 in its own namespaces; outside
+# it is still the user who ran it, and what it changes stays inside.
+
+load helpers
+
+setup() {
+    common_setup
+    make_busybox_root "$SCRATCH/root"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: seed
+hostname: seed
+root:
+  source: $SCRATCH/root
+mounts:
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+tmpfs:
+  - {path: /tmp, size: 8M}
+process:
+  init: false
+  env:
+    set: {PATH: /bin}
+YAML
+    chmod 0644 "$SCRATCH/node.yaml"
+}
+
+teardown() {
+    common_teardown
+}
+
+@test "rootless seed: inside euid 0 and pid 1, in the busybox root" {
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'id -u; echo $$; readlink /bin/sh; hostname'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 0 ]
+    [ "${lines[1]}" = 1 ]
+    [ "${lines[2]}" = busybox ]
+    [ "${lines[3]}" = seed ]
+}
+
+@test "rootless seed: outside the shell runs as the unprivileged user" {
+    as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec sleep 1000$$" &
+    local pid=$! node_pid=
+    for _ in $(seq 100); do
+        node_pid=$(pgrep -f "^sleep 1000$$\$" || true)
+        [ -n "$node_pid" ] && break
+        sleep 0.05
+    done
+    # sleep is pid 1 inside (init: false) and ignores SIGTERM there, as
+    # PID 1 does without a handler; SIGKILL to redwrap ends the node
+    # through die_with_parent.
+    local uid status_uid
+    uid=$(stat -c %u "/proc/$node_pid" 2>/dev/null || echo none)
+    status_uid=$(awk '/^Uid:/ {print $3}' "/proc/$node_pid/status" 2>/dev/null || echo none)
+    kill -KILL "$pid"
+    wait "$pid" || true
+    # The host sees the user's uid, not root.
+    [ "$uid" = "$ROOTLESS_UID" ]
+    [ "$status_uid" = "$ROOTLESS_UID" ]
+}
+
+@test "rootless seed: a hostname change stays inside" {
+    local before
+    before=$(hostname)
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'hostname changed-inside && hostname'
+    [ "$status" -eq 0 ]
+    [ "$output" = changed-inside ]
+    [ "$(hostname)" = "$before" ]
+}
+
+@test "rootless seed: the uid map has the caller as root and nothing else" {
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/uid_map /proc/self/gid_map
+    [ "$status" -eq 0 ]
+    [ "$(echo "${lines[0]}" | tr -s ' ')" = " 0 $ROOTLESS_UID 1" ]
+    [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $ROOTLESS_GID 1" ]
+}
+
+@test "rootless seed: root inside cannot write the host's files it was given" {
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'echo x > /etc/passwd'
+    [ "$status" -ne 0 ]
+    [ "$(head -c 5 "$SCRATCH/root/etc/passwd")" = "root:" ]
+}
+
+@test "rootless: host.sysctl is refused with a clear message and 125" {
+    cat >> "$SCRATCH/node.yaml" <<'YAML'
+host:
+  sysctl: {kernel.sched_autogroup_enabled: 1}
+YAML
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 125 ]
+    [[ $output == *"host.sysctl changes the host and needs root"* ]]
+}
+
+@test "rootless: minimal.yaml, the documented first command, works" {
+    run as_user "$REDWRAP" --node "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" -- \
+        /bin/sh -c 'echo $$; hostname'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 2 ]
+    [ "${lines[1]}" = minimal ]
+}
+
+@test "root: minimal.yaml, the documented first command, works" {
+    run "$REDWRAP" --node "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" -- \
+        /bin/sh -c 'echo $$; hostname'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 2 ]
+    [ "${lines[1]}" = minimal ]
+}
