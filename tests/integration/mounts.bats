@@ -14,7 +14,7 @@ setup() {
 }
 
 teardown() {
-    [ -n "$HOST_SUB" ] && umount "$HOST_SUB" 2>/dev/null
+    [ -n "$HOST_SUB" ] && umount -R "$HOST_SUB" 2>/dev/null
     common_teardown
 }
 
@@ -353,6 +353,41 @@ YAML
 
 @test "a missing bind source fails the run unless the bind is optional (rootless)" {
     missing_sources rootless
+}
+
+no_mount_propagates_back_through_a_shared_host_mount() {
+    # A host mount that is shared, as systemd makes them: a mount made below
+    # a bind of it would reach the host, unless the node's tree is private.
+    # (A new user namespace already turns the host's shared mounts into
+    # slaves; as root the node may keep the host's user namespace, where
+    # only the private propagation of step 7 stands in the way.)
+    local userns=
+    [ "$1" = root ] && userns='namespaces: {user: host}'
+    mkdir -p "$SCRATCH/shared"
+    HOST_SUB=$SCRATCH/shared
+    mount -t tmpfs -o mode=1777,size=1M redpak-test "$HOST_SUB"
+    mount --make-shared "$HOST_SUB"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+$userns
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /data, source: $SCRATCH/shared, readonly: false}
+tmpfs:
+  - {path: /data/inner, size: 64K}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
+    [ "$status" -eq 0 ]
+    ! grep -q " $SCRATCH/shared/inner " /proc/self/mountinfo
+}
+
+@test "no mount propagates back through a shared host mount (root)" {
+    no_mount_propagates_back_through_a_shared_host_mount root
+}
+
+@test "no mount propagates back through a shared host mount (rootless)" {
+    no_mount_propagates_back_through_a_shared_host_mount rootless
 }
 
 proc_of_the_hosts_pid_namespace_is_refused_with_a_reason() {
