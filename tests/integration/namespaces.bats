@@ -11,6 +11,7 @@ setup() {
 
 teardown() {
     [ -n "${NETNS:-}" ] && ip netns del "$NETNS" 2>/dev/null
+    [ -n "${HOLDER:-}" ] && kill "$HOLDER" 2>/dev/null
     common_teardown
 }
 
@@ -145,6 +146,31 @@ cgroup_root_is_the_node() {
     run wrap "" /bin/readlink /proc/self/ns/net
     [ "$output" = "$(ip netns exec "$NETNS" readlink /proc/self/ns/net)" ]
 }
+
+user_ns_joined_first() {
+    # A process that holds a user namespace (root mapped to the caller) and
+    # a network namespace it owns.
+    # as_user is a function, so $! would be a subshell: find the holder by
+    # its command line once unshare has exec'd it.
+    $1 unshare --user --map-root-user --net sleep "61$$" &
+    for _ in $(seq 100); do
+        HOLDER=$(pgrep -f "^sleep 61$$\$" || true)
+        [ -n "$HOLDER" ] && break
+        sleep 0.05
+    done
+    [ -n "$HOLDER" ]
+    node <<<"namespaces: {user: /proc/$HOLDER/ns/user, net: /proc/$HOLDER/ns/net}
+hostname: joined"
+    run wrap "$1" /bin/sh -c 'readlink /proc/self/ns/user /proc/self/ns/net; hostname'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$(readlink /proc/$HOLDER/ns/user)" ]
+    [ "${lines[1]}" = "$(readlink /proc/$HOLDER/ns/net)" ]
+    # The new uts namespace belongs to the joined user namespace, where the
+    # node is root: it may set its hostname.
+    [ "${lines[2]}" = joined ]
+}
+@test "user: a user namespace given by path is joined first and owns the new ones (root)" { user_ns_joined_first ""; }
+@test "user: a user namespace given by path is joined first and owns the new ones (rootless)" { user_ns_joined_first as_user; }
 
 @test "net: joining a namespace path that does not exist fails with 125 and names it" {
     node <<<'namespaces: {net: /run/netns/redpak-no-such-netns}'
