@@ -117,9 +117,14 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
     struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
     if (!it)
         return -ENOMEM;
+    bool found = false;
     for (int i = 0; i < n && mnt_table_next_fs(tb, it, &fs[i]) == 0; i++)
-        picked[i] = mnt_fs_get_id(fs[i]) == top_id;
+        found |= picked[i] = mnt_fs_get_id(fs[i]) == top_id;
     mnt_free_iter(it);
+    if (!found) {
+        snprintf(where, wlen, "mount %d is gone from the mount table", top_id);
+        return -ENOENT;
+    }
 
     /* The top mount and, transitively, its children, except the node's
      * own mounts (and what is below them). */
