@@ -116,33 +116,37 @@ static void walk(struct pctx *c, const struct yt_node *top)
 }
 
 /* Problems are found section by section; they are shown in file order
- * (the --set ones after the file's), as a compiler shows them. */
+ * (the --set ones after the file's), as a compiler shows them. Two at one
+ * position keep the order they were found in: qsort is not stable, so the
+ * original index breaks ties. */
+struct ranked_diag {
+    struct rp_diag d;
+    size_t found;
+};
+
 static int diag_order(const void *a, const void *b)
 {
-    const struct rp_diag *x = a, *y = b;
-    bool xs = !strcmp(x->file, "--set"), ys = !strcmp(y->file, "--set");
+    const struct ranked_diag *x = a, *y = b;
+    bool xs = !strcmp(x->d.file, "--set"), ys = !strcmp(y->d.file, "--set");
     if (xs != ys)
         return xs ? 1 : -1;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->column != y->column)
-        return x->column < y->column ? -1 : 1;
-    return 0;
+    if (x->d.line != y->d.line)
+        return x->d.line < y->d.line ? -1 : 1;
+    if (x->d.column != y->d.column)
+        return x->d.column < y->d.column ? -1 : 1;
+    return x->found < y->found ? -1 : x->found > y->found;
 }
 
-/* qsort is not stable; two problems at one position keep the order found. */
 static void sort_diags(struct rp_diags *d, size_t first)
 {
     size_t n = d->n - first;
-    for (size_t i = 1; i < n; i++) {
-        struct rp_diag cur = d->v[first + i];
-        size_t j = i;
-        while (j > 0 && diag_order(&d->v[first + j - 1], &cur) > 0) {
-            d->v[first + j] = d->v[first + j - 1];
-            j--;
-        }
-        d->v[first + j] = cur;
-    }
+    struct ranked_diag *r = yt_xcalloc(n, sizeof(*r));
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked_diag){d->v[first + i], i};
+    qsort(r, n, sizeof(*r), diag_order);
+    for (size_t i = 0; i < n; i++)
+        d->v[first + i] = r[i].d;
+    free(r);
 }
 
 static int parse_node(const char *file, const char *dir, const char *buf, size_t len,

@@ -23,7 +23,10 @@ static void add_item(struct pctx *c, enum rp_cgroup_item_kind kind, const struct
     char why[RP_WHY_MAX];
     char *value;
     if (rp_cgroup_item_normalize(kind, text, &value, why, sizeof(why))) {
-        cg->items = yt_xrealloc(cg->items, cg->n_items + 1, sizeof(*cg->items));
+        /* Capacity doubles at each power of two: an io.max list may be long. */
+        if ((cg->n_items & (cg->n_items - 1)) == 0)
+            cg->items = yt_xrealloc(cg->items, cg->n_items ? cg->n_items * 2 : 1,
+                                    sizeof(*cg->items));
         cg->items[cg->n_items++] = (struct rp_cgroup_item){kind, value, pc_pos(c, x)};
     } else {
         pc_err(c, x, "%s", why);
@@ -40,6 +43,8 @@ static void parse_items(struct pctx *c, const struct yt_node *v)
         names[k] = rp_cgroup_item_name((enum rp_cgroup_item_kind)k);
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key, *x = v->pairs[i].value;
+        if (k->duplicate)
+            continue;
         size_t mark = pc_push_key(c, k->text);
         enum rp_cgroup_item_kind kind;
         if (!rp_cgroup_item_lookup(k->text, &kind)) {

@@ -113,7 +113,7 @@ static void check_mount_keys(struct pctx *c, const struct yt_node *map, int type
     }
     for (size_t i = 0; i < map->n; i++) {
         const struct yt_node *k = map->pairs[i].key;
-        if (listed(k->text, tk.v, tk.n))
+        if (k->duplicate || listed(k->text, tk.v, tk.n))
             continue;
         size_t mark = pc_push_key(c, k->text);
         const char *close = rp_closest(k->text, tk.v, tk.n);

@@ -227,6 +227,8 @@ void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_
     out->v = yt_xcalloc(v->n, sizeof(*out->v));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key, *x = v->pairs[i].value;
+        if (k->duplicate)
+            continue;
         size_t mark = pc_push_key(c, k->text);
         enum rp_ns_kind ns;
         char *value;

@@ -32,6 +32,8 @@ static void parse_env_set(struct pctx *c, const struct yt_node *v, struct rp_kv_
     out->v = yt_xcalloc(v->n, sizeof(*out->v));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key, *x = v->pairs[i].value;
+        if (k->duplicate)
+            continue;
         size_t mark = pc_push_key(c, k->text);
         char *value;
         if (!env_name_ok(k->text))
@@ -145,6 +147,8 @@ static void parse_rlimits(struct pctx *c, const struct yt_node *v)
     p->rlimits = yt_xcalloc(v->n, sizeof(*p->rlimits));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key;
+        if (k->duplicate)
+            continue;
         size_t mark = pc_push_key(c, k->text);
         int resource = rp_rlimit_lookup(k->text);
         if (resource < 0) {

@@ -86,7 +86,7 @@ void pc_check_keys(struct pctx *c, const struct yt_node *map, const char *const 
 {
     for (size_t i = 0; i < map->n; i++) {
         const struct yt_node *k = map->pairs[i].key;
-        bool known = false;
+        bool known = k->duplicate;     /* already reported as a duplicate */
         for (size_t j = 0; j < n && !known; j++)
             known = !strcmp(k->text, keys[j]);
         if (known)

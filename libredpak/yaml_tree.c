@@ -490,16 +490,16 @@ static void check_duplicates(struct builder *b, const struct yt_node *map)
     char path[512];
     stack_path(b, b->depth, path, sizeof(path));
     size_t plen = strlen(path);
+    size_t run = 0;     /* where the run of equal keys that i belongs to starts */
     for (size_t i = 1; i < map->n; i++) {
-        const struct yt_node *first = sorted[i - 1]->key, *again = sorted[i]->key;
-        if (first->len != again->len || memcmp(first->text, again->text, first->len))
+        const struct yt_node *first = sorted[run]->key;
+        struct yt_node *again = sorted[i]->key;
+        if (first->len != again->len || memcmp(first->text, again->text, first->len)) {
+            run = i;
             continue;
-        /* Compare against the first of a run, so a triple names line 1 twice. */
-        size_t j = i - 1;
-        while (j > 0 && sorted[j - 1]->key->len == again->len &&
-               !memcmp(sorted[j - 1]->key->text, again->text, again->len))
-            j--;
-        first = sorted[j]->key;
+        }
+        /* Every repeat names the first occurrence, not its predecessor. */
+        again->duplicate = true;
         snprintf(path + plen, sizeof(path) - plen, "%s%s", plen ? "." : "", again->text);
         report_at(b, again->line, again->column, path,
                   "duplicate key '%s' (first written at line %u, column %u)", again->text,

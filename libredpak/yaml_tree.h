@@ -42,6 +42,9 @@ struct yt_node {
     char *text;             /* NUL-terminated; a "\0" escape can hide a NUL inside */
     size_t len;
     bool quoted;            /* any style but plain */
+    /* A key written again in its mapping: reported once by the builder,
+     * then skipped by every walker (only the first counts). */
+    bool duplicate;
     enum yt_type type;
     bool boolean;           /* YT_BOOL */
     bool negative;          /* YT_INT: sign and magnitude, overflow kept apart */

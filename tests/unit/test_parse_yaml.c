@@ -65,6 +65,36 @@ static void test_every_duplicate_is_reported(void **state)
                                   "domainname: d\n"), 2);
 }
 
+static void test_a_duplicate_is_reported_once_and_its_value_ignored(void **state)
+{
+    (void)state;
+    /* The repeat's value (0) is invalid too, but only the duplicate counts. */
+    assert_int_equal(count_errors(HEAD "cgroup:\n  items:\n    pids.max: 5\n    pids.max: 0\n"),
+                     1);
+    expect_error(HEAD "sysctl:\n  net.a.b: 1\n  net.a.b: 1\n  net.a.b: 1\n", 6, 3,
+                 "sysctl.net.a.b", "(first written at line 4, column 3)");
+}
+
+static void test_many_duplicates_cost_n_log_n(void **state)
+{
+    (void)state;
+    /* 40000 repeats of one key: comparing each with all before it would
+     * take seconds; sorting takes milliseconds. */
+    size_t n = 40000;
+    const char *line = "    a.b: 1\n";
+    char *yaml = malloc(64 + n * strlen(line));
+    char *p = yaml + sprintf(yaml, HEAD "host:\n  sysctl:\n");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s", line);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(count_errors(yaml), n - 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(s < 2.0);
+    free(yaml);
+}
+
 static void test_nul_byte_is_an_error_with_its_position(void **state)
 {
     (void)state;
@@ -249,6 +279,8 @@ int main(void)
         cmocka_unit_test(test_scalars_follow_the_yaml_1_2_core_schema),
         cmocka_unit_test(test_duplicate_key_names_both_positions),
         cmocka_unit_test(test_every_duplicate_is_reported),
+        cmocka_unit_test(test_a_duplicate_is_reported_once_and_its_value_ignored),
+        cmocka_unit_test(test_many_duplicates_cost_n_log_n),
         cmocka_unit_test(test_nul_byte_is_an_error_with_its_position),
         cmocka_unit_test(test_invalid_utf8_is_an_error_with_its_position),
         cmocka_unit_test(test_control_characters_are_reported_by_position),
