@@ -8,5 +8,6 @@
 for d in bin etc lib lib64 usr vmtest work; do
     [ -e "/$d" ] && /bin/busybox cp -a "/$d" /newroot/
 done
-/bin/busybox mkdir -p /newroot/proc /newroot/sys /newroot/dev /newroot/tmp /newroot/mnt /newroot/root
+/bin/busybox mkdir -p /newroot/proc /newroot/sys /newroot/dev /newroot/tmp /newroot/mnt /newroot/root \
+    /newroot/run
 exec /bin/busybox switch_root /newroot /vmtest/init.sh

@@ -9,8 +9,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
+# What udev would add: bash's process substitution needs /dev/fd.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
 # A pure cgroup v2 host, as systemd sets it up: the unified hierarchy at
 # /sys/fs/cgroup with every controller the kernel has enabled for children.
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
@@ -43,7 +49,9 @@ for c in $cases; do
     name=$(basename "$c" .sh)
     t0=$(cut -d' ' -f1 /proc/uptime)
     # Each case runs in its own shell; its output becomes TAP diagnostics.
-    timeout 120 sh "$c" > /tmp/case.out 2>&1
+    # Two minutes, unless the case says "# vm-timeout: SECONDS".
+    limit=$(sed -n 's/^# vm-timeout: *\([0-9]*\)$/\1/p' "$c")
+    timeout "${limit:-120}" sh "$c" > /tmp/case.out 2>&1
     rc=$?
     t1=$(cut -d' ' -f1 /proc/uptime)
     sed 's/^/# /' /tmp/case.out

@@ -59,9 +59,10 @@ no_cgroup_left() {
     echo "no cgroup of $1 left"
 }
 
-# running PATTERN: the processes whose command line matches PATTERN (an
-# extended regular expression), "PID ARGS" each; busybox has no pgrep.
-running() { ps -o pid,args | grep -E "$1" | grep -v grep; }
+# running COMMAND: the processes whose command line starts with COMMAND
+# (an extended regular expression), "PID ARGS" each; busybox has no pgrep,
+# and matching only the start keeps "timeout 60 redwrap ... sleep" out.
+running() { ps -o pid,args | grep -E "^ *[0-9]+ $1"; }
 
 # field FILE KEY: the value of "KEY VALUE" in a flat-keyed cgroup file.
 field() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }

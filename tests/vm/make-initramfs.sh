@@ -1,9 +1,12 @@
 #!/bin/sh
 # Builds the initramfs of the VM tests: busybox-static, the programs under
 # test with every shared library ldd names for them (at the same paths, so
-# the build tree's RUNPATH still resolves), redis-server and redis-cli, the kernel modules
-# the cases need and the test scripts.
+# the build tree's RUNPATH still resolves), redis-server and redis-cli, the
+# host's shell tools and bats (so an integration suite runs in the VM as on
+# the host), the kernel modules the cases need and the test scripts.
 # Usage: make-initramfs.sh OUT.cpio.gz KERNEL_DIR VM_SOURCE_DIR PROGRAM...
+# Environment: INTEGRATION_DIR (tests/integration) and PROBES (the built
+# probes), carried to /vmtest/integration and /vmtest/probes when set.
 set -eu
 out=$1 kernel=$2 src=$3
 shift 3
@@ -11,8 +14,12 @@ shift 3
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-mkdir -p "$stage/bin" "$stage/usr/local/bin" "$stage/lib/modules" "$stage/etc" \
-         "$stage/vmtest"
+# Merged /usr as on Debian: a node that binds /usr and links /lib to
+# usr/lib (helpers.bash's write_host_usr_node) finds every library.
+mkdir -p "$stage/bin" "$stage/usr/local/bin" "$stage/usr/bin" "$stage/usr/sbin" \
+         "$stage/usr/lib/modules" "$stage/usr/lib64" "$stage/etc" "$stage/vmtest"
+ln -s usr/lib "$stage/lib"
+ln -s usr/lib64 "$stage/lib64"
 cp /bin/busybox "$stage/bin/busybox"
 
 copy_with_libs() {
@@ -30,6 +37,36 @@ copy_with_libs() {
 for prog in "$@"; do
     copy_with_libs /usr/local/bin "$prog"
 done
+
+# The tools the integration suites and their nodes use, in /usr/bin and
+# /usr/sbin (a package's /bin and /sbin are /usr's on a merged host). They
+# come before busybox's applets in PATH.
+host_tools() {
+    for pkg in coreutils grep sed findutils diffutils bash dash hostname; do
+        dpkg -L "$pkg" | grep -E '^(/usr)?/s?bin/[^/]+$'
+    done
+    echo /usr/bin/bats /bin/ps /usr/bin/pgrep /usr/bin/pkill /sbin/ip /bin/ip \
+         /usr/bin/ipcmk /usr/bin/ipcs /usr/bin/ipcrm /usr/bin/setpriv /usr/bin/nsenter \
+         /usr/bin/unshare /usr/bin/setsid
+}
+for tool in $(host_tools | sort -u); do
+    [ -f "$tool" ] || continue
+    case "$tool" in
+        */sbin/*) copy_with_libs /usr/sbin "$tool" ;;
+        *) copy_with_libs /usr/bin "$tool" ;;
+    esac
+done
+ln -sf dash "$stage/usr/bin/sh"
+cp -r /usr/lib/bats-core "$stage/usr/lib/"
+mkdir -p "$stage/usr/libexec"
+cp -r /usr/libexec/bats-core "$stage/usr/libexec/"
+if [ -n "${INTEGRATION_DIR:-}" ]; then
+    mkdir -p "$stage/vmtest/integration"
+    cp "$INTEGRATION_DIR"/*.bats "$INTEGRATION_DIR"/helpers.bash "$stage/vmtest/integration/"
+fi
+if [ -n "${PROBES:-}" ] && [ -d "$PROBES" ]; then
+    cp -r "$PROBES" "$stage/vmtest/probes"
+fi
 copy_with_libs /usr/local/bin "$(command -v redis-server)"
 copy_with_libs /usr/local/bin "$(command -v redis-cli)"
 
@@ -37,7 +74,7 @@ copy_with_libs /usr/local/bin "$(command -v redis-cli)"
 # xz-compressed and busybox insmod takes them plain.
 ver=$(ls "$kernel/lib/modules")
 for mod in kernel/drivers/block/virtio_blk.ko.xz; do
-    xz -dc "$kernel/lib/modules/$ver/$mod" > "$stage/lib/modules/$(basename "$mod" .xz)"
+    xz -dc "$kernel/lib/modules/$ver/$mod" > "$stage/usr/lib/modules/$(basename "$mod" .xz)"
 done
 
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$stage/etc/passwd"

@@ -11,5 +11,5 @@ cat /tmp/out /tmp/err
 grep -q survived /tmp/out && fail "the shell outlived the OOM kill"
 grep -q "the whole node was killed by the kernel's OOM killer.*memory.oom.group 1" /tmp/err ||
     fail "redwrap did not report the group kill"
-running 'sleep 1000' && fail "the sleeper survived"
+running '/bin/sleep 1000' && fail "the sleeper survived"
 no_cgroup_left oomgroup

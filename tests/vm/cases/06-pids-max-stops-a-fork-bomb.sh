@@ -23,5 +23,5 @@ wait $pid
 echo "redwrap exited $? after SIGTERM"
 cat /tmp/err
 no_cgroup_left bomb
-left=$(running 'sleep 1000')
+left=$(running '/bin/sleep 1000')
 [ -z "$left" ] || fail "processes of the node left: $left"

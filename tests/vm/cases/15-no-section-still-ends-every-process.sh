@@ -10,6 +10,6 @@ cat /tmp/err
 [ $rc -eq 0 ] || fail "redwrap exited $rc"
 grep -q 'cgroup: created' /tmp/err || fail "no cgroup was made"
 sleep 0.2
-left=$(running 'sleep 777')
+left=$(running '/bin/sleep 777')
 [ -z "$left" ] || fail "the daemon survived: $left"
 no_cgroup_left bare

@@ -22,7 +22,7 @@ redwrap --node "$f" -- /bin/sh -c '
 pid=$!
 wait_for "$SHARE/ready-redis" 600 || { cat /tmp/err; fail "redis did not answer"; }
 cg=$(cg_of redis) || fail "no cgroup for the node"
-rpid=$(running 'redis-server' | awk '{ print $1 }' | head -n 1)
+rpid=$(running '/usr/local/bin/redis-server' | awk '{ print $1 }' | head -n 1)
 echo "redis-server $rpid answers GET greeting: $(cat "$SHARE/ready-redis"); memory.current $(cat "$cg/memory.current"), pids.current $(cat "$cg/pids.current")"
 [ "$(cat "$SHARE/ready-redis")" = hello ] || fail "redis did not keep the key"
 grep -qx "$rpid" "$cg/cgroup.procs" || fail "redis-server is not in the node's cgroup"
