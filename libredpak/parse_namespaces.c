@@ -118,11 +118,10 @@ void parse_user_namespace(struct pctx *c, const struct yt_node *v)
 {
     struct rp_node *n = c->node;
     n->user_namespace_pos = pc_pos(c, v);
-    if (n->ns[RP_NS_USER].mode != RP_NS_NEW) {
+    /* A conflict does not stop the maps' own checks: every problem in one run. */
+    if (n->ns[RP_NS_USER].mode != RP_NS_NEW)
         pc_err(c, v, "user_namespace needs namespaces.user: new (it is %s): only a new user "
                "namespace gets id maps", mode_word(n->ns[RP_NS_USER].mode));
-        return;
-    }
     if (!pc_map(c, v))
         return;
     static const char *const keys[] = {"uid_map", "gid_map"};
@@ -154,17 +153,16 @@ void parse_uts_names(struct pctx *c, const struct yt_node *top)
             continue;
         char *s;
         char why[RP_WHY_MAX];
+        if (n->ns[RP_NS_UTS].mode != RP_NS_NEW)
+            pc_err(c, v, "%s needs namespaces.uts: new (it is %s): setting it would "
+                   "rename the host", keys[i], mode_word(n->ns[RP_NS_UTS].mode));
         if (pc_string(c, v, &s)) {
-            if (!rp_grammar_hostname(s, why, sizeof(why))) {
-                pc_err(c, v, "%s", why);
-                free(s);
-            } else if (n->ns[RP_NS_UTS].mode != RP_NS_NEW) {
-                pc_err(c, v, "%s needs namespaces.uts: new (it is %s): setting it would "
-                       "rename the host", keys[i], mode_word(n->ns[RP_NS_UTS].mode));
-                free(s);
-            } else {
+            if (rp_grammar_hostname(s, why, sizeof(why))) {
                 *dest[i] = s;
                 *pos[i] = pc_pos(c, v);
+            } else {
+                pc_err(c, v, "%s", why);
+                free(s);
             }
         }
         pc_pop(c, mark);
@@ -174,11 +172,9 @@ void parse_uts_names(struct pctx *c, const struct yt_node *top)
 void parse_time_offsets(struct pctx *c, const struct yt_node *v)
 {
     struct rp_node *n = c->node;
-    if (n->ns[RP_NS_TIME].mode != RP_NS_NEW) {
+    if (n->ns[RP_NS_TIME].mode != RP_NS_NEW)
         pc_err(c, v, "time_offsets needs namespaces.time: new (it is %s): offsets belong to "
                "a new time namespace", mode_word(n->ns[RP_NS_TIME].mode));
-        return;
-    }
     if (!pc_map(c, v))
         return;
     static const char *const keys[] = {"monotonic", "boottime"};

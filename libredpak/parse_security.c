@@ -86,34 +86,40 @@ void parse_capabilities(struct pctx *c, const struct yt_node *v)
     static const char *const keys[] = {"keep", "drop", "ambient"};
     pc_check_keys(c, v, keys, ARRAY_LEN(keys));
     size_t keep_at = pair_index(v, "keep"), drop_at = pair_index(v, "drop");
-    if (keep_at != SIZE_MAX && drop_at != SIZE_MAX) {
+    bool both = keep_at != SIZE_MAX && drop_at != SIZE_MAX;
+    if (both) {
         const struct yt_pair *later = &v->pairs[keep_at > drop_at ? keep_at : drop_at];
         size_t mark = pc_push_key(c, later->key->text);
         pc_err(c, later->value, "keep and drop exclude each other: write one (keep lists what "
                "stays, drop what goes)");
         pc_pop(c, mark);
-        return;
     }
+    /* With both written, the names are still checked: every problem in
+     * one run. The model keeps keep's list. */
     size_t mark;
     const struct yt_node *x;
-    uint64_t kept = rp_cap_all_mask();
+    uint64_t kept = rp_cap_all_mask(), ignored = 0;
     if ((x = pc_field(c, v, "keep", &mark))) {
         caps->mode = RP_CAPS_KEEP;
         caps->list_pos = pc_pos(c, x);
         cap_list(c, x, &caps->list, false, 0);
         kept = caps->list;
         pc_pop(c, mark);
-    } else if ((x = pc_field(c, v, "drop", &mark))) {
-        caps->mode = RP_CAPS_DROP;
-        caps->list_pos = pc_pos(c, x);
-        cap_list(c, x, &caps->list, false, 0);
-        kept &= ~caps->list;
+    }
+    if ((x = pc_field(c, v, "drop", &mark))) {
+        if (!both) {
+            caps->mode = RP_CAPS_DROP;
+            caps->list_pos = pc_pos(c, x);
+        }
+        cap_list(c, x, both ? &ignored : &caps->list, false, 0);
+        if (!both)
+            kept &= ~caps->list;
         pc_pop(c, mark);
     }
     if ((x = pc_field(c, v, "ambient", &mark))) {
         caps->ambient_set = true;
         caps->ambient_pos = pc_pos(c, x);
-        cap_list(c, x, &caps->ambient, true, kept);
+        cap_list(c, x, &caps->ambient, !both, kept);
         pc_pop(c, mark);
     }
 }

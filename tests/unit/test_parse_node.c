@@ -372,6 +372,9 @@ static void test_user_namespace_needs_a_new_user_namespace(void **state)
     (void)state;
     expect_error(HEAD "namespaces: {user: host}\nuser_namespace:\n  uid_map: []\n", 5, 3,
                  "user_namespace", "user_namespace needs namespaces.user: new (it is host)");
+    /* The maps are still checked, so one run shows both problems. */
+    assert_int_equal(count_errors(HEAD "namespaces: {user: host}\nuser_namespace:\n"
+                                  "  uid_map: [{inside: 0, outside: 0, count: 0}]\n"), 2);
 }
 
 static void test_id_maps_are_checked_like_the_kernel_does(void **state)

@@ -39,6 +39,16 @@ static void test_keep_and_drop_exclude_each_other(void **state)
     (void)state;
     expect_error(HEAD "capabilities:\n  keep: [chown]\n  drop: [sys_admin]\n", 5, 9,
                  "capabilities.drop", "keep and drop exclude each other");
+    /* The names of both lists are still checked. */
+    struct rp_diags d = {0};
+    struct rp_node *none = NULL;
+    assert_true(parse_with_sets(HEAD "capabilities:\n  keep: [chwn]\n  drop: [sys_admn]\n"
+                                "  ambient: [net_rw]\n", NULL, 0, &none, &d) < 0);
+    assert_int_equal(d.n, 4);
+    expect_diag_in(&d, TEST_FILE, 4, 10, "capabilities.keep[0]", "did you mean 'chown'?");
+    expect_diag_in(&d, TEST_FILE, 5, 10, "capabilities.drop[0]", "did you mean 'sys_admin'?");
+    expect_diag_in(&d, TEST_FILE, 6, 13, "capabilities.ambient[0]", "did you mean 'net_raw'?");
+    rp_diags_free(&d);
     struct rp_node *n = parse_ok(HEAD "capabilities: {}\n");
     assert_int_equal(n->caps.mode, RP_CAPS_UNSET);
     rp_node_free(n);
