@@ -151,6 +151,19 @@ static void test_syntax_errors_carry_libyaml_position(void **state)
     expect_error(HEAD "root:\n  size: 1M\n bad: x\n", 5, 2, "", "invalid YAML");
 }
 
+static void test_crlf_line_ends_keep_positions(void **state)
+{
+    (void)state;
+    expect_error("version: 1\r\nnode: test\r\nhostname: 5\r\n", 3, 11, "hostname",
+                 "expected a string, found an int");
+}
+
+static void test_tab_indentation_is_a_positioned_syntax_error(void **state)
+{
+    (void)state;
+    expect_error(HEAD "root:\n\tsize: 1M\n", 4, 1, "", "invalid YAML");
+}
+
 static void test_file_larger_than_1_mib_is_refused(void **state)
 {
     (void)state;
@@ -288,6 +301,8 @@ int main(void)
         cmocka_unit_test(test_top_level_must_be_a_mapping),
         cmocka_unit_test(test_a_second_document_is_an_error),
         cmocka_unit_test(test_syntax_errors_carry_libyaml_position),
+        cmocka_unit_test(test_crlf_line_ends_keep_positions),
+        cmocka_unit_test(test_tab_indentation_is_a_positioned_syntax_error),
         cmocka_unit_test(test_file_larger_than_1_mib_is_refused),
         cmocka_unit_test(test_nesting_deeper_than_32_is_refused),
         cmocka_unit_test(test_billion_laughs_is_bounded),
