@@ -78,8 +78,9 @@ static void test_a_duplicate_is_reported_once_and_its_value_ignored(void **state
 static void test_many_duplicates_cost_n_log_n(void **state)
 {
     (void)state;
-    /* 40000 repeats of one key: comparing each with all before it would
-     * take seconds; sorting takes milliseconds. */
+    /* 40000 repeats of one key: comparing each with all before it took 5 s
+     * on the development machine; sorting takes milliseconds (the bound
+     * leaves room for sanitizers and qemu-user in cross builds). */
     size_t n = 40000;
     const char *line = "    a.b: 1\n";
     char *yaml = malloc(64 + n * strlen(line));
@@ -91,7 +92,7 @@ static void test_many_duplicates_cost_n_log_n(void **state)
     assert_int_equal(count_errors(yaml), n - 1);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    assert_true(s < 2.0);
+    assert_true(s < 3.0);
     free(yaml);
 }
 
