@@ -20,9 +20,18 @@ if [ -f "$cache/kernel/.done" ]; then
 fi
 
 # The meta package names the newest 6.12 image of the archive.
-pkg=$(apt-cache depends linux-image-6.12-cloud-amd64 |
-      awk '/Depends: linux-image-6\.12/ { print $2; exit }')
-[ -n "$pkg" ] || { echo "fetch-kernel: no linux-image-6.12-cloud-amd64 in apt's lists (apt-get update?)" >&2; exit 1; }
+image_package() {
+    apt-cache depends linux-image-6.12-cloud-amd64 2>/dev/null |
+        awk '/Depends: linux-image-6\.12/ { print $2; exit }'
+}
+pkg=$(image_package)
+# A machine whose package lists were cleared (container images do) knows
+# no kernel package until apt-get update ran.
+if [ -z "$pkg" ] && [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >&2
+    pkg=$(image_package)
+fi
+[ -n "$pkg" ] || { echo "fetch-kernel: no linux-image-6.12-cloud-amd64 in apt's lists (run apt-get update)" >&2; exit 1; }
 
 rm -rf "$cache/kernel" "$cache/deb"
 mkdir -p "$cache/deb"
