@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,8 @@
 /* A leaf of redwrap's own cgroup that redwrap moves into when it must
  * enable controllers there (see enable_in). */
 #define SUPERVISOR_LEAF "supervisor"
+/* On the node's cgroup: the pid namespace of the redwrap that owns it. */
+#define OWNER_XATTR "user.redpak.pidns"
 /* How long teardown waits for the killed processes to leave. */
 #define EMPTY_TIMEOUT_MS 10000
 
@@ -422,12 +425,41 @@ static pid_t owner_of(const char *name)
     return (pid_t)strtol(p + 1, NULL, 10);
 }
 
+/* redwrap's pid namespace as "DEV:INODE", "" when unknown. */
+static void own_pidns(char *buf, size_t len)
+{
+    struct stat st;
+    buf[0] = '\0';
+    if (stat("/proc/self/ns/pid", &st) == 0)
+        snprintf(buf, len, "%lu:%lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+}
+
+/* A pid in a cgroup's name only means something in the pid namespace it
+ * was taken in: a redwrap in a container that shares this parent has pids
+ * of its own, and one of them being free here says nothing about it. The
+ * owner's namespace rides along as an xattr (cgroupfs takes user.* xattrs
+ * since Linux 5.7); without one, the name's pid is all there is. */
+static bool owned_elsewhere(const char *parent, const char *name, const char *mine)
+{
+    char owner[64];
+    __attribute__((cleanup(free_str))) char *path = NULL;
+    if (asprintf(&path, "%s/%s", parent, name) < 0)
+        return true;
+    ssize_t n = getxattr(path, OWNER_XATTR, owner, sizeof(owner) - 1);
+    if (n < 0)
+        return false;
+    owner[n] = '\0';
+    return strcmp(owner, mine) != 0;
+}
+
 /* A redwrap that was SIGKILLed never tore its node down. Its cgroup still
  * carries its pid: when that process is gone, kill what is left and remove
  * the cgroup. (A live process with a reused pid only delays the cleanup
  * to a later run.) */
 static void remove_stale(const char *parent, int verbose)
 {
+    char mine[64];
+    own_pidns(mine, sizeof(mine));
     __attribute__((cleanup(close_fd))) int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd < 0)
         return;
@@ -437,7 +469,7 @@ static void remove_stale(const char *parent, int verbose)
         pid_t owner = e->d_type == DT_DIR ? owner_of(e->d_name) : 0;
         if (owner <= 0 || owner == getpid())
             continue;
-        if (kill(owner, 0) == 0 || errno != ESRCH)
+        if (kill(owner, 0) == 0 || errno != ESRCH || owned_elsewhere(parent, e->d_name, mine))
             continue;
         int r = destroy(pfd, e->d_name);
         if (r == 0)
@@ -552,6 +584,12 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     }
     cg->created = true;
     rp_vlog(verbose, "cgroup: created %s", cg->path);
+    char mine[64];
+    own_pidns(mine, sizeof(mine));
+    /* Best effort: a kernel without cgroupfs xattrs leaves the pid alone
+     * to judge staleness (see owned_elsewhere). */
+    if (mine[0])
+        setxattr(cg->path, OWNER_XATTR, mine, strlen(mine), 0);
     /* clone3's CLONE_INTO_CGROUP takes a directory fd opened for reading. */
     cg->dirfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (cg->dirfd < 0) {

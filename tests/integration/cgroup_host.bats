@@ -20,7 +20,7 @@ setup() {
 }
 
 teardown() {
-    rmdir "$UNIFIED"/redpak-cg-4194302-* 2>/dev/null || true
+    rmdir "$UNIFIED"/redpak-cg-419430[23]-* 2>/dev/null || true
     common_teardown
 }
 
@@ -131,6 +131,27 @@ YAML
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"cgroup: removed $stale, left by redwrap 4194302 which is gone"* ]]
     [ ! -d "$stale" ]
+}
+
+@test "a cgroup whose redwrap ran in another pid namespace is left alone" {
+    # Its pid is free here, but it was taken in another namespace.
+    foreign="$UNIFIED/redpak-cg-4194303-0badf00d"
+    mkdir "$foreign"
+    python3 -c "import os, sys; os.setxattr(sys.argv[1], 'user.redpak.pidns', b'1:1')" "$foreign"
+    node </dev/null
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 0 ]
+    [ -d "$foreign" ]
+}
+
+@test "the node's cgroup records redwrap's pid namespace" {
+    node </dev/null
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/up; sleep 2' &
+    for _ in $(seq 50); do [ -e "$SCRATCH/out/up" ] && break; sleep 0.1; done
+    cg=$(node_cgroups)
+    owner=$(python3 -c "import os, sys; print(os.getxattr(sys.argv[1], 'user.redpak.pidns').decode())" "$cg")
+    wait
+    [ "$owner" = "$(stat -L -c '%d:%i' /proc/self/ns/pid)" ]
 }
 
 @test "two nodes of one name get cgroups of their own at the same time" {
