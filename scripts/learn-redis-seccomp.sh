@@ -13,11 +13,12 @@
 # learned from, so Redis is taken through what it does in service, in three
 # runs on the same data, and the union of the three lists is kept:
 #   1. a fresh start (READY=1 through the notify proxy), redis-benchmark on
-#      every command group, INFO, CLIENT LIST, BGSAVE (a fork), SHUTDOWN SAVE;
-#   2. a start that loads that RDB, a BGSAVE that FLUSHALL kills (Redis
-#      kills its child), AOF switched on with appendfsync always,
-#      writes, BGREWRITEAOF (a fork), appendfsync everysec (the background
-#      fsync thread), SHUTDOWN SAVE;
+#      every command group, 1 MB values, a dataset of 20 MiB, INFO, CLIENT
+#      LIST, BGSAVE (a fork), SHUTDOWN SAVE;
+#   2. a start that loads that RDB, AOF switched on (a rewrite of it), writes
+#      with appendfsync always, BGREWRITEAOF (a fork), appendfsync everysec
+#      (the background fsync thread), a BGSAVE that FLUSHALL kills (Redis
+#      kills its child), SHUTDOWN SAVE;
 #   3. a start that loads the AOF, then SIGTERM through redwrap.
 # Needs root (the node runs Redis as the host's redis user), redis-server,
 # redis-tools and python3 (the stand-in service manager's socket).
@@ -96,6 +97,10 @@ settle() {
 learn 1
 bench -n 20000 -c 8
 bench -n 20000 -c 8 -P 16 -t set,get,lpush,lpop
+bench -n 200 -c 2 -d 1000000 -t set,get
+# A dataset whose RDB is well above 4 MiB: Redis syncs its files every 4 MiB
+# of writing (sync_file_range), which a small dataset never reaches.
+bench -n 500000 -r 100000000 -P 64 -d 32 -t set
 cli info all > /dev/null
 cli client list > /dev/null
 cli config get '*' > /dev/null
@@ -105,16 +110,7 @@ cli shutdown save || true
 finish 1
 
 learn 2
-# A save that is still running when FLUSHALL comes: Redis kills its child.
-# 20000 keys at 100 us each: the save takes two seconds.
-bench -n 20000 -r 1000000 -P 16 -t set
-cli config set rdb-key-save-delay 100 > /dev/null
-cli bgsave > /dev/null
-sleep 0.3
-cli flushall > /dev/null
-cli config set rdb-key-save-delay 0 > /dev/null
-settle
-bench -n 5000 -c 4 -t set,lpush
+# The AOF switched on over that dataset: a rewrite that also passes 4 MiB.
 cli config set appendonly yes > /dev/null
 settle
 cli config set appendfsync always > /dev/null
@@ -124,6 +120,14 @@ settle
 cli config set appendfsync everysec > /dev/null
 bench -n 5000 -c 4 -t set
 sleep 1.5
+# A save that is still running when FLUSHALL comes: Redis kills its child.
+cli config set rdb-key-save-delay 20 > /dev/null
+cli bgsave > /dev/null
+sleep 0.3
+cli flushall > /dev/null
+cli config set rdb-key-save-delay 0 > /dev/null
+settle
+bench -n 20000 -r 1000000 -P 16 -t set
 cli shutdown save || true
 finish 2
 
@@ -141,11 +145,11 @@ for run in runs:
     names |= set(re.findall(r'^        - (\S+)$', open(run).read(), re.M))
 section = [
     "# Learned with scripts/learn-redis-seccomp.sh (redwrap --seccomp-learn): the",
-    "# %d syscalls Redis made under redis-benchmark, BGSAVE, AOF with appendfsync" % len(names),
-    "# always and everysec, BGREWRITEAOF, a BGSAVE killed by FLUSHALL, SHUTDOWN SAVE,",
-    "# restarts that load the RDB and the AOF, SIGTERM, and READY=1 through the",
-    "# notify proxy. Any other syscall kills Redis (redwrap then exits 159): learn",
-    "# again after an upgrade of Redis or of the C library.",
+    "# %d syscalls Redis made under redis-benchmark (1 MB values, a 20 MiB" % len(names),
+    "# dataset), BGSAVE, AOF with appendfsync always and everysec, BGREWRITEAOF, a",
+    "# BGSAVE killed by FLUSHALL, SHUTDOWN SAVE, restarts that load the RDB and the",
+    "# AOF, SIGTERM, and READY=1 through the notify proxy. Any other syscall kills",
+    "# Redis (redwrap then exits 159): learn again after an upgrade of Redis or libc.",
     "seccomp:",
     "  default_action: kill_process",
     "  base: none",
