@@ -68,3 +68,49 @@ YAML
 host_mounts() {
     awk '{print $5}' /proc/self/mountinfo | sort
 }
+
+# ---- Redis nodes (tests/integration/redis*.bats) ----------------------------
+
+# Skips the test when Redis is not installed.
+require_redis() {
+    command -v redis-server > /dev/null && command -v redis-cli > /dev/null &&
+        command -v redis-benchmark > /dev/null ||
+        skip "redis-server and redis-tools are not installed"
+}
+
+# Copies the shipped node NAME.yaml into DIR as DIR/node.yaml: its ${NODE_DIR}
+# is DIR, so the data is DIR/data and the socket DIR/socket/redis.sock.
+redis_node_copy() {
+    local name=$1 dir=$2
+    mkdir -p "$dir"
+    chmod 0755 "$dir"
+    cp "$REDPAK_SOURCE_DIR/nodes/$name.yaml" "$dir/node.yaml"
+}
+
+# Starts redwrap on DIR/node.yaml in the background (further arguments go to
+# redwrap: options, then -- and a command), sets REDIS_PID to redwrap's pid
+# and waits until Redis answers PING on DIR/socket/redis.sock.
+redis_node_start() {
+    local dir=$1
+    shift
+    "$REDWRAP" --node "$dir/node.yaml" "$@" > "$dir/redwrap.log" 2>&1 &
+    REDIS_PID=$!
+    local i
+    for i in $(seq 150); do
+        [ "$(redis-cli -s "$dir/socket/redis.sock" ping 2> /dev/null)" = PONG ] && return 0
+        kill -0 "$REDIS_PID" 2> /dev/null || break
+        sleep 0.1
+    done
+    cat "$dir/redwrap.log" >&2
+    return 1
+}
+
+# The host pid of the redis-server that redwrap REDWRAP_PID runs (its init's
+# child, or the node's first process itself without init).
+redis_server_pid() {
+    local pid
+    for pid in $(pgrep -P "$1") $(pgrep -P "$(pgrep -P "$1" | head -1)" 2> /dev/null); do
+        [ "$(cat "/proc/$pid/comm" 2> /dev/null)" = redis-server ] && { echo "$pid"; return 0; }
+    done
+    return 1
+}
