@@ -208,13 +208,8 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char
     AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
         return src;
-    char source[64];
-    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
-    /* Recursive: the image's own submounts come along (and are made
-     * read-only with it in the finish plan). */
-    if (mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
-        return -errno;
-    return root_ready(c, s, where, wlen);
+    int r = rp_mount_image(src, c->proc_fd, c->verbose, where, wlen);
+    return r < 0 ? r : root_ready(c, s, where, wlen);
 }
 
 static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,

@@ -32,4 +32,11 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
                        const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
                        size_t wlen);
 
+/* mount_image.c: root.source. Builds the node's root on /newroot of the
+ * staging tmpfs from the image (src_fd, O_PATH on the host's directory):
+ * an overlay whose lower layer is the image, read-only, and whose upper
+ * layer is a tmpfs of the node, so that nothing is ever written to the
+ * image; the bind of old where no overlay can be made (-v says why). */
+int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wlen);
+
 #endif

@@ -449,3 +449,90 @@ YAML
 @test "without mount_setattr, root.readonly still makes / unwritable (old kernel, rootless)" {
     OLD_KERNEL=1 root_readonly_makes_root_unwritable rootless
 }
+
+# Everything that could change about an image tree: each entry's type,
+# mode, owner, size, mtime, ctime and link target, and each file's content.
+image_state() {
+    (cd "$1" && find . -printf '%p %y %m %U:%G %s %T@ %C@ %l\n' | sort &&
+        find . -type f -exec sha256sum {} + | sort)
+}
+
+# An image owned by the node's root (the caller, mapped to 0), so that
+# mount points and files can be made in the overlay: a copy-up keeps the
+# owner, which must be mapped.
+make_owned_image() {
+    make_busybox_root "$SCRATCH/img"
+    mkdir -p "$SCRATCH/src"
+    echo bound > "$SCRATCH/src/file"
+    chmod -R a+rX "$SCRATCH/src"
+    [ "$1" = rootless ] && chown -R "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img"
+    return 0
+}
+
+image_is_never_written() {
+    make_owned_image "$1"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: image
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: bind, path: /data/in, source: $SCRATCH/src}
+  - {type: proc, path: /proc}
+  - {type: dir, path: /var/lib/app, mode: "0750"}
+  - {type: file, path: /etc/app.conf, content: "port 0\n"}
+  - {type: file, path: /etc/passwd, content: "root:x:0:0::/:/bin/sh\n"}
+  - {type: symlink, path: /etc/current, target: app.conf}
+tmpfs:
+  - {path: /run/app, size: 64K}
+YAML
+    local before
+    before=$(image_state "$SCRATCH/img")
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'cat /data/in/file /etc/current /etc/passwd; stat -c %a /var/lib/app; touch /etc/x 2>&1; true'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = bound ]
+    [ "${lines[1]}" = "port 0" ]
+    [ "${lines[2]}" = "root:x:0:0::/:/bin/sh" ]
+    [ "${lines[3]}" = 750 ]
+    # root.readonly still makes the overlay read-only at the end.
+    [[ "${lines[4]}" == *"/etc/x"*"Read-only file system"* ]]
+    [ "$(image_state "$SCRATCH/img")" = "$before" ]
+
+    # A writable root: the workload's writes and removals are the node's
+    # only, gone with it; the next run sees the image as it is.
+    sed -i "s|^root: .*|root: {source: $SCRATCH/img, readonly: false}|" "$SCRATCH/node.yaml"
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'echo w > /written && rm /etc/group && mkdir /var/new && cat /written'
+    [ "$status" -eq 0 ]
+    [ "$output" = w ]
+    [ "$(image_state "$SCRATCH/img")" = "$before" ]
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'ls /written /var/new 2>&1; cat /etc/group'
+    [[ "${lines[0]}" == *"/written"*"No such file or directory"* ]]
+    [[ "$output" == *"nogroup:x:65534:"* ]]
+}
+
+@test "root.source: mount points, dirs, files and the workload never write the image (root)" {
+    image_is_never_written root
+}
+
+@test "root.source: mount points, dirs, files and the workload never write the image (rootless)" {
+    image_is_never_written rootless
+}
+
+@test "root.source: without overlayfs the image is bound and written, and -v says why (old kernel, rootless)" {
+    make_owned_image rootless
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: image
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: file, path: /etc/app.conf, content: "port 0\n"}
+YAML
+    OLD_KERNEL=1 run --separate-stderr redwrap_as rootless -v --node "$SCRATCH/node.yaml" -- \
+        /bin/cat /etc/app.conf
+    [ "$status" -eq 0 ]
+    [ "$output" = "port 0" ]
+    [[ "$stderr" == *"warning: root.source: no overlay (overlayfs: Function not implemented): the image is bound as the root and steps that create mount points, dirs or files write into it"* ]]
+    [ -f "$SCRATCH/img/etc/app.conf" ]
+}

@@ -1,0 +1,192 @@
+/* root.source: an image directory becomes the node's root without being
+ * written to.
+ *
+ * Building a root writes into it: mount points for binds the image lacks,
+ * dir and file steps, and with root.readonly: false the workload itself.
+ * Bound as the root (as bubblewrap does), the image on the host would keep
+ * all of that; redpak leaves nothing behind. So the root is an overlay:
+ * the image is its lower layer, which overlayfs never writes, and all that
+ * is written lands in the upper layer, on a tmpfs that exists only in the
+ * node's mount namespace and is gone with it. In the staging tmpfs:
+ *
+ *   /image     the image with its submounts, read-only as soon as bound
+ *   /upper     a tmpfs holding the overlay's upper/ and work/
+ *   /newroot   the overlay, with the image's submounts bound onto it
+ *
+ * overlayfs takes one filesystem per layer: the image's own submounts (a
+ * tmpfs at img/var/cache) are not in the lower layer, so each is bound at
+ * its place on the overlay, read-only like the rest of the image.
+ *
+ * Where no overlay can be made (no overlayfs in the kernel; rootless before
+ * Linux 5.11, which made it mountable in a user namespace; before 5.2 and
+ * the fsopen API used here), the image is bound as the root directly and is
+ * written while the node is built, as before: -v says so and why. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount/libmount.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "mount.h"
+#include "mount_resolve.h"
+
+#define IMAGE "/image"
+#define UPPER "/upper"
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+#define AUTO_FD __attribute__((cleanup(close_fd)))
+
+static void free_table(struct libmnt_table **tb)
+{
+    mnt_unref_table(*tb);
+}
+
+static void free_iter(struct libmnt_iter **it)
+{
+    mnt_free_iter(*it);
+}
+
+static int mount_id_of(int proc_fd, const char *path)
+{
+    AUTO_FD int fd = open(path, O_PATH | O_CLOEXEC);
+    return fd < 0 ? -errno : rp_fd_mount_id(proc_fd, fd);
+}
+
+/* The image at /image, its submounts with it, all read-only before the
+ * overlay or a bind of a submount can reach them. */
+static int bind_image(int src_fd, int proc_fd, int verbose, int *image_id, char *where,
+                      size_t wlen)
+{
+    char source[64];
+    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
+    if (mkdir(IMAGE, 0700) < 0 || mount(source, IMAGE, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return -errno;
+    *image_id = mount_id_of(proc_fd, IMAGE);
+    if (*image_id < 0)
+        return *image_id;
+    return rp_mount_set_flags(proc_fd, *image_id, MS_RDONLY, NULL, 0, verbose, where, wlen);
+}
+
+/* The upper layer's tmpfs. No size: the kernel's default (half of RAM),
+ * charged like any tmpfs page to the memory cgroup of the node that
+ * writes it. The overlay's "/" takes its mode and owner from the upper
+ * directory, not from the image: they are copied from the image's "/",
+ * the owner only where the user namespace maps it (a chown to an unmapped
+ * id fails with EINVAL; the node's root keeps it then). */
+static int make_upper(int src_fd)
+{
+    struct stat st;
+    if (fstat(src_fd, &st) < 0 || mkdir(UPPER, 0700) < 0 ||
+        mount("tmpfs", UPPER, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0 ||
+        mkdir(UPPER "/upper", 0700) < 0 || mkdir(UPPER "/work", 0700) < 0)
+        return -errno;
+    if (chown(UPPER "/upper", st.st_uid, st.st_gid) < 0 && errno != EINVAL)
+        return -errno;
+    return chmod(UPPER "/upper", st.st_mode & 07777) < 0 ? -errno : 0;
+}
+
+/* The overlay on /newroot. Through fsopen rather than mount(2): the
+ * kernel says in the context's log why it refused (why, wlen bytes). */
+static int make_overlay(char *why, size_t wlen)
+{
+    AUTO_FD int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0) {
+        int e = errno;
+        snprintf(why, wlen, "overlayfs: %s", strerror(e));
+        return -e;
+    }
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", IMAGE, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", UPPER "/upper", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "workdir", UPPER "/work", 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        int e = errno;
+        char log[256];
+        ssize_t n = read(fs, log, sizeof(log) - 1);
+        log[n > 0 ? n : 0] = '\0';
+        /* "e overlayfs: ...": the kernel's own words, without the level. */
+        snprintf(why, wlen, "%s: %s", n > 2 ? log + 2 : "overlayfs", strerror(e));
+        return -e;
+    }
+    AUTO_FD int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, "/newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+        int e = errno;
+        snprintf(why, wlen, "overlayfs: %s", strerror(e));
+        return -e;
+    }
+    return 0;
+}
+
+/* Each mount directly below /image, bound (with what is below it) at the
+ * same path on the overlay, where its mount point is a directory or file
+ * of the lower layer. They stay read-only: a bind copies the flags. */
+static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
+{
+    AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (root < 0 || fd < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return -e;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        close(fd);
+        return -errno;
+    }
+    __attribute__((cleanup(free_table))) struct libmnt_table *tb = mnt_new_table();
+    int r = tb ? mnt_table_parse_stream(tb, f, "/proc/self/mountinfo") : -ENOMEM;
+    fclose(f);
+    __attribute__((cleanup(free_iter))) struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+    if (r < 0 || !it)
+        return r < 0 ? r : -ENOMEM;
+    struct libmnt_fs *fs;
+    while (mnt_table_next_fs(tb, it, &fs) == 0) {
+        const char *target = mnt_fs_get_target(fs);
+        if (mnt_fs_get_parent_id(fs) != image_id || mnt_fs_get_id(fs) == image_id ||
+            strncmp(target, IMAGE "/", strlen(IMAGE "/")) != 0)
+            continue;
+        snprintf(where, wlen, "image submount %s", target + strlen(IMAGE));
+        AUTO_FD int src = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (src < 0)
+            return -errno;
+        AUTO_FD int tgt = rp_resolve(root, target + strlen(IMAGE), RP_CREATE_NONE, 0);
+        if (tgt < 0)
+            return tgt;
+        char from[64], to[64];
+        rp_fd_path(from, sizeof(from), RP_STAGE_PROC, src);
+        rp_fd_path(to, sizeof(to), RP_STAGE_PROC, tgt);
+        if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return -errno;
+    }
+    where[0] = '\0';
+    return 0;
+}
+
+int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wlen)
+{
+    int image_id = -1;
+    int r = bind_image(src_fd, proc_fd, verbose, &image_id, where, wlen);
+    if (r < 0 || (r = make_upper(src_fd)) < 0)
+        return r;
+    char why[256];
+    if (make_overlay(why, sizeof(why)) == 0)
+        return bind_submounts(proc_fd, image_id, where, wlen);
+
+    rp_vlog(verbose, "warning: root.source: no overlay (%s): the image is bound as the root "
+                     "and steps that create mount points, dirs or files write into it",
+            why);
+    char source[64];
+    rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
+    /* Recursive: the image's own submounts come along (and are made
+     * read-only with it in the finish plan). */
+    return mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+}
