@@ -6,7 +6,8 @@
 
 #include "exec.h"
 
-static void vlog_line(const char *fmt, va_list ap)
+/* The attribute tells clang that fmt is the callers' checked format. */
+__attribute__((format(printf, 1, 0))) static void vlog_line(const char *fmt, va_list ap)
 {
     /* One fprintf per piece would interleave with the node's own output;
      * format the whole line first and write it at once. */
