@@ -47,9 +47,14 @@ int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_e
         rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
     if (!ctx)
         return err->code;
-    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2,
-                              SCMP_A0(SCMP_CMP_EQ, (uint64_t)sock),
-                              SCMP_A1(SCMP_CMP_EQ, (uint64_t)(uintptr_t)&handover_msg));
+    /* Spelled out rather than SCMP_A0()/SCMP_A1(): the macros leave datum_b
+     * to the compiler, which clang's -Wmissing-field-initializers refuses. */
+    const struct scmp_arg_cmp args[] = {
+        {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)sock, .datum_b = 0},
+        {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)(uintptr_t)&handover_msg,
+         .datum_b = 0},
+    };
+    int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2, args);
     if (rc < 0)
         return rp_error_set(err, -rc, "seccomp learn: the hand-over rule");
     return rp_seccomp_export(ctx, prog, err);
