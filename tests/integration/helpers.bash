@@ -114,3 +114,9 @@ redis_server_pid() {
     done
     return 1
 }
+
+# as_user's command line as an array, for background jobs: with
+# `"${AS_USER[@]}" CMD &` the job's $! is CMD itself (setpriv execs it),
+# where `as_user CMD &` would give a subshell's pid.
+AS_USER=(setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups
+         --inh-caps=-all --)

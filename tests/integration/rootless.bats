@@ -42,24 +42,25 @@ teardown() {
 }
 
 @test "rootless seed: outside the shell runs as the unprivileged user" {
-    as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec sleep 1000$$" &
+    "${AS_USER[@]}" "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec sleep 1000$$" &
     local pid=$! node_pid=
     for _ in $(seq 100); do
         node_pid=$(pgrep -f "^sleep 1000$$\$" || true)
         [ -n "$node_pid" ] && break
         sleep 0.05
     done
-    # sleep is pid 1 inside (init: false) and ignores SIGTERM there, as
-    # PID 1 does without a handler; SIGKILL to redwrap ends the node
-    # through die_with_parent.
     local uid status_uid
     uid=$(stat -c %u "/proc/$node_pid" 2>/dev/null || echo none)
     status_uid=$(awk '/^Uid:/ {print $3}' "/proc/$node_pid/status" 2>/dev/null || echo none)
-    kill -KILL "$pid"
-    wait "$pid" || true
+    # sleep is pid 1 inside (init: false): only SIGKILL reaches it from
+    # outside, as PID 1 has no default actions. redwrap then reports 137.
+    kill -KILL "$node_pid"
+    local status=0
+    wait "$pid" || status=$?
     # The host sees the user's uid, not root.
     [ "$uid" = "$ROOTLESS_UID" ]
     [ "$status_uid" = "$ROOTLESS_UID" ]
+    [ "$status" -eq 137 ]
 }
 
 @test "rootless seed: a hostname change stays inside" {

@@ -146,8 +146,8 @@ node_wait() {
 
 @test "rootless: SIGTERM to redwrap ends sleep inside with 143" {
     node </dev/null
-    as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'echo ready; exec sleep 60' \
-        > "$SCRATCH/out" 2>&1 &
+    "${AS_USER[@]}" "$REDWRAP" --node "$SCRATCH/node.yaml" -- \
+        /bin/sh -c 'echo ready; exec sleep 60' > "$SCRATCH/out" 2>&1 &
     NODE_PID=$!
     for _ in $(seq 100); do grep -q ready "$SCRATCH/out" && break; sleep 0.05; done
     kill -TERM "$NODE_PID"
