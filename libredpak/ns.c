@@ -92,14 +92,14 @@ static int loopback_up(struct rp_error *err)
 {
     int __attribute__((cleanup(close_fd))) s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: loopback up: socket");
+        return rp_error_set(err, errno, "step 6: loopback up: socket");
     struct ifreq ifr = {0};
     strcpy(ifr.ifr_name, "lo");
     if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: loopback up: SIOCGIFFLAGS lo");
+        return rp_error_set(err, errno, "step 6: loopback up: SIOCGIFFLAGS lo");
     ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
     if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: loopback up: SIOCSIFFLAGS lo");
+        return rp_error_set(err, errno, "step 6: loopback up: SIOCSIFFLAGS lo");
     return 0;
 }
 
@@ -110,10 +110,10 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
 {
     int __attribute__((cleanup(close_fd))) fd = open(kv->key, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: sysctl %s", kv->key);
+        return rp_error_set(err, errno, "step 6: sysctl %s", kv->key);
     size_t len = strlen(kv->value);
     if (write(fd, kv->value, len) != (ssize_t)len)
-        return rp_error_set(err, errno, "namespace plan step 6: sysctl %s = %s", kv->key,
+        return rp_error_set(err, errno, "step 6: sysctl %s = %s", kv->key,
                             kv->value);
     return 0;
 }
@@ -130,7 +130,7 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
 static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     if (unshare(CLONE_NEWTIME) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: unshare time namespace");
+        return rp_error_set(err, errno, "step 6: unshare time namespace");
     if (!plan->set_time_offsets)
         return 0;
     char text[128];
@@ -140,7 +140,7 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
         open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, text, (size_t)len) != len)
         return rp_error_set(err, errno,
-                            "namespace plan step 6: time offsets monotonic %" PRId64
+                            "step 6: time offsets monotonic %" PRId64
                             " boottime %" PRId64 " in /proc/self/timens_offsets",
                             plan->time_monotonic, plan->time_boottime);
     return 0;
@@ -150,11 +150,11 @@ int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     int r;
     if (plan->ns[RP_NS_CGROUP].mode == RP_NS_NEW && unshare(CLONE_NEWCGROUP) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: unshare cgroup namespace");
+        return rp_error_set(err, errno, "step 6: unshare cgroup namespace");
     if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: hostname %s", plan->hostname);
+        return rp_error_set(err, errno, "step 6: hostname %s", plan->hostname);
     if (plan->domainname && setdomainname(plan->domainname, strlen(plan->domainname)) < 0)
-        return rp_error_set(err, errno, "namespace plan step 6: domainname %s",
+        return rp_error_set(err, errno, "step 6: domainname %s",
                             plan->domainname);
     if (plan->loopback_up && (r = loopback_up(err)) < 0)
         return r;

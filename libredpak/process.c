@@ -54,7 +54,7 @@ static int close_inherited_fds(const int *keep, size_t n_keep, struct rp_error *
         first = next + 1;
     }
     if (r < 0)
-        return rp_error_set(err, r, "process plan step 8: close inherited file descriptors");
+        return rp_error_set(err, r, "step 8: close inherited file descriptors");
     return 0;
 }
 
@@ -65,14 +65,14 @@ int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t
         const struct rp_rlimit *l = &plan->rlimits[i];
         struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
         if (setrlimit(l->resource, &rl) < 0)
-            return rp_error_set(err, errno, "process plan step 8: rlimit %s %llu %llu",
+            return rp_error_set(err, errno, "step 8: rlimit %s %llu %llu",
                                 rp_rlimit_name(l->resource),
                                 (unsigned long long)l->soft, (unsigned long long)l->hard);
     }
     umask(plan->umask);
     const char *cwd = plan->cwd ? plan->cwd : "/";
     if (chdir(cwd) < 0)
-        return rp_error_set(err, errno, "process plan step 8: cwd %s", cwd);
+        return rp_error_set(err, errno, "step 8: cwd %s", cwd);
     return close_inherited_fds(keep, n_keep, err);
 }
 

@@ -92,7 +92,7 @@ static int first_process(struct node_run *r)
         return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
     rp_vlog(verbose, "step 7: mounts and tmpfs");
     if (rp_mount_apply(plan, &r->notify, verbose, &err) < 0)
-        return report(r, "mount plan", RP_EXIT_SETUP_FAILED, &err);
+        return report(r, NULL, RP_EXIT_SETUP_FAILED, &err);  /* "mount step 3: ..." */
     rp_vlog(verbose, "step 8: process");
     int keep[] = {r->report[1], r->learn_sock[1]};
     if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
