@@ -125,6 +125,21 @@ process: {init: false}'
 @test "time: the workload enters the time namespace by execve when it is pid 1 (root)" { time_offsets_without_init ""; }
 @test "time: the workload enters the time namespace by execve when it is pid 1 (rootless)" { time_offsets_without_init as_user; }
 
+namespaced_sysctls_stay_inside() {
+    node <<<'sysctl: {net.ipv4.ip_unprivileged_port_start: 81, kernel.shmmni: 1234}'
+    local port shmmni
+    port=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+    shmmni=$(cat /proc/sys/kernel/shmmni)
+    run wrap "$1" /bin/cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmni
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 81 ]
+    [ "${lines[1]}" = 1234 ]
+    [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$port" ]
+    [ "$(cat /proc/sys/kernel/shmmni)" = "$shmmni" ]
+}
+@test "sysctl: net and ipc sysctls are the node's own, the host's unchanged (root)" { namespaced_sysctls_stay_inside ""; }
+@test "sysctl: net and ipc sysctls are the node's own, the host's unchanged (rootless)" { namespaced_sysctls_stay_inside as_user; }
+
 cgroup_root_is_the_node() {
     node </dev/null
     run wrap "$1" /bin/cat /proc/self/cgroup
