@@ -22,7 +22,11 @@ truncate -s 128M "$out/io.img"
 t0=$(date +%s)
 # -no-reboot turns the guest's final `reboot -f` into qemu's exit;
 # loglevel=1 keeps the kernel's OOM reports out of the TAP stream.
-timeout 900 qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+# thread=single: with one host thread per vCPU (MTTCG) the guest's live
+# code patching (static keys flip when the first memory cgroup appears)
+# sometimes left a stale int3 that another vCPU hit: "Oops: int3" in
+# __alloc_pages. One thread round-robins both vCPUs and never races.
+timeout 900 qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 1024 \
     -nographic -no-reboot -nodefaults -serial stdio \
     -kernel "$kernel/boot/vmlinuz" -initrd "$out/initramfs.gz" \
     -append "console=ttyS0 loglevel=1 panic=-1 rdinit=/init" \
