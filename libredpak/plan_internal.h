@@ -60,6 +60,14 @@ void plan_process(struct rp_plan *p, struct plan_ctx *c);
 void plan_caps(struct rp_plan *p, struct plan_ctx *c);
 void plan_seccomp(struct rp_plan *p, struct plan_ctx *c);
 
+/* plan_mount_order.c: where each tmpfs area is applied, tmpfs_place[i]
+ * (n_tmpfs of them): the index of the mounts[] entry it goes before, in the
+ * mount plan, or n_mounts: in the tmpfs plan, after every mounts[] entry.
+ * With report, adds the errors of an order where a mount would hide an
+ * entry or a step would write into a read-only bind. false: out of memory
+ * (ctx->oom set). */
+bool plan_mount_order(struct plan_ctx *c, size_t *tmpfs_place, bool report);
+
 /* "/proc/sys/net/core/somaxconn" for "net.core.somaxconn". */
 char *plan_sysctl_path(struct plan_ctx *c, const char *key);
 

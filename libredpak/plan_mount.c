@@ -9,6 +9,7 @@
 #include "plan_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
@@ -90,14 +91,43 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
     }
 }
 
+static void plan_one_tmpfs(struct rp_mount_plan *m, struct rp_plan *p, struct plan_ctx *c,
+                           size_t i)
+{
+    const struct rp_tmpfs *t = &c->node->tmpfs[i];
+    struct rp_mount_step *s = add_step(m, RP_MOP_TMPFS, t->path, c);
+    s->size = t->size;
+    s->mode = t->mode;
+    s->flags = MS_NOSUID | MS_NODEV;
+    s->pos = t->pos;
+    owner(s, p, c, &t->owner, "tmpfs", i);
+}
+
+/* Where each tmpfs area goes (plan_mount_order.c), or NULL: out of memory
+ * or no tmpfs areas. */
+static size_t *tmpfs_places(struct plan_ctx *c, bool report)
+{
+    size_t *place = plan_calloc(c, c->node->n_tmpfs, sizeof(*place));
+    if ((c->node->n_tmpfs && !place) || !plan_mount_order(c, place, report)) {
+        free(place);
+        return NULL;
+    }
+    return place;
+}
+
+/* The root, then mounts[] in written order; a tmpfs area above a mounts[]
+ * path comes just before the first such entry, so that it hides nothing. */
 void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
     struct rp_mount_step *s;
 
-    p->mount.steps = plan_calloc(c, n->n_mounts + 1, sizeof(*p->mount.steps));
-    if (!p->mount.steps)
+    size_t *place = tmpfs_places(c, true);
+    p->mount.steps = plan_calloc(c, n->n_mounts + n->n_tmpfs + 1, sizeof(*p->mount.steps));
+    if (!p->mount.steps || c->oom) {
+        free(place);
         return;
+    }
     if (n->root.source) {
         s = add_step(&p->mount, RP_MOP_ROOT_BIND, "/", c);
         s->source = plan_strdup(c, n->root.source);
@@ -111,26 +141,27 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
         s->pos = n->root.pos;
     }
     s->readonly = n->root.readonly;
-    for (size_t i = 0; i < n->n_mounts; i++)
+    for (size_t i = 0; i < n->n_mounts; i++) {
+        for (size_t t = 0; t < n->n_tmpfs; t++)
+            if (place[t] == i)
+                plan_one_tmpfs(&p->mount, p, c, t);
         plan_one_mount(p, c, i);
+    }
+    free(place);
 }
 
+/* The tmpfs areas no mounts[] entry lies below, after all of them. */
 void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
 
+    size_t *place = tmpfs_places(c, false);
     p->tmpfs.steps = plan_calloc(c, n->n_tmpfs, sizeof(*p->tmpfs.steps));
-    if (!p->tmpfs.steps)
-        return;
-    for (size_t i = 0; i < n->n_tmpfs; i++) {
-        const struct rp_tmpfs *t = &n->tmpfs[i];
-        struct rp_mount_step *s = add_step(&p->tmpfs, RP_MOP_TMPFS, t->path, c);
-        s->size = t->size;
-        s->mode = t->mode;
-        s->flags = MS_NOSUID | MS_NODEV;
-        s->pos = t->pos;
-        owner(s, p, c, &t->owner, "tmpfs", i);
-    }
+    if (p->tmpfs.steps && !c->oom)
+        for (size_t i = 0; i < n->n_tmpfs; i++)
+            if (place[i] == n->n_mounts)
+                plan_one_tmpfs(&p->tmpfs, p, c, i);
+    free(place);
 }
 
 /* Read-only comes last: until then the new root must stay writable for

@@ -90,9 +90,10 @@ mounts:
   - {type: bind, path: /data, source: $SCRATCH/ro}
   - {type: file, path: /data/app.conf, content: "x"}
 YAML
+    # A step known to write into a read-only bind is refused by the plan.
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/file.yaml" -- /usr/bin/true
     [ "$status" -eq 125 ]
-    [[ "$stderr" == *"mount step 4: file /data/app.conf: Read-only file system"* ]]
+    [ "$stderr" = "redwrap: $SCRATCH/file.yaml:6:5: mounts[2].path: mounts[2] (file /data/app.conf) would be written into mounts[1], a read-only bind at /data (line 5, column 5), and fail: make that bind readonly: false, or put a tmpfs area between them" ]
     # The host's directory got neither the mount point nor the file.
     [ -z "$(ls -A "$SCRATCH/ro")" ]
 }
@@ -535,4 +536,50 @@ YAML
     [ "$output" = "port 0" ]
     [[ "$stderr" == *"warning: root.source: no overlay (overlayfs: Function not implemented): the image is bound as the root and steps that create mount points, dirs or files write into it"* ]]
     [ -f "$SCRATCH/img/etc/app.conf" ]
+}
+
+tmpfs_above_a_bind_is_mounted_before_it() {
+    # The Redis layout: a tmpfs at /run, the socket directory bound from
+    # the host below it. Written in this order, the tmpfs used to be
+    # mounted last and hide the bind.
+    mkdir -p "$SCRATCH/socket"
+    chmod 1777 "$SCRATCH/socket"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /run/redis-socket, source: $SCRATCH/socket, readonly: false}
+tmpfs:
+  - {path: /run, size: 64K}
+YAML
+    run "$REDNODE_CONFIG" plan "$SCRATCH/node.yaml"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"mount tmpfs on /run (size 64K"*"bind $SCRATCH/socket -> /run/redis-socket"* ]]
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'stat -f -c %T /run; echo through-the-bind > /run/redis-socket/sock; touch /run/on-tmpfs && echo tmpfs-ok'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = tmpfs ]
+    [ "${lines[1]}" = tmpfs-ok ]
+    [ "$(cat "$SCRATCH/socket/sock")" = through-the-bind ]
+
+    # A mounts[] entry above an earlier one would hide it: refused, naming both.
+    write_host_usr_node "$SCRATCH/hide.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: bind, path: /run/redis-socket, source: $SCRATCH/socket, readonly: false}
+  - {type: bind, path: /run, source: $SCRATCH/socket}
+YAML
+    run --separate-stderr redwrap_as "$1" --node "$SCRATCH/hide.yaml" -- /usr/bin/true
+    [ "$status" -eq 125 ]
+    [ "$stderr" = "redwrap: $SCRATCH/hide.yaml:6:5: mounts[2].path: mounts[2] at /run would hide mounts[1] at /run/redis-socket (line 5, column 5): list /run first" ]
+}
+
+@test "a tmpfs above a bind is mounted before it, and hides nothing (root)" {
+    tmpfs_above_a_bind_is_mounted_before_it root
+}
+
+@test "a tmpfs above a bind is mounted before it, and hides nothing (rootless)" {
+    tmpfs_above_a_bind_is_mounted_before_it rootless
 }
