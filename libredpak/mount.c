@@ -26,6 +26,7 @@
 
 #include "exec.h"
 #include "mount.h"
+#include "mount_proc.h"
 #include "mount_resolve.h"
 
 struct mount_ctx {
@@ -258,6 +259,21 @@ static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char 
     return r < 0 ? r : own_add(c, s->path);
 }
 
+/* /proc/sys and the other host kernel knobs in the node's proc: read-only
+ * (mount_proc.c says why). */
+static int op_proc_readonly(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
+                            size_t wlen)
+{
+    AUTO_FD int fd = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
+    if (fd < 0)
+        return fd;
+    const char *what = "";
+    int r = rp_mount_proc_readonly(fd, &what);
+    if (r < 0)
+        snprintf(where, wlen, "read-only bind of %s/%s", s->path, what);
+    return r;
+}
+
 static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
 {
     /* Owner as mount options: the kernel reads uid= and gid= in the
@@ -446,7 +462,7 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
         r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         if (r == -EPERM)
             snprintf(where, wlen, "from a new user namespace, proc needs namespaces.pid: new");
-        return r;
+        return r < 0 ? r : op_proc_readonly(c, s, where, wlen);
     case RP_MOP_DEV:
         r = rp_mount_dev(c->root_fd, c->host_fd, s->path, &what);
         if (r < 0) {

@@ -1,0 +1,11 @@
+/* The parts of a node's proc that reach the host's kernel, made read-only. */
+#ifndef REDPAK_MOUNT_PROC_H
+#define REDPAK_MOUNT_PROC_H
+
+/* proc_fd: the node's freshly mounted proc (a directory fd). Binds
+ * sys, sysrq-trigger, irq, bus and fs (those present) onto themselves,
+ * read-only, nosuid, nodev, noexec. Returns 0 or -errno and names the
+ * entry in *what. */
+int rp_mount_proc_readonly(int proc_fd, const char **what);
+
+#endif
