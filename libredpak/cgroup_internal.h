@@ -1,11 +1,54 @@
-/* Shared by cgroup_detect.c (what the host offers) and cgroup.c (the node's
- * cgroup: create, enable, write, tear down). */
+/* Shared by the cgroup files: cgroup_detect.c (what the host offers),
+ * cgroup.c (the node's cgroup: place, enable, write), cgroup_teardown.c
+ * (kill, wait, remove; stale cgroups), cgroup_files.c (small file I/O). */
 #ifndef REDPAK_CGROUP_INTERNAL_H
 #define REDPAK_CGROUP_INTERNAL_H
 
+#include <dirent.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "redpak/error.h"
+
+/* The node's cgroup is "redpak-<node>-<pid>-<random>". */
+#define NODE_PREFIX "redpak-"
+/* On the node's cgroup: the pid namespace of the redwrap that owns it. */
+#define OWNER_XATTR "user.redpak.pidns"
+
+/* __attribute__((cleanup)) helpers. */
+static inline void rp_cg_free_str(char **s)
+{
+    free(*s);
+}
+static inline void rp_cg_close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+}
+static inline void rp_cg_close_dir(DIR **d)
+{
+    if (*d)
+        closedir(*d);
+}
+
+/* cgroup_files.c. One write(2) per value; reads of small files into buf,
+ * NUL-terminated. 0 or -errno. */
+int rp_cg_write_at(int dirfd, const char *file, const char *value);
+int rp_cg_write(const char *dir, const char *file, const char *value);
+int rp_cg_read_at(int dirfd, const char *file, char *buf, size_t len);
+int rp_cg_read(const char *dir, const char *file, char *buf, size_t len);
+/* The value of "KEY VALUE" in a flat-keyed file (memory.events), -1 if absent. */
+long long rp_cg_keyed(const char *text, const char *key);
+/* The parent directory of dir, malloc'd. */
+char *rp_cg_dirname(const char *dir);
+
+/* cgroup_teardown.c. */
+/* redwrap's pid namespace as "DEV:INODE", "" when unknown. */
+void rp_cg_own_pidns(char *buf, size_t len);
+/* Kills and removes the cgroups under parent left by a redwrap that is gone. */
+void rp_cg_remove_stale(const char *parent, int verbose);
 
 /* The cgroup v2 hierarchy as redwrap finds it in its mount namespace. */
 struct rp_cg_host {

@@ -20,7 +20,10 @@ setup() {
 }
 
 teardown() {
-    rmdir "$UNIFIED"/redpak-cg-419430[23]-* 2>/dev/null || true
+    if [ -n "${PARENT:-}" ]; then
+        rmdir "$PARENT"/redpak-* 2>/dev/null || true
+        rmdir "$PARENT"
+    fi
     common_teardown
 }
 
@@ -123,10 +126,20 @@ YAML
     [ -z "$(node_cgroups)" ]
 }
 
+# Every redwrap sweeps its parent for stale cgroups: these cases use a
+# parent of their own, out of reach of other runs on this host.
+private_parent() {
+    PARENT="$UNIFIED/redpak.test.$$.$BATS_TEST_NUMBER"
+    mkdir "$PARENT"
+    node <<YAML
+cgroup: {parent: $PARENT, required: false}
+YAML
+}
+
 @test "a cgroup left by a killed redwrap is removed by the next run" {
-    stale="$UNIFIED/redpak-cg-4194302-0badf00d"     # above pid_max: never alive
+    private_parent
+    stale="$PARENT/redpak-cg-4194302-0badf00d"     # above pid_max: never alive
     mkdir "$stale"
-    node </dev/null
     run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"cgroup: removed $stale, left by redwrap 4194302 which is gone"* ]]
@@ -134,11 +147,11 @@ YAML
 }
 
 @test "a cgroup whose redwrap ran in another pid namespace is left alone" {
+    private_parent
     # Its pid is free here, but it was taken in another namespace.
-    foreign="$UNIFIED/redpak-cg-4194303-0badf00d"
+    foreign="$PARENT/redpak-cg-4194303-0badf00d"
     mkdir "$foreign"
     python3 -c "import os, sys; os.setxattr(sys.argv[1], 'user.redpak.pidns', b'1:1')" "$foreign"
-    node </dev/null
     run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 0 ]
     [ -d "$foreign" ]

@@ -1,0 +1,283 @@
+/* The end of step 13 for the node's cgroup: keep what memory.events and
+ * pids.events say, kill everything left (cgroup.kill, or freeze + SIGKILL +
+ * thaw on kernels before 5.14), wait until cgroup.events says "populated
+ * 0", remove the cgroup. Also the cleanup of cgroups whose redwrap was
+ * killed before it could do this, run by the next prepare. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup_internal.h"
+#include "exec.h"
+
+/* How long teardown waits for the killed processes to leave. */
+#define EMPTY_TIMEOUT_MS 10000
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits until cgroup.events of dirfd says KEY VALUE. The kernel signals
+ * every change of that file as POLLPRI on an open fd of it, so this sleeps
+ * instead of spinning. */
+static int wait_events(int dirfd, const char *key, long long value, int timeout_ms)
+{
+    __attribute__((cleanup(rp_cg_close_fd))) int fd =
+        openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        char buf[256];
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        if (n < 0)
+            return -errno;
+        buf[n] = '\0';
+        if (rp_cg_keyed(buf, key) == value)
+            return 0;
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            return -ETIMEDOUT;
+        struct pollfd p = {.fd = fd, .events = POLLPRI};
+        /* Also wake every 100 ms: a change between pread and poll is not
+         * signalled again. */
+        poll(&p, 1, left < 100 ? (int)left : 100);
+    }
+}
+
+/* Kernels before 5.14 have no cgroup.kill: freeze the subtree so nothing
+ * forks while the pids are read, SIGKILL each pid of every cgroup in it
+ * (a fatal signal gets through the v2 freezer), then thaw. */
+static int kill_by_freezing(int dirfd)
+{
+    int r = rp_cg_write_at(dirfd, "cgroup.freeze", "1");
+    if (r == 0)
+        wait_events(dirfd, "frozen", 1, 2000);
+    __attribute__((cleanup(rp_cg_close_fd))) int procs =
+        openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+    if (procs >= 0) {
+        FILE *f = fdopen(dup(procs), "re");
+        long pid;
+        while (f && fscanf(f, "%ld", &pid) == 1)
+            kill((pid_t)pid, SIGKILL);
+        if (f)
+            fclose(f);
+    }
+    int dup_fd = dup(dirfd);
+    __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        __attribute__((cleanup(rp_cg_close_fd))) int child =
+            openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (child >= 0)
+            kill_by_freezing(child);
+    }
+    if (r == 0)
+        rp_cg_write_at(dirfd, "cgroup.freeze", "0");
+    return 0;
+}
+
+static int kill_all(int dirfd)
+{
+    /* cgroup.kill SIGKILLs every process of the subtree at once, including
+     * any forked while it runs. */
+    int r = rp_cg_write_at(dirfd, "cgroup.kill", "1");
+    if (r == -ENOENT)
+        return kill_by_freezing(dirfd);
+    return r;
+}
+
+/* rmdir of a cgroup fails while it has children: remove the deepest first
+ * (a node may have made cgroups of its own inside its namespace). */
+static int remove_tree(int parentfd, const char *name)
+{
+    __attribute__((cleanup(rp_cg_close_fd))) int fd =
+        openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        int dup_fd = dup(fd);
+        __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+        for (struct dirent *e; d && (e = readdir(d));)
+            if (e->d_type == DT_DIR && e->d_name[0] != '.')
+                remove_tree(fd, e->d_name);
+    }
+    return unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+/* Kills and removes the cgroup dir/name; 0, or -errno. */
+static int destroy(int parentfd, const char *name)
+{
+    __attribute__((cleanup(rp_cg_close_fd))) int fd =
+        openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -errno;
+    int r = kill_all(fd);
+    if (r < 0)
+        return r;
+    r = wait_events(fd, "populated", 0, EMPTY_TIMEOUT_MS);
+    if (r < 0)
+        return r;
+    return remove_tree(parentfd, name);
+}
+
+/* "redpak-<node>-<pid>-<random>": the owner's pid, or 0 when name is not
+ * one of ours. The node name may hold dashes, so parse from the end. */
+static pid_t owner_of(const char *name)
+{
+    if (strncmp(name, NODE_PREFIX, strlen(NODE_PREFIX)))
+        return 0;
+    const char *rnd = strrchr(name, '-');
+    if (!rnd || rnd == name || strspn(rnd + 1, "0123456789abcdef") != strlen(rnd + 1))
+        return 0;
+    const char *p = rnd - 1;
+    while (p > name && *p >= '0' && *p <= '9')
+        p--;
+    if (*p != '-' || p + 1 == rnd)
+        return 0;
+    return (pid_t)strtol(p + 1, NULL, 10);
+}
+
+/* redwrap's pid namespace as "DEV:INODE", "" when unknown. */
+void rp_cg_own_pidns(char *buf, size_t len)
+{
+    struct stat st;
+    buf[0] = '\0';
+    if (stat("/proc/self/ns/pid", &st) == 0)
+        snprintf(buf, len, "%lu:%lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+}
+
+/* A pid in a cgroup's name only means something in the pid namespace it
+ * was taken in: a redwrap in a container that shares this parent has pids
+ * of its own, and one of them being free here says nothing about it. The
+ * owner's namespace rides along as an xattr (cgroupfs takes user.* xattrs
+ * since Linux 5.7); without one, the name's pid is all there is. */
+static bool owned_elsewhere(const char *parent, const char *name, const char *mine)
+{
+    char owner[64];
+    __attribute__((cleanup(rp_cg_free_str))) char *path = NULL;
+    if (asprintf(&path, "%s/%s", parent, name) < 0)
+        return true;
+    ssize_t n = getxattr(path, OWNER_XATTR, owner, sizeof(owner) - 1);
+    if (n < 0)
+        return false;
+    owner[n] = '\0';
+    return strcmp(owner, mine) != 0;
+}
+
+/* A redwrap that was SIGKILLed never tore its node down. Its cgroup still
+ * carries its pid: when that process is gone, kill what is left and remove
+ * the cgroup. (A live process with a reused pid only delays the cleanup
+ * to a later run.) */
+void rp_cg_remove_stale(const char *parent, int verbose)
+{
+    char mine[64];
+    rp_cg_own_pidns(mine, sizeof(mine));
+    __attribute__((cleanup(rp_cg_close_fd))) int pfd =
+        open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd < 0)
+        return;
+    int dup_fd = dup(pfd);
+    __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        pid_t owner = e->d_type == DT_DIR ? owner_of(e->d_name) : 0;
+        if (owner <= 0 || owner == getpid())
+            continue;
+        if (kill(owner, 0) == 0 || errno != ESRCH || owned_elsewhere(parent, e->d_name, mine))
+            continue;
+        int r = destroy(pfd, e->d_name);
+        if (r == 0)
+            rp_vlog(verbose, "cgroup: removed %s/%s, left by redwrap %d which is gone", parent,
+                    e->d_name, (int)owner);
+        else
+            rp_vlog(verbose, "cgroup: cannot remove %s/%s, left by redwrap %d: %s", parent,
+                    e->d_name, (int)owner, strerror(-r));
+    }
+}
+
+/* Reads what the kernel counted in the node's cgroup into out ("" when
+ * nothing happened worth a line). memory.events and pids.events count the
+ * whole subtree. */
+static void explain(int dirfd, char *out, size_t len)
+{
+    char ev[512], max[64] = "", group[16] = "";
+    size_t used = 0;
+    out[0] = '\0';
+    if (rp_cg_read_at(dirfd, "memory.events", ev, sizeof(ev)) == 0) {
+        long long oom_kill = rp_cg_keyed(ev, "oom_kill");
+        long long group_kill = rp_cg_keyed(ev, "oom_group_kill");
+        rp_cg_read_at(dirfd, "memory.max", max, sizeof(max));
+        max[strcspn(max, "\n")] = '\0';
+        if (group_kill > 0) {
+            rp_cg_read_at(dirfd, "memory.oom.group", group, sizeof(group));
+            group[strcspn(group, "\n")] = '\0';
+            used += snprintf(out + used, len - used,
+                             "the whole node was killed by the kernel's OOM killer in its "
+                             "cgroup (memory.max %s, memory.oom.group %s, oom_group_kill %lld)",
+                             max, group, group_kill);
+        } else if (oom_kill > 0) {
+            used += snprintf(out + used, len - used,
+                             "the node was killed by the kernel's OOM killer in its cgroup "
+                             "(memory.max %s, oom_kill %lld)", max, oom_kill);
+        }
+    }
+    if (used < len && rp_cg_read_at(dirfd, "pids.events", ev, sizeof(ev)) == 0) {
+        long long hits = rp_cg_keyed(ev, "max");
+        if (hits > 0) {
+            rp_cg_read_at(dirfd, "pids.max", max, sizeof(max));
+            max[strcspn(max, "\n")] = '\0';
+            snprintf(out + used, len - used,
+                     "%sthe node hit pids.max %s: fork or clone failed %lld time%s",
+                     used ? "; " : "", max, hits, hits == 1 ? "" : "s");
+        }
+    }
+}
+
+int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err)
+{
+    if (cg->dirfd < 0) {
+        free(cg->path);
+        cg->path = NULL;
+        return 0;
+    }
+    explain(cg->dirfd, cg->end, sizeof(cg->end));
+    __attribute__((cleanup(rp_cg_free_str))) char *parent = rp_cg_dirname(cg->path);
+    const char *name = strrchr(cg->path, '/') + 1;
+    __attribute__((cleanup(rp_cg_close_fd))) int pfd =
+        parent ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    int r = pfd < 0 ? -errno : destroy(pfd, name);
+    if (r == 0)
+        rp_vlog(verbose, "cgroup: killed what was left and removed %s", cg->path);
+    else if (r == -ETIMEDOUT)
+        rp_error_set(err, 0, "cgroup: tear down %s: processes still in it %d s after "
+                     "cgroup.kill", cg->path, EMPTY_TIMEOUT_MS / 1000);
+    else
+        rp_error_set(err, r, "cgroup: tear down %s", cg->path);
+    close(cg->dirfd);
+    cg->dirfd = -1;
+    free(cg->path);
+    cg->path = NULL;
+    return r;
+}
+
+const char *rp_cgroup_explain_end(const struct rp_cgroup_run *cg)
+{
+    /* Before teardown the files are read now; after, teardown kept them. */
+    static char now[sizeof(cg->end)];
+    if (cg->dirfd >= 0) {
+        explain(cg->dirfd, now, sizeof(now));
+        return now[0] ? now : NULL;
+    }
+    return cg->end[0] ? cg->end : NULL;
+}
