@@ -328,13 +328,15 @@ missing_sources() {
     write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
 mounts:
   - {type: bind, path: /usr, source: /usr}
-  - {type: bind, path: /data, source: /nonexistent}
   - {type: symlink, path: /lib, target: usr/lib}
+  - {type: bind, path: /data, source: /nonexistent}
   - {type: symlink, path: /lib64, target: usr/lib64}
 YAML
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
     [ "$status" -eq 125 ]
-    [[ "$stderr" == *"mount step 3: bind /nonexistent -> /data: No such file or directory"* ]]
+    # The whole message, once: the plan and step named once, then what
+    # failed and why (step 1 is the root).
+    [ "$stderr" = "redwrap: mount step 4: bind /nonexistent -> /data: No such file or directory" ]
 
     write_host_usr_node "$SCRATCH/optional.yaml" <<'YAML'
 mounts:
