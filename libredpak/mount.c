@@ -118,8 +118,25 @@ static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool r
                       char *where, size_t wlen)
 {
     unsigned long flags = (s->flags & ~(unsigned long)MS_RDONLY) | (readonly ? MS_RDONLY : 0);
-    return rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, flags, c->own, c->n_own,
-                              c->verbose, where, wlen);
+    /* Below a fresh bind are only the mounts it brought from the host: the
+     * node's own mounts are in the new root, which no host path reaches,
+     * so none can be there yet. One recursive mount_setattr then changes
+     * exactly what the walk of rp_mount_set_flags would, without reading
+     * the whole mount table once per bind (n binds cost O(n^2): 1.3 ms a
+     * bind at 100 binds). The walk stays for kernels before 5.12. */
+    const char *path = c->own[c->n_own - 1].path;
+    AUTO_FD int fd = strcmp(path, "/") == 0 ? fcntl(c->root_fd, F_DUPFD_CLOEXEC, 0)
+                                            : rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
+    if (fd < 0)
+        return strcmp(path, "/") == 0 ? -errno : fd;
+    int r = rp_mount_set_flags_fresh(fd, flags);
+    if (r == -ENOSYS)
+        r = rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, flags, c->own, c->n_own,
+                               c->verbose, where, wlen);
+    else if (r < 0)
+        snprintf(where, wlen, "%s", path);
+    c->own[c->n_own - 1].readonly = r == 0 && readonly;
+    return r;
 }
 
 /* mount(2) onto an fd resolved inside the root. */
@@ -409,9 +426,18 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
 {
     const char *path = step_path(s);
     for (size_t i = c->n_own; i-- > 0;)
-        if (strcmp(c->own[i].path, path) == 0)
+        if (strcmp(c->own[i].path, path) == 0) {
+            /* Nothing can have come below a bind made read-only since,
+             * but the node's own mounts, which keep their setting: the
+             * walk of the mount table would change nothing. */
+            if (c->own[i].readonly) {
+                rp_vlog(c->verbose, "%s step %zu: %s is read-only since it was bound", plan,
+                        idx, path);
+                return 0;
+            }
             return rp_mount_set_flags(c->proc_fd, c->own[i].id, MS_RDONLY, c->own, c->n_own,
                                       c->verbose, where, wlen);
+        }
     for (size_t i = 0; i < c->n_skipped; i++) {
         if (strcmp(c->skipped[i], path) == 0) {
             rp_vlog(c->verbose, "%s step %zu: skipped, nothing was bound at %s", plan, idx,

@@ -3,6 +3,7 @@
 #ifndef REDPAK_MOUNT_H
 #define REDPAK_MOUNT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Where the host's /proc is reachable while the new root is built: the
@@ -15,6 +16,7 @@
 struct rp_own_mount {
     const char *path;       /* the step's path, borrowed from the plan */
     int id;
+    bool readonly;          /* made read-only, with what it brought, when made */
 };
 
 /* Builds the minimal /dev at path inside root_fd: a tmpfs with the host's
@@ -31,6 +33,11 @@ int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what);
 int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
                        const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
                        size_t wlen);
+
+/* The same for a mount just made (fd on it) whose subtree holds none of the
+ * node's own mounts: one recursive mount_setattr, no mount table read.
+ * -ENOSYS before Linux 5.12: use rp_mount_set_flags. */
+int rp_mount_set_flags_fresh(int fd, unsigned long flags);
 
 /* mount_image.c: root.source. Builds the node's root on /newroot of the
  * staging tmpfs from the image (src_fd, O_PATH on the host's directory):

@@ -88,6 +88,21 @@ static int change_one(int proc_fd, struct libmnt_fs *fs, unsigned long flags, in
     return 0;
 }
 
+int rp_mount_set_flags_fresh(int fd, unsigned long flags)
+{
+    flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (!flags)
+        return 0;
+    struct mount_attr attr = {
+        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+    };
+    return mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ? -errno
+                                                                                        : 0;
+}
+
 int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
                        const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
                        size_t wlen)
