@@ -50,6 +50,12 @@ static int workload(void *arg)
     rp_vlog(r->opts->verbose, "step 9-12: identity, capabilities, no_new_privs, seccomp");
     if (rp_identity_apply(&plan->process, &err) < 0)
         return report(r, "identity plan", RP_EXIT_SETUP_FAILED, &err);
+    /* prctl(2): a change of the effective or filesystem uid or gid clears
+     * the parent-death signal; set it again for the workload, whose parent
+     * is init or redwrap. */
+    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
+                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
     if (rp_caps_apply(&plan->caps, &err) < 0)
         return report(r, "capability plan", RP_EXIT_SETUP_FAILED, &err);
     if (rp_no_new_privs_apply(&plan->process, &err) < 0)

@@ -165,6 +165,18 @@ YAML
     ! pgrep -f "$marker"
 }
 
+@test "process: die_with_parent holds for a pid 1 workload that changed its uid" {
+    node <<<'process: {init: false, user: 65534, group: 65534}'
+    local marker="sleep 1001$$"
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec $marker" &
+    local pid=$!
+    for _ in $(seq 50); do pgrep -f "^$marker\$" >/dev/null && break; sleep 0.1; done
+    [ "$(stat -c %u "/proc/$(pgrep -f "^$marker\$")")" -eq 65534 ]
+    kill -KILL "$pid"
+    for _ in $(seq 50); do pgrep -f "^$marker\$" >/dev/null || break; sleep 0.1; done
+    ! pgrep -f "^$marker\$"
+}
+
 @test "verbose: -v prints one line per step of the fixed order" {
     node </dev/null
     run "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
