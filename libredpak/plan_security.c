@@ -78,6 +78,40 @@ void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n)
     free(rules);
 }
 
+static bool action_lets_it_run(enum rp_seccomp_action a)
+{
+    return a == RP_SC_ALLOW || a == RP_SC_LOG;
+}
+
+/* The filter is loaded just before execve, so a filter that refuses execve
+ * (or exit_group, which every process ends with) leaves a workload that
+ * cannot start or cannot end: nothing could even report why, as writes may
+ * be refused too. Caught here, where the line can be named. A rule with
+ * argument conditions counts as allowing: the workload may match it. */
+static void check_filter_lets_workload_run(struct plan_ctx *c, const struct rp_seccomp_plan *sp)
+{
+    static const char *const needed[] = {"execve", "exit_group"};
+    const struct rp_seccomp *in = &c->node->seccomp;
+
+    for (size_t k = 0; k < sizeof(needed) / sizeof(needed[0]); k++) {
+        bool named = false, allowed = false;
+        for (size_t i = 0; i < sp->n_rules; i++) {
+            if (!rule_names(&sp->rules[i], needed[k]))
+                continue;
+            named = true;
+            allowed = allowed || action_lets_it_run(sp->rules[i].action);
+        }
+        if (!named)
+            allowed = action_lets_it_run(sp->default_action);
+        if (!allowed)
+            rp_diags_add(c->diags, &in->pos, "seccomp",
+                         "the filter refuses %s, so the workload could not %s (the filter "
+                         "is loaded just before execve): allow it, e.g. "
+                         "{names: [%s], action: allow}",
+                         needed[k], k == 0 ? "start" : "exit", needed[k]);
+    }
+}
+
 /* The base profile first, then the node's rules in written order. A
  * syscall the node names is taken out of the base rules, so the node's
  * rule is the only one about it, whatever order the filter compiler
@@ -113,4 +147,5 @@ void plan_seccomp(struct rp_plan *p, struct plan_ctx *c)
     for (size_t i = 0; i < in->n_rules; i++)
         if (!rule_copy_except(c, &sp->rules[sp->n_rules++], &in->rules[i], NULL))
             return;
+    check_filter_lets_workload_run(c, sp);
 }

@@ -115,6 +115,33 @@ static void test_base_none_plans_only_the_nodes_rules(void **state)
     planned_free(&r);
 }
 
+static void test_filter_refusing_execve_is_a_plan_error(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "seccomp:\n"
+                                             "  default_action: errno\n"
+                                             "  base: none\n"
+                                             "  syscalls:\n"
+                                             "    - {names: [exit_group], action: allow}\n", 0);
+    assert_int_equal(d->line, 4);
+    assert_int_equal(d->column, 3);
+    assert_string_equal(d->key_path, "seccomp");
+    assert_non_null(strstr(d->message, "refuses execve"));
+    planned_free(&r);
+}
+
+static void test_filter_refusing_exit_group_is_a_plan_error(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "seccomp:\n"
+                                             "  default_action: allow\n"
+                                             "  base: none\n"
+                                             "  syscalls:\n"
+                                             "    - {names: [exit_group], action: errno}\n", 0);
+    assert_non_null(strstr(d->message, "refuses exit_group"));
+    planned_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +152,8 @@ int main(void)
         cmocka_unit_test(test_seccomp_base_rules_come_first_then_the_nodes),
         cmocka_unit_test(test_node_seccomp_rule_wins_over_the_base_for_its_syscall),
         cmocka_unit_test(test_base_none_plans_only_the_nodes_rules),
+        cmocka_unit_test(test_filter_refusing_execve_is_a_plan_error),
+        cmocka_unit_test(test_filter_refusing_exit_group_is_a_plan_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
