@@ -1,0 +1,266 @@
+#!/bin/bash
+# The benchmark of redpak, side by side with bubblewrap: one command, one
+# table (Markdown, as docs/performance.md shows it), PASS/FAIL per target.
+#
+#   sudo bench/run.sh [--runs N] [--scale "10 50 100"] [--no-scale]
+#                     [--redis-throughput] [--cross]
+#
+#   --runs N             launches timed per variant (default 300; all the
+#                        variants are interleaved run by run)
+#   --scale LIST         Redis node counts started at once (default "10 50 100")
+#   --no-scale           skip the Redis scale section
+#   --redis-throughput   run bench/redis_throughput.sh at the end, if present
+#   --cross              time scripts/cross-build.sh for arm64 and armhf
+#
+# Builds a release of its own in build-release/ (BUILD overrides), works in
+# build-release/bench-work/. Root is needed: the nodes get a cgroup, Redis
+# runs as the host's redis user, and bwrap gets the same namespaces.
+#
+# Launch: every variant runs `busybox true` in the same busybox root (a
+# static busybox, the root read-only, /proc, /dev, a tmpfs at /tmp), with
+# the namespaces bwrap's --unshare-all gives (user ipc pid net uts cgroup);
+# redwrap also gives every node a cgroup of its own, which bwrap does not
+# do. Overhead is the median minus bare `busybox true`'s median.
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$SRC/build-release}
+RUNS=300
+SCALE="10 50 100"
+THROUGHPUT=0
+CROSS=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --scale) SCALE=$2; shift 2 ;;
+    --no-scale) SCALE=""; shift ;;
+    --redis-throughput) THROUGHPUT=1; shift ;;
+    --cross) CROSS=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: run as root" >&2; exit 2; }
+for p in bwrap busybox redis-server python3 strip; do
+    command -v "$p" >/dev/null || { echo "bench/run.sh: needs $p (scripts/install-deps.sh)" >&2; exit 2; }
+done
+
+log() { echo "bench: $*" >&2; }
+fails=0
+V=""
+verdict() { # verdict EXIT-STATUS: V=PASS or FAIL, counting the failures
+    if [ "$1" -eq 0 ]; then V=PASS; else fails=$((fails + 1)); V=FAIL; fi
+}
+# awk arithmetic on the shell's numbers
+calc() { awk "BEGIN { printf \"%.0f\", $1 }"; }
+kib() { awk "BEGIN { printf \"%.1f\", $1 / 1024 }"; }
+
+log "building a release in $BUILD"
+cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DREDPAK_TESTS=OFF >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target redwrap rednode-config redpak bench_parse_plan \
+    spawn_timer >/dev/null
+REDWRAP=$BUILD/redwrap/redwrap
+TIMER=$BUILD/bench/spawn_timer
+W=$BUILD/bench-work
+rm -rf "$W"
+mkdir -p "$W"
+
+# The busybox root: mount points made beforehand, since it is read-only.
+ROOT=$W/root
+mkdir -p "$ROOT"/{bin,proc,dev,tmp,m}
+cp "$(command -v busybox)" "$ROOT/bin/busybox"
+file -L "$ROOT/bin/busybox" | grep -q 'statically linked' ||
+    { echo "bench/run.sh: busybox must be static (busybox-static)" >&2; exit 2; }
+BIND_ARGS=()
+for i in $(seq 0 99); do
+    mkdir -p "$ROOT/m/$i" "$W/bindsrc/$i"
+    BIND_ARGS+=(--ro-bind "$W/bindsrc/$i" "/m/$i")
+done
+
+cat >"$W/launch.yaml" <<'EOF'
+version: 1
+node: bench-launch
+namespaces: {time: host}        # bwrap has no time namespace
+root: {source: "${NODE_DIR}/root", readonly: true}
+mounts:
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+tmpfs:
+  - {path: /tmp}
+process:
+  command: [/bin/busybox, "true"]
+EOF
+{
+    sed '/^tmpfs:/,$d' "$W/launch.yaml"
+    for i in $(seq 0 99); do
+        echo "  - {type: bind, path: /m/$i, source: \"\${NODE_DIR}/bindsrc/$i\"}"
+    done
+    sed -n '/^tmpfs:/,$p' "$W/launch.yaml"
+} >"$W/binds100.yaml"
+
+# A cgroup parent that refuses children (cgroup.max.descendants = 0): the
+# "no cgroup" variant pays one failed mkdir and nothing else.
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+NOCG=$CG2/redpak-bench-nocg
+mkdir -p "$NOCG"
+echo 0 >"$NOCG/cgroup.max.descendants"
+trap 'rmdir "$NOCG" 2>/dev/null || true' EXIT
+
+BW=(bwrap --unshare-all --ro-bind "$ROOT" / --proc /proc --dev /dev --tmpfs /tmp)
+BW_NOUSER=(bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup
+           --ro-bind "$ROOT" / --proc /proc --dev /dev --tmpfs /tmp)
+BW_NONET=("${BW[@]}" --share-net)
+BW_BINDS=("${BW[@]}" "${BIND_ARGS[@]}")
+RW=("$REDWRAP" --node "$W/launch.yaml")
+TRUE=(/bin/busybox true)
+
+for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}"; do
+    $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
+done
+
+log "launch: $RUNS runs of 11 variants, interleaved"
+"$TIMER" -n "$RUNS" -w 10 -i -- \
+    bare "${TRUE[@]}" -- \
+    bwrap "${BW[@]}" "${TRUE[@]}" -- \
+    redwrap "${RW[@]}" -- \
+    bwrap_nouser "${BW_NOUSER[@]}" "${TRUE[@]}" -- \
+    redwrap_nouser "${RW[@]}" --set namespaces.user=host -- \
+    bwrap_nonet "${BW_NONET[@]}" "${TRUE[@]}" -- \
+    redwrap_nonet "${RW[@]}" --set namespaces.net=host -- \
+    redwrap_nocg "${RW[@]}" --set cgroup.required=false --set "cgroup.parent=$NOCG" -- \
+    redwrap_seccomp "${RW[@]}" --set seccomp.base=default -- \
+    bwrap_binds "${BW_BINDS[@]}" "${TRUE[@]}" -- \
+    redwrap_binds "$REDWRAP" --node "$W/binds100.yaml" >"$W/launch.txt"
+# label median p90 min cpu runs
+med() { awk -v l="$1" '$1 == l { print $2 }' "$W/launch.txt"; }
+p90() { awk -v l="$1" '$1 == l { print $3 }' "$W/launch.txt"; }
+BARE=$(med bare)
+ov() { calc "$(med "$1") - $BARE"; }
+
+echo "## Launch: \`busybox true\` in a fresh node ($RUNS runs each, interleaved; microseconds)"
+echo
+echo "| variant | bubblewrap median | p90 | redwrap median | p90 |"
+echo "|---|---:|---:|---:|---:|"
+echo "| bare \`busybox true\` (no sandbox) | $BARE | $(p90 bare) | | |"
+echo "| full: all namespaces, ro root, proc, dev, tmpfs | $(med bwrap) | $(p90 bwrap) | $(med redwrap) | $(p90 redwrap) |"
+echo "| without user namespace | $(med bwrap_nouser) | $(p90 bwrap_nouser) | $(med redwrap_nouser) | $(p90 redwrap_nouser) |"
+echo "| without network namespace | $(med bwrap_nonet) | $(p90 bwrap_nonet) | $(med redwrap_nonet) | $(p90 redwrap_nonet) |"
+echo "| without a cgroup of its own | (none) | | $(med redwrap_nocg) | $(p90 redwrap_nocg) |"
+echo "| with the default seccomp profile | | | $(med redwrap_seccomp) | $(p90 redwrap_seccomp) |"
+echo "| with 100 read-only bind mounts | $(med bwrap_binds) | $(p90 bwrap_binds) | $(med redwrap_binds) | $(p90 redwrap_binds) |"
+echo
+BW_OV=$(ov bwrap)
+RW_OV=$(ov redwrap)
+echo "| cost (medians' difference) | bubblewrap | redwrap |"
+echo "|---|---:|---:|"
+echo "| overhead over bare \`busybox true\` | $BW_OV | $RW_OV |"
+echo "| user namespace | $(calc "$(med bwrap) - $(med bwrap_nouser)") | $(calc "$(med redwrap) - $(med redwrap_nouser)") |"
+echo "| network namespace | $(calc "$(med bwrap) - $(med bwrap_nonet)") | $(calc "$(med redwrap) - $(med redwrap_nonet)") |"
+echo "| cgroup of its own (mkdir, clone into it, kill, rmdir) | | $(calc "$(med redwrap) - $(med redwrap_nocg)") |"
+echo "| seccomp default profile (compile + load) | | $(calc "$(med redwrap_seccomp) - $(med redwrap)") |"
+echo "| 100 bind mounts | $(calc "$(med bwrap_binds) - $(med bwrap)") | $(calc "$(med redwrap_binds) - $(med redwrap)") |"
+echo
+st=0; awk -v r="$RW_OV" -v b="$BW_OV" 'BEGIN { exit !(r <= b / 2) }' || st=1
+verdict $st
+echo "Target: redwrap's overhead <= half of bubblewrap's ($RW_OV <= $(calc "$BW_OV / 2")): $V"
+echo
+
+# Footprint: the two long-lived processes of each, while the node runs.
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+child_of() { # the first child of $1, waiting for it to exist
+    local c
+    for _ in $(seq 500); do
+        c=$(cat /proc/"$1"/task/*/children 2>/dev/null | awk '{ print $1; exit }')
+        [ -n "$c" ] && { echo "$c"; return; }
+        sleep 0.01
+    done
+    echo "bench/run.sh: no child of $1" >&2
+    exit 1
+}
+footprint() { # footprint CMD... -> "SUPERVISOR_KIB INIT_KIB" once the workload runs
+    "$@" >/dev/null 2>&1 &
+    local sup=$! init work
+    init=$(child_of "$sup")
+    work=$(child_of "$init")
+    sleep 0.2
+    echo "$(rss_kib "$sup") $(rss_kib "$init")"
+    kill -TERM "$sup"
+    wait "$sup" 2>/dev/null || true
+}
+log "footprint"
+read -r BW_SUP BW_INIT < <(footprint "${BW[@]}" /bin/busybox sleep 60)
+read -r RW_SUP RW_INIT < <(footprint "$REDWRAP" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
+stripped() { strip --strip-all -o "$W/stripped" "$1" && stat -c %s "$W/stripped"; }
+S_RW=$(stripped "$REDWRAP")
+S_RC=$(stripped "$BUILD/rednode-config/rednode-config")
+S_LIB=$(stripped "$(readlink -f "$BUILD/libredpak/libredpak.so")")
+S_BW=$(stripped "$(command -v bwrap)")
+echo "## Footprint (KiB)"
+echo
+echo "| | bubblewrap | redwrap | target | |"
+echo "|---|---:|---:|---|---|"
+st=0; [ "$RW_SUP" -lt "$BW_SUP" ] || st=1; verdict $st
+echo "| RSS of the supervisor (outside the node) | $BW_SUP | $RW_SUP | below bubblewrap's | $V |"
+st=0; [ "$RW_INIT" -lt "$BW_INIT" ] || st=1; verdict $st
+echo "| RSS of the node's init (PID 1) | $BW_INIT | $RW_INIT | below bubblewrap's | $V |"
+st=0; [ "$S_RW" -lt $((150 * 1024)) ] || st=1; verdict $st
+echo "| stripped binary (shared libraries aside) | $(kib "$S_BW") (bwrap) | $(kib "$S_RW") (redwrap) | < 150 | $V |"
+echo "| stripped rednode-config | | $(kib "$S_RC") | | |"
+echo "| stripped libredpak.so | | $(kib "$S_LIB") | | |"
+echo
+echo "redwrap's shared libraries: $(ldd "$REDWRAP" | awk '/=>/ { printf "%s ", $1 }')"
+echo
+
+log "parse + plan"
+echo "## Parse + plan (bench/parse_plan.c)"
+echo
+echo '```'
+"$BUILD/bench/bench_parse_plan" || fails=$((fails + 1))
+echo '```'
+echo
+
+if [ -n "$SCALE" ]; then
+    log "scale: $SCALE Redis nodes"
+    echo "## Scale: Redis nodes started at once (nodes/redis.yaml, one folder each)"
+    echo
+    echo "| nodes | all answer PING (ms) | median node (ms) | ms per node | RSS per node (KiB) | PSS per node (KiB) | MemAvailable drop per node (KiB) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    # shellcheck disable=SC2086
+    python3 "$SRC/bench/tools/redis_scale.py" "$REDWRAP" "$SRC/nodes/redis.yaml" "$W/scale" $SCALE \
+        >"$W/scale.txt" || fails=$((fails + 1))
+    awk '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$W/scale.txt"
+    echo
+    # Linear or better: the time per node at the largest N is at most 1.25
+    # times that at the smallest (start-up is CPU work on 2 cores: it cannot
+    # beat linear by much, it must not grow like N^2).
+    read -r first last < <(awk 'NR == 1 { f = $4 } { l = $4 } END { print f, l }' "$W/scale.txt")
+    st=0; awk -v f="$first" -v l="$last" 'BEGIN { exit !(l <= 1.25 * f) }' || st=1; verdict $st
+    echo "Target: start time grows linearly or better (ms per node at the most nodes <= 1.25 x at the fewest: $last vs $first): $V"
+    echo
+fi
+
+if [ "$CROSS" = 1 ]; then
+    echo "## Cross-builds (scripts/cross-build.sh: build + unit tests under qemu-user)"
+    echo
+    for arch in arm64 armhf; do
+        t0=$(date +%s)
+        "$SRC/scripts/cross-build.sh" "$arch" >"$W/cross-$arch.log" 2>&1 && r=PASS || { r=FAIL; fails=$((fails + 1)); }
+        echo "- $arch: $(($(date +%s) - t0)) s, $r"
+    done
+    echo
+fi
+
+if [ "$THROUGHPUT" = 1 ]; then
+    if [ -x "$SRC/bench/redis_throughput.sh" ]; then
+        echo "## Redis throughput (bench/redis_throughput.sh)"
+        echo
+        "$SRC/bench/redis_throughput.sh" || fails=$((fails + 1))
+        echo
+    else
+        log "bench/redis_throughput.sh is not there: skipped"
+    fi
+fi
+
+echo "Machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(bwrap --version)."
+echo "Failed targets: $fails"
+[ "$fails" -eq 0 ]
