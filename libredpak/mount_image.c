@@ -178,8 +178,10 @@ int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wle
     if (r < 0 || (r = make_upper(src_fd)) < 0)
         return r;
     char why[256];
-    if (make_overlay(why, sizeof(why)) == 0)
+    if (make_overlay(why, sizeof(why)) == 0) {
+        rp_vlog(verbose, "root.source: an overlay, the image read-only below it");
         return bind_submounts(proc_fd, image_id, where, wlen);
+    }
 
     rp_vlog(verbose, "warning: root.source: no overlay (%s): the image is bound as the root "
                      "and steps that create mount points, dirs or files write into it",

@@ -427,8 +427,8 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
              (unsigned)s->mode, flags_text(s->flags, fl));
         break;
     case RP_MOP_ROOT_BIND:
-        line(e, "bind %s as the new root (recursive) [%s]", s->source,
-             flags_text(s->flags, fl));
+        line(e, "overlay of %s as the new root (the image read-only below, the node's "
+             "writes on a tmpfs above) [%s]", s->source, flags_text(s->flags, fl));
         break;
     case RP_MOP_BIND:
         line(e, "bind %s -> %s (%s, recursive%s) [%s]", s->source, s->path,
