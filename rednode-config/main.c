@@ -42,6 +42,12 @@ static int cmd_validate(int argc, char **argv)
         return 2;
     }
     for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "rednode-config: validate takes node files only, not '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    for (int i = 0; i < argc; i++) {
         struct rp_diags diags = {0};
         struct rp_node *node = NULL;
         struct rp_plan *plan = NULL;
