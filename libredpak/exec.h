@@ -110,6 +110,7 @@ int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t
                      struct rp_error *err);
 /* The workload's environment: a malloc'd NULL-terminated array. */
 char **rp_process_env(const struct rp_process_plan *plan, char *const *environ);
+void rp_process_env_free(char **env);
 /* execve with a PATH search in envp's PATH; returns only on failure with
  * err filled and the exit status (126 or 127). */
 int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err);

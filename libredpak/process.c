@@ -90,6 +90,7 @@ static void env_put(char **env, size_t *n, const char *name, size_t name_len, ch
 {
     for (size_t i = 0; i < *n; i++) {
         if (strncmp(env[i], name, name_len) == 0 && env[i][name_len] == '=') {
+            free(env[i]);
             env[i] = entry;
             return;
         }
@@ -97,10 +98,17 @@ static void env_put(char **env, size_t *n, const char *name, size_t name_len, ch
     env[(*n)++] = entry;
 }
 
+void rp_process_env_free(char **env)
+{
+    for (char **e = env; e && *e; e++)
+        free(*e);
+    free(env);
+}
+
 /* clear (default): only pass and set reach the workload, so nothing of the
  * caller's session (SSH_AUTH_SOCK, tokens) leaks in by accident. set wins
- * over pass, pass over the inherited environment. The strings live until
- * execve (this runs in the child, which never frees them). */
+ * over pass, pass over the inherited environment. Every string is the
+ * array's own (rp_process_env_free). */
 char **rp_process_env(const struct rp_process_plan *plan, char *const *environ_)
 {
     size_t n_inherited = 0;
@@ -113,24 +121,29 @@ char **rp_process_env(const struct rp_process_plan *plan, char *const *environ_)
     size_t n = 0;
     for (size_t i = 0; i < n_inherited; i++) {
         const char *eq = strchr(environ_[i], '=');
-        if (eq)
-            env_put(env, &n, environ_[i], (size_t)(eq - environ_[i]), environ_[i]);
+        char *entry = eq ? strdup(environ_[i]) : NULL;
+        if (entry)
+            env_put(env, &n, environ_[i], (size_t)(eq - environ_[i]), entry);
     }
     for (size_t i = 0; i < plan->n_env_pass; i++) {
         const char *name = plan->env_pass[i];
         const char *value = env_lookup(environ_, name);
         char *entry;
         if (value) {
-            if (asprintf(&entry, "%s=%s", name, value) < 0)
+            if (asprintf(&entry, "%s=%s", name, value) < 0) {
+                rp_process_env_free(env);
                 return NULL;
+            }
             env_put(env, &n, name, strlen(name), entry);
         }
     }
     for (size_t i = 0; i < plan->n_env_set; i++) {
         const struct rp_kv *kv = &plan->env_set[i];
         char *entry;
-        if (asprintf(&entry, "%s=%s", kv->key, kv->value) < 0)
+        if (asprintf(&entry, "%s=%s", kv->key, kv->value) < 0) {
+            rp_process_env_free(env);
             return NULL;
+        }
         env_put(env, &n, kv->key, strlen(kv->key), entry);
     }
     env[n] = NULL;
