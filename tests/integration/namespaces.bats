@@ -75,15 +75,18 @@ init_is_pid_1() {
 
 ipc_object_stays_inside() {
     node </dev/null
-    run wrap "$1" /bin/sh -c 'ipcmk -M 4096 >/dev/null && ipcs -m | grep "^0x" | cut -d" " -f1'
+    run wrap "$1" /bin/sh -c 'ipcmk -M 4096 >/dev/null && ipcmk -Q >/dev/null &&
+        ipcs -m | grep "^0x" | cut -d" " -f1; ipcs -q | grep "^0x" | cut -d" " -f1'
     [ "$status" -eq 0 ]
-    local key=${lines[0]}
-    [[ $key == 0x* ]]
-    # Inside the object existed; outside it never did.
-    ! ipcs -m | grep -q "^$key "
+    [ "${#lines[@]}" -eq 2 ]
+    local shm=${lines[0]} msq=${lines[1]}
+    [[ $shm == 0x* && $msq == 0x* ]]
+    # Inside the objects existed; outside they never did.
+    ! ipcs -m | grep -q "^$shm "
+    ! ipcs -q | grep -q "^$msq "
 }
-@test "ipc: a shared memory segment made inside is invisible outside (root)" { ipc_object_stays_inside ""; }
-@test "ipc: a shared memory segment made inside is invisible outside (rootless)" { ipc_object_stays_inside as_user; }
+@test "ipc: a shared memory segment and a message queue made inside are invisible outside (root)" { ipc_object_stays_inside ""; }
+@test "ipc: a shared memory segment and a message queue made inside are invisible outside (rootless)" { ipc_object_stays_inside as_user; }
 
 only_loopback_up() {
     node </dev/null
