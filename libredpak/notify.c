@@ -23,6 +23,7 @@
  * is redwrap, so the line is rewritten to redwrap's pid. File descriptors
  * (FDSTORE=1, BARRIER=1's pipe) are passed on as they came. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,14 +120,16 @@ char **rp_notify_env(const struct rp_notify *n, char **env)
     if (n->fd < 0)
         return env;
     static char entry[] = "NOTIFY_SOCKET=" RP_NOTIFY_PATH;
-    size_t count = 0, at = (size_t)-1;
-    for (; env[count]; count++)
-        if (strncmp(env[count], "NOTIFY_SOCKET=", 14) == 0)
-            at = count;
-    if (at != (size_t)-1) {
-        env[at] = entry;
-        return env;
+    size_t count = 0;
+    bool replaced = false;
+    for (; env[count]; count++) {
+        if (strncmp(env[count], "NOTIFY_SOCKET=", 14) == 0) {
+            env[count] = entry;
+            replaced = true;
+        }
     }
+    if (replaced)
+        return env;
     /* The child's copy of the array: freed by execve, never by us. */
     char **grown = realloc(env, (count + 2) * sizeof(*env));
     if (!grown)
