@@ -98,11 +98,12 @@ static int take_report(int fd, bool wait, struct rp_error *err)
 
 /* --seccomp-learn: the listener arrives once the workload loaded the
  * filter; then each of its syscalls waits here for an answer. */
-static void learn_events(struct rp_learn_run *l, const struct pollfd *p, struct rp_error *err)
+static void learn_events(struct rp_learn_run *l, const struct pollfd *p)
 {
     if (p[0].revents) {
-        if (rp_seccomp_learn_recv(l->sock, &l->listener, err) < 0)
-            rp_log("warning: %s", err->msg);
+        struct rp_error e = {0};
+        if (rp_seccomp_learn_recv(l->sock, &l->listener, &e) < 0)
+            rp_log("warning: %s", e.msg);
         close(l->sock);
         l->sock = -1;
     }
@@ -132,11 +133,14 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
     /* Until the first process ended, and while a learned workload may
      * still be parked in a syscall waiting for its answer. */
     while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {
-        if (poll(fds, 5, ended ? 1000 : -1) <= 0) {
-            if (ended && errno != EINTR)
-                break;      /* a learn channel that never closes: stop waiting */
+        int ready = poll(fds, 5, ended ? 1000 : -1);
+        if (ready == 0)
+            break;          /* a learn channel that never closes: stop waiting */
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
+            if (ended)
+                break;
             /* Cannot watch the node any more: end it rather than leave it. */
             rp_error_set(err, errno, "supervise: poll");
             kill(pid, SIGKILL);
@@ -147,7 +151,7 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         if (fds[4].revents)
             rp_notify_relay(notify, verbose);
         if (learn) {
-            learn_events(learn, &fds[2], err);
+            learn_events(learn, &fds[2]);
             fds[2].fd = learn->sock;
             fds[3].fd = learn->listener;
         }
