@@ -137,6 +137,18 @@ struct rp_learn_run;
 int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
                  const struct rp_notify *notify, int verbose, struct rp_error *err);
 
+/* terminal.c: the terminal's foreground process group, so that a shell in
+ * the node can do job control. save (parent, before the clone), take (the
+ * first process: a group of its own, in the foreground), restore (parent,
+ * after the node ended). Nothing happens without a terminal. */
+struct rp_terminal {
+    int fd;                 /* a terminal among 0-2, -1 when none */
+    pid_t foreground;       /* the caller's foreground group */
+};
+void rp_terminal_save(struct rp_terminal *t);
+void rp_terminal_take(const struct rp_terminal *t);
+void rp_terminal_restore(const struct rp_terminal *t);
+
 /* init.c: the node's PID 1 with process.init. Forks workload(arg), reaps
  * every process that ends up as its child, forwards the signals and
  * returns the status the node's first process exits with. */

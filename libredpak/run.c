@@ -23,6 +23,7 @@ struct node_run {
     int learn_sock[2];      /* --seccomp-learn: the listener's way to the parent */
     struct rp_learn_run learn;
     struct rp_notify notify;    /* the NOTIFY_SOCKET proxy (notify.c) */
+    struct rp_terminal term;    /* the caller's terminal, if any */
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
@@ -100,6 +101,7 @@ static int first_process(struct node_run *r)
     if (rp_mount_apply(plan, &r->notify, verbose, &err) < 0)
         return report(r, NULL, RP_EXIT_SETUP_FAILED, &err);  /* "mount step 3: ..." */
     rp_vlog(verbose, "step 8: process");
+    rp_terminal_take(&r->term);
     int keep[] = {r->report[1], r->learn_sock[1]};
     if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
@@ -127,6 +129,7 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
 
 static int open_channels(struct node_run *r, struct rp_error *err)
 {
+    rp_terminal_save(&r->term);
     if (rp_signals_block(&r->sig, err) < 0 || rp_child_error_pipe(r->release, err) < 0 ||
         rp_child_error_pipe(r->report, err) < 0 ||
         rp_notify_open(&r->notify, r->opts->environ, err) < 0)
@@ -176,6 +179,7 @@ static void node_run_end(struct node_run *r)
         while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    rp_terminal_restore(&r->term);
     struct rp_error err = {0};
     if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
         rp_log("warning: teardown: %s", err.msg);
@@ -199,7 +203,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     struct node_run __attribute__((cleanup(node_run_end))) r = {
         .plan = plan, .opts = opts, .cg = {.dirfd = -1}, .sig = {.fd = -1},
         .release = {-1, -1}, .report = {-1, -1}, .learn_sock = {-1, -1},
-        .learn = {.sock = -1, .listener = -1}, .notify = {.fd = -1},
+        .learn = {.sock = -1, .listener = -1}, .notify = {.fd = -1}, .term = {.fd = -1},
     };
     int v = opts->verbose;
 

@@ -210,3 +210,25 @@ YAML
     [ "$status" -eq 0 ]
     [ "$(stat -c '%u:%g %a' "$SCRATCH/made/here")" = "65534:65534 755" ]
 }
+
+@test "terminal: an interactive shell in the node does job control and exits with its status" {
+    # script(1) gives the run a terminal; dash's job control must find the
+    # process groups it uses inside the node's pid namespace.
+    printf 'sleep 0.1 & wait; echo inside-$((40+2)); exit 5\n' > "$SCRATCH/typed"
+    run timeout 20 script -qec "$REDWRAP --node $REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" \
+        /dev/null < "$SCRATCH/typed"
+    [ "$status" -eq 5 ]
+    [[ $output == *inside-42* ]]
+    [[ $output != *"Cannot set tty process group"* ]]
+}
+
+@test "terminal: the caller's shell gets its terminal back after the node" {
+    # Without it the caller's next read from the terminal would stop it
+    # (SIGTTIN) and time out.
+    printf 'hello\n' > "$SCRATCH/typed"
+    run timeout 20 script -qec \
+        "sh -c '$REDWRAP --node $REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml -- /bin/true; read line; echo after:\$line'" \
+        /dev/null < "$SCRATCH/typed"
+    [ "$status" -eq 0 ]
+    [[ $output == *after:hello* ]]
+}
