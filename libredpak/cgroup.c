@@ -65,22 +65,27 @@ static int controllers_unusable(const struct rp_cgroup_plan *plan, unsigned bits
 
 /* ---- where the node's cgroup goes -------------------------------------- */
 
-/* cgroup.parent is a directory under the cgroup2 mount
- * (/sys/fs/cgroup/redpak) or a path inside the hierarchy (/redpak, as
- * /proc/self/cgroup writes them); the second form is joined to the mount. */
+/* Where the cgroup2 hierarchy is mounted on a pure v2 host, and where
+ * node files say their cgroup.parent is. */
+#define V2_MOUNT "/sys/fs/cgroup"
+
+/* cgroup.parent is a directory under the cgroup2 mount as it is found
+ * here, or one under /sys/fs/cgroup as node files write it for a pure v2
+ * host (on a hybrid host that is the v1 tmpfs: /sys/fs/cgroup/redpak means
+ * /sys/fs/cgroup/unified/redpak), or a path inside the hierarchy (/redpak,
+ * as /proc/self/cgroup writes them). Each is joined to the mount. */
 static int parent_dir(const struct rp_cgroup_plan *plan, const struct rp_cg_host *h,
                       char **dir, struct rp_error *err)
 {
     if (!plan->parent)
         return rp_cg_self_dir(h, dir, err);
-    size_t ml = strlen(h->mount);
     const char *p = plan->parent;
-    int r;
+    size_t ml = strlen(h->mount), vl = strlen(V2_MOUNT);
     if (!strncmp(p, h->mount, ml) && (p[ml] == '/' || p[ml] == '\0'))
-        r = asprintf(dir, "%s", p);
-    else
-        r = asprintf(dir, "%s%s", h->mount, p);
-    if (r < 0)
+        p += ml;
+    else if (!strncmp(p, V2_MOUNT, vl) && (p[vl] == '/' || p[vl] == '\0'))
+        p += vl;
+    if (asprintf(dir, "%s%s", h->mount, p) < 0)
         return rp_error_set(err, ENOMEM, "cgroup: parent");
     /* Trailing slashes would make the parent of "x/" look like "x". */
     size_t l = strlen(*dir);

@@ -41,8 +41,11 @@ mounts:
 YAML
 }
 
+# The cgroup tree, less the cgroups of other nodes that other tests may be
+# starting or ending meanwhile.
 cgroup_tree() {
-    find "$UNIFIED" -type d | sort
+    find "$UNIFIED" -type d | grep -v -e '/redpak-[^/]*$' -e '/redpak-[^/]*/' | sort
+    node_cgroups
 }
 
 node_cgroups() {
@@ -165,6 +168,19 @@ YAML
     owner=$(python3 -c "import os, sys; print(os.getxattr(sys.argv[1], 'user.redpak.pidns').decode())" "$cg")
     wait
     [ "$owner" = "$(stat -L -c '%d:%i' /proc/self/ns/pid)" ]
+}
+
+@test "a cgroup.parent under /sys/fs/cgroup goes under the hybrid host's cgroup2 mount" {
+    # Node files are written for pure v2 hosts, where /sys/fs/cgroup is
+    # the hierarchy; here it is the v1 tmpfs.
+    PARENT="$UNIFIED/redpak.parent.$$"
+    node <<YAML
+cgroup: {parent: /sys/fs/cgroup/redpak.parent.$$, required: false}
+YAML
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"cgroup: created $PARENT/redpak-cg-"* ]]
+    [ ! -e "/sys/fs/cgroup/redpak.parent.$$" ]
 }
 
 @test "two nodes of one name get cgroups of their own at the same time" {
