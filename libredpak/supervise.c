@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -96,6 +98,33 @@ static int take_report(int fd, bool wait, struct rp_error *err)
     return report.status;
 }
 
+/* The kernel drops a signal sent to a namespace's PID 1 that has no handler
+ * for it (only SIGKILL and SIGSTOP always arrive). With process.init false
+ * the workload is that PID 1: say why a SIGTERM did nothing. */
+static void warn_if_dropped(pid_t pid, int signo)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    unsigned long long caught = ~0ULL;
+    bool pid1 = false;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, "SigCgt:", 7) == 0)
+            caught = strtoull(line + 7, NULL, 16);
+        else if (strncmp(line, "NSpid:", 6) == 0) {
+            const char *last = strrchr(line, '\t');
+            pid1 = last && strtol(last + 1, NULL, 10) == 1;
+        }
+    }
+    fclose(f);
+    if (pid1 && !(caught & (1ULL << (signo - 1))))
+        rp_log("warning: SIG%s not delivered: the workload is PID 1 of its namespace "
+               "(process.init: false) and has no handler for it; process.init: true "
+               "forwards it", sigabbrev_np(signo));
+}
+
 /* --seccomp-learn: the listener arrives once the workload loaded the
  * filter; then each of its syscalls waits here for an answer. */
 static void learn_events(struct rp_learn_run *l, const struct pollfd *p)
@@ -170,9 +199,11 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         if (read(sig->fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
             continue;
         if (si.ssi_signo != SIGCHLD) {
-            rp_vlog(verbose, "forward signal %s to the node", strsignal((int)si.ssi_signo));
-            if (!ended)
+            rp_vlog(verbose, "forward SIG%s to the node", sigabbrev_np((int)si.ssi_signo));
+            if (!ended) {
                 kill(pid, (int)si.ssi_signo);
+                warn_if_dropped(pid, (int)si.ssi_signo);
+            }
             continue;
         }
         if (!ended && reap(pid, &status))

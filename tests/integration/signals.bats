@@ -154,3 +154,23 @@ node_wait() {
     node_wait
     [ "$NODE_STATUS" -eq 143 ]
 }
+
+@test "without init, a SIGTERM the pid 1 workload does not handle is reported as dropped" {
+    node <<<'process: {init: false}'
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sleep "1006$$" > "$SCRATCH/out" 2>&1 &
+    NODE_PID=$!
+    local sleeper=
+    for _ in $(seq 100); do
+        sleeper=$(pgrep -f "^/bin/sleep 1006$$\$" || true)
+        [ -n "$sleeper" ] && break
+        sleep 0.05
+    done
+    kill -TERM "$NODE_PID"
+    for _ in $(seq 50); do grep -q "not delivered" "$SCRATCH/out" && break; sleep 0.05; done
+    # The kernel dropped it: sleep still runs until SIGKILL, which always arrives.
+    [ -d "/proc/$sleeper" ]
+    kill -KILL "$sleeper"
+    node_wait
+    [ "$NODE_STATUS" -eq 137 ]
+    grep -q "warning: SIGTERM not delivered: the workload is PID 1 of its namespace" "$SCRATCH/out"
+}
