@@ -5,11 +5,12 @@
 #include "cgroup_internal.h"
 
 #include <errno.h>
-#include <libmount/libmount.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mountinfo.h"
 #include "redpak/plan.h"
 
 static const struct {
@@ -46,10 +47,9 @@ unsigned rp_cg_controllers_parse(const char *line)
     return bits;
 }
 
-static void free_mount_table(struct libmnt_table **t)
+static void free_mount_table(struct rp_mountinfo_table *t)
 {
-    if (*t)
-        mnt_unref_table(*t);
+    rp_mountinfo_free(t);
 }
 
 static void close_file(FILE **f)
@@ -60,12 +60,11 @@ static void close_file(FILE **f)
 
 /* The controllers a v1 mount carries show up as its super-block options
  * ("rw,memory"; "rw,cpu,cpuacct"). */
-static unsigned v1_controllers(struct libmnt_fs *fs)
+static unsigned v1_controllers(const struct rp_mountinfo *fs)
 {
-    const char *opts = mnt_fs_get_fs_options(fs);
     unsigned bits = 0;
-    for (size_t i = 0; opts && i < N_CONTROLLERS; i++)
-        if (mnt_optstr_get_option(opts, controllers[i].v1, NULL, NULL) == 0)
+    for (size_t i = 0; i < N_CONTROLLERS; i++)
+        if (rp_mount_option(fs->super_options, controllers[i].v1))
             bits |= controllers[i].bit;
     return bits;
 }
@@ -101,35 +100,26 @@ static int read_offered(struct rp_cg_host *h, struct rp_error *err)
 int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err)
 {
     memset(h, 0, sizeof(*h));
-    __attribute__((cleanup(free_mount_table))) struct libmnt_table *t =
-        mnt_new_table_from_file("/proc/self/mountinfo");
-    if (!t)
-        return rp_error_set(err, errno ? errno : EINVAL, "cgroup: read /proc/self/mountinfo");
+    __attribute__((cleanup(free_mount_table))) struct rp_mountinfo_table t = {0};
+    int rc = rp_mountinfo_read(AT_FDCWD, "/proc/self/mountinfo", &t);
+    if (rc < 0)
+        return rp_error_set(err, -rc, "cgroup: read /proc/self/mountinfo");
 
-    struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-    if (!it)
-        return rp_error_set(err, ENOMEM, "cgroup: read /proc/self/mountinfo");
-    struct libmnt_fs *fs;
-    while (mnt_table_next_fs(t, it, &fs) == 0) {
-        const char *type = mnt_fs_get_fstype(fs);
-        if (!type)
-            continue;
-        if (!strcmp(type, "cgroup")) {
+    for (size_t i = 0; i < t.n; i++) {
+        const struct rp_mountinfo *fs = &t.e[i];
+        if (!strcmp(fs->fstype, "cgroup")) {
             h->v1 |= v1_controllers(fs);
-        } else if (!strcmp(type, "cgroup2") && !h->mount) {
+        } else if (!strcmp(fs->fstype, "cgroup2") && !h->mount) {
             /* The first cgroup2 mount: /sys/fs/cgroup on a pure v2 host,
              * /sys/fs/cgroup/unified on a hybrid one. */
-            const char *root = mnt_fs_get_root(fs);
-            h->mount = strdup(mnt_fs_get_target(fs));
-            h->mount_root = strdup(root ? root : "/");
+            h->mount = strdup(fs->target);
+            h->mount_root = strdup(fs->root);
             if (!h->mount || !h->mount_root) {
-                mnt_free_iter(it);
                 rp_cg_host_free(h);
                 return rp_error_set(err, ENOMEM, "cgroup: detect");
             }
         }
     }
-    mnt_free_iter(it);
     h->kernel = kernel_controllers();
     if (h->mount) {
         int r = read_offered(h, err);

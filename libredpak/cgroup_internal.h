@@ -59,7 +59,7 @@ struct rp_cg_host {
     unsigned kernel;    /* RP_CTRL_* the kernel has enabled (/proc/cgroups) */
 };
 
-/* Reads /proc/self/mountinfo (libmount), the mount's cgroup.controllers and
+/* Reads /proc/self/mountinfo (mountinfo.c), the mount's cgroup.controllers and
  * /proc/cgroups. A host without cgroup2 is not an error: mount stays NULL. */
 int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err);
 void rp_cg_host_free(struct rp_cg_host *h);

@@ -6,12 +6,11 @@
  * own flags. mount_setattr(AT_RECURSIVE) would set them all at once, but it
  * would also reach the node's own mounts below the path (a writable bind or
  * a tmpfs under a read-only root), which must keep their setting. So the
- * tree is read from mountinfo (libmount parses it), the mounts that came
+ * tree is read from mountinfo (mountinfo.c parses it), the mounts that came
  * with the top one are picked by their parent ids, and each is changed
  * alone. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "exec.h"
 #include "mount.h"
 #include "mount_resolve.h"
+#include "mountinfo.h"
 
 static void close_fd(int *fd)
 {
@@ -29,9 +29,9 @@ static void close_fd(int *fd)
 }
 #define AUTO_FD __attribute__((cleanup(close_fd)))
 
-static void free_table(struct libmnt_table **tb)
+static void free_table(struct rp_mountinfo_table *tb)
 {
-    mnt_unref_table(*tb);
+    rp_mountinfo_free(tb);
 }
 
 static void free_ptr(void *p)
@@ -54,15 +54,16 @@ static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
 #define KEPT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
                     MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
 
-static int change_one(int proc_fd, struct libmnt_fs *fs, unsigned long flags, int verbose)
+static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long flags,
+                      int verbose)
 {
-    const char *target = mnt_fs_get_target(fs);
+    const char *target = fs->target;
     AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     /* A mount covered by a later one at the same place cannot be reached
      * by path, by the workload either. */
-    if (rp_fd_mount_id(proc_fd, fd) != mnt_fs_get_id(fs)) {
+    if (rp_fd_mount_id(proc_fd, fd) != fs->id) {
         rp_vlog(verbose, "mount flags: %s is covered by another mount, left as it is", target);
         return 0;
     }
@@ -78,10 +79,7 @@ static int change_one(int proc_fd, struct libmnt_fs *fs, unsigned long flags, in
     if (errno != ENOSYS)
         return -errno;
     /* Before Linux 5.12: the old bind remount, repeating what it keeps. */
-    unsigned long have = 0;
-    if (mnt_optstr_get_flags(mnt_fs_get_vfs_options(fs), &have,
-                             mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0)
-        return -EINVAL;
+    unsigned long have = rp_mount_vfs_flags(fs->vfs_options);
     if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | ((have | flags) & KEPT_FLAGS),
               NULL) < 0)
         return -errno;
@@ -110,32 +108,19 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)
         return 0;
-    int fd = openat(proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return -errno;
-    }
-    __attribute__((cleanup(free_table))) struct libmnt_table *tb = mnt_new_table();
-    int r = tb ? mnt_table_parse_stream(tb, f, "/proc/self/mountinfo") : -ENOMEM;
-    fclose(f);
+    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+    int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
         return r;
 
-    int n = mnt_table_get_nents(tb);
-    __attribute__((cleanup(free_ptr))) struct libmnt_fs **fs = calloc((size_t)n + 1, sizeof(*fs));
-    __attribute__((cleanup(free_ptr))) bool *picked = calloc((size_t)n + 1, sizeof(*picked));
-    if (!fs || !picked)
-        return -ENOMEM;
-    struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-    if (!it)
+    size_t n = tb.n;
+    const struct rp_mountinfo *fs = tb.e;
+    __attribute__((cleanup(free_ptr))) bool *picked = calloc(n + 1, sizeof(*picked));
+    if (!picked)
         return -ENOMEM;
     bool found = false;
-    for (int i = 0; i < n && mnt_table_next_fs(tb, it, &fs[i]) == 0; i++)
-        found |= picked[i] = mnt_fs_get_id(fs[i]) == top_id;
-    mnt_free_iter(it);
+    for (size_t i = 0; i < n; i++)
+        found |= picked[i] = fs[i].id == top_id;
     if (!found) {
         snprintf(where, wlen, "mount %d is gone from the mount table", top_id);
         return -ENOENT;
@@ -145,23 +130,23 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
      * own mounts (and what is below them). */
     for (bool grew = true; grew;) {
         grew = false;
-        for (int i = 0; i < n; i++) {
-            if (picked[i] || !fs[i] || is_own(mnt_fs_get_id(fs[i]), own, n_own))
+        for (size_t i = 0; i < n; i++) {
+            if (picked[i] || is_own(fs[i].id, own, n_own))
                 continue;
-            for (int j = 0; j < n; j++) {
-                if (picked[j] && mnt_fs_get_id(fs[j]) == mnt_fs_get_parent_id(fs[i])) {
+            for (size_t j = 0; j < n; j++) {
+                if (picked[j] && fs[j].id == fs[i].parent_id) {
                     picked[i] = grew = true;
                     break;
                 }
             }
         }
     }
-    for (int i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (!picked[i])
             continue;
-        r = change_one(proc_fd, fs[i], flags, verbose);
+        r = change_one(proc_fd, &fs[i], flags, verbose);
         if (r < 0) {
-            snprintf(where, wlen, "%s", mnt_fs_get_target(fs[i]));
+            snprintf(where, wlen, "%s", fs[i].target);
             return r;
         }
     }

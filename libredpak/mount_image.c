@@ -23,7 +23,6 @@
  * written while the node is built, as before: -v says so and why. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -33,6 +32,7 @@
 #include "exec.h"
 #include "mount.h"
 #include "mount_resolve.h"
+#include "mountinfo.h"
 
 #define IMAGE "/image"
 #define UPPER "/upper"
@@ -44,14 +44,9 @@ static void close_fd(int *fd)
 }
 #define AUTO_FD __attribute__((cleanup(close_fd)))
 
-static void free_table(struct libmnt_table **tb)
+static void free_table(struct rp_mountinfo_table *tb)
 {
-    mnt_unref_table(*tb);
-}
-
-static void free_iter(struct libmnt_iter **it)
-{
-    mnt_free_iter(*it);
+    rp_mountinfo_free(tb);
 }
 
 static int mount_id_of(int proc_fd, const char *path)
@@ -130,28 +125,15 @@ static int make_overlay(char *why, size_t wlen)
 static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
 {
     AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int fd = openat(proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
-    if (root < 0 || fd < 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return -e;
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
+    if (root < 0)
         return -errno;
-    }
-    __attribute__((cleanup(free_table))) struct libmnt_table *tb = mnt_new_table();
-    int r = tb ? mnt_table_parse_stream(tb, f, "/proc/self/mountinfo") : -ENOMEM;
-    fclose(f);
-    __attribute__((cleanup(free_iter))) struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-    if (r < 0 || !it)
-        return r < 0 ? r : -ENOMEM;
-    struct libmnt_fs *fs;
-    while (mnt_table_next_fs(tb, it, &fs) == 0) {
-        const char *target = mnt_fs_get_target(fs);
-        if (mnt_fs_get_parent_id(fs) != image_id || mnt_fs_get_id(fs) == image_id ||
+    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+    int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < tb.n; i++) {
+        const char *target = tb.e[i].target;
+        if (tb.e[i].parent_id != image_id || tb.e[i].id == image_id ||
             strncmp(target, IMAGE "/", strlen(IMAGE "/")) != 0)
             continue;
         snprintf(where, wlen, "image submount %s", target + strlen(IMAGE));
@@ -171,6 +153,26 @@ static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
     return 0;
 }
 
+/* overlayfs takes a private copy of the lower layer's mount alone, without
+ * what is mounted below it. The kernel refuses such a copy when the mounts
+ * below are locked, as the host's mounts are once seen from a new user
+ * namespace: the copy would uncover what they cover. The same copy asked
+ * for here says so before the overlay fails with a bare EINVAL. Returns
+ * true, with why filled, when the image cannot be a layer. */
+static bool image_not_layerable(char *why, size_t wlen)
+{
+    int fd = open_tree(AT_FDCWD, IMAGE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fd >= 0) {
+        close(fd);
+        return false;
+    }
+    if (errno != EINVAL)
+        return false;
+    snprintf(why, wlen, "the image has host mounts below it, which the node's user namespace "
+                        "locks, and overlayfs cannot layer");
+    return true;
+}
+
 int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wlen)
 {
     int image_id = -1;
@@ -178,7 +180,7 @@ int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wle
     if (r < 0 || (r = make_upper(src_fd)) < 0)
         return r;
     char why[256];
-    if (make_overlay(why, sizeof(why)) == 0) {
+    if (!image_not_layerable(why, sizeof(why)) && make_overlay(why, sizeof(why)) == 0) {
         rp_vlog(verbose, "root.source: an overlay, the image read-only below it");
         return bind_submounts(proc_fd, image_id, where, wlen);
     }
