@@ -314,6 +314,15 @@ YAML
     [[ "${lines[0]}" == *"/var/cache/x"*"Read-only file system"* ]]
     [[ "${lines[1]}" == *"/etc/x"*"Read-only file system"* ]]
     [ ! -e "$SCRATCH/img/var/cache/x" ]
+
+    # overlayfs cannot take a lower layer whose submounts a new user
+    # namespace locks: the image is bound as the root, as before, and -v
+    # says why.
+    echo seen > "$HOST_SUB/f"
+    run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/node.yaml" -- /bin/cat /var/cache/f
+    [ "$status" -eq 0 ]
+    [ "$output" = seen ]
+    [[ "$stderr" == *"warning: root.source: no overlay (the image has host mounts below it, which the node's user namespace locks, and overlayfs cannot layer): the image is bound as the root"* ]]
 }
 
 @test "root.readonly reaches the submounts of an image root (root)" {
@@ -322,6 +331,33 @@ YAML
 
 @test "root.readonly reaches the submounts of an image root (rootless)" {
     root_readonly_reaches_the_images_submounts rootless
+}
+
+@test "an image's submounts are bound read-only onto its overlay (root, the host's user namespace)" {
+    make_busybox_root "$SCRATCH/img"
+    mkdir -p "$SCRATCH/img/var/cache"
+    HOST_SUB=$SCRATCH/img/var/cache
+    mount -t tmpfs -o mode=1777,size=1M redpak-test "$HOST_SUB"
+    echo seen > "$HOST_SUB/f"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: image
+namespaces: {user: host}
+root: {source: $SCRATCH/img, readonly: false}
+mounts:
+  - {type: dir, path: /var/new}
+YAML
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'cat /var/cache/f; touch /var/cache/x 2>&1; touch /etc/x && echo etc-writable'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = seen ]
+    # The submount is the host's: read-only even in a writable root.
+    [[ "${lines[1]}" == *"/var/cache/x"*"Read-only file system"* ]]
+    [ "${lines[2]}" = etc-writable ]
+    [[ "$stderr" == *"root.source: an overlay, the image read-only below it"* ]]
+    [ ! -e "$SCRATCH/img/var/cache/x" ]
+    [ ! -e "$SCRATCH/img/etc/x" ]
+    [ ! -e "$SCRATCH/img/var/new" ]
 }
 
 missing_sources() {
