@@ -12,8 +12,10 @@
 #   --redis-throughput   run bench/redis_throughput.sh at the end, if present
 #   --cross              time scripts/cross-build.sh for arm64 and armhf
 #
-# Builds a release of its own in build-release/ (BUILD overrides), works in
-# build-release/bench-work/. Root is needed: the nodes get a cgroup, Redis
+# Builds a release of its own in build-release/ (BUILD overrides) and a
+# static one (REDPAK_STATIC=ON) in build-release-static/, works in
+# build-release/bench-work/. Both redwraps are measured: the dynamic one is
+# what a distribution package ships, the static one what a board gets. Root is needed: the nodes get a cgroup, Redis
 # runs as the host's redis user, and bwrap gets the same namespaces.
 #
 # Launch: every variant runs `busybox true` in the same busybox root (a
@@ -59,7 +61,11 @@ log "building a release in $BUILD"
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DREDPAK_TESTS=OFF >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target redwrap rednode-config redpak bench_parse_plan \
     spawn_timer >/dev/null
+cmake -S "$SRC" -B "$BUILD-static" -DCMAKE_BUILD_TYPE=Release -DREDPAK_STATIC=ON \
+    -DREDPAK_TESTS=OFF >/dev/null
+cmake --build "$BUILD-static" -j"$(nproc)" --target redwrap >/dev/null
 REDWRAP=$BUILD/redwrap/redwrap
+REDWRAP_STATIC=$BUILD-static/redwrap/redwrap
 TIMER=$BUILD/bench/spawn_timer
 W=$BUILD/bench-work
 rm -rf "$W"
@@ -118,11 +124,12 @@ for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}"; do
     $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
 done
 
-log "launch: $RUNS runs of 11 variants, interleaved"
+log "launch: $RUNS runs of 12 variants, interleaved"
 "$TIMER" -n "$RUNS" -w 10 -i -- \
     bare "${TRUE[@]}" -- \
     bwrap "${BW[@]}" "${TRUE[@]}" -- \
     redwrap "${RW[@]}" -- \
+    redwrap_static "$REDWRAP_STATIC" --node "$W/launch.yaml" -- \
     bwrap_nouser "${BW_NOUSER[@]}" "${TRUE[@]}" -- \
     redwrap_nouser "${RW[@]}" --set namespaces.user=host -- \
     bwrap_nonet "${BW_NONET[@]}" "${TRUE[@]}" -- \
@@ -143,6 +150,7 @@ echo "| variant | bubblewrap median | p90 | redwrap median | p90 |"
 echo "|---|---:|---:|---:|---:|"
 echo "| bare \`busybox true\` (no sandbox) | $BARE | $(p90 bare) | | |"
 echo "| full: all namespaces, ro root, proc, dev, tmpfs | $(med bwrap) | $(p90 bwrap) | $(med redwrap) | $(p90 redwrap) |"
+echo "| the same, static redwrap (REDPAK_STATIC=ON) | | | $(med redwrap_static) | $(p90 redwrap_static) |"
 echo "| without user namespace | $(med bwrap_nouser) | $(p90 bwrap_nouser) | $(med redwrap_nouser) | $(p90 redwrap_nouser) |"
 echo "| without network namespace | $(med bwrap_nonet) | $(p90 bwrap_nonet) | $(med redwrap_nonet) | $(p90 redwrap_nonet) |"
 echo "| without a cgroup of its own | (none) | | $(med redwrap_nocg) | $(p90 redwrap_nocg) |"
@@ -151,18 +159,24 @@ echo "| with 100 read-only bind mounts | $(med bwrap_binds) | $(p90 bwrap_binds)
 echo
 BW_OV=$(ov bwrap)
 RW_OV=$(ov redwrap)
+RWS_OV=$(ov redwrap_static)
 echo "| cost (medians' difference) | bubblewrap | redwrap |"
 echo "|---|---:|---:|"
-echo "| overhead over bare \`busybox true\` | $BW_OV | $RW_OV |"
+echo "| overhead over bare \`busybox true\` | $BW_OV | $RW_OV (static: $RWS_OV) |"
 echo "| user namespace | $(calc "$(med bwrap) - $(med bwrap_nouser)") | $(calc "$(med redwrap) - $(med redwrap_nouser)") |"
 echo "| network namespace | $(calc "$(med bwrap) - $(med bwrap_nonet)") | $(calc "$(med redwrap) - $(med redwrap_nonet)") |"
 echo "| cgroup of its own (mkdir, clone into it, kill, rmdir) | | $(calc "$(med redwrap) - $(med redwrap_nocg)") |"
 echo "| seccomp default profile (compile + load) | | $(calc "$(med redwrap_seccomp) - $(med redwrap)") |"
 echo "| 100 bind mounts | $(calc "$(med bwrap_binds) - $(med bwrap)") | $(calc "$(med redwrap_binds) - $(med redwrap)") |"
 echo
-st=0; awk -v r="$RW_OV" -v b="$BW_OV" 'BEGIN { exit !(r <= b / 2) }' || st=1
-verdict $st
-echo "Target: redwrap's overhead <= half of bubblewrap's ($RW_OV <= $(calc "$BW_OV / 2")): $V"
+for which in dynamic static; do
+    ov_=$RW_OV
+    [ "$which" = static ] && ov_=$RWS_OV
+    st=0; awk -v r="$ov_" -v b="$BW_OV" 'BEGIN { exit !(r <= b / 2) }' || st=1
+    verdict $st
+    echo "Target: redwrap's overhead <= half of bubblewrap's, $which ($ov_ <= $(calc "$BW_OV / 2")): $V"
+    echo
+done
 echo
 
 # Footprint: the two long-lived processes of each, while the node runs.
@@ -190,23 +204,27 @@ footprint() { # footprint CMD... -> "SUPERVISOR_KIB INIT_KIB" once the workload 
 log "footprint"
 read -r BW_SUP BW_INIT < <(footprint "${BW[@]}" /bin/busybox sleep 60)
 read -r RW_SUP RW_INIT < <(footprint "$REDWRAP" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
+read -r RWS_SUP RWS_INIT < <(footprint "$REDWRAP_STATIC" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
 stripped() { strip --strip-all -o "$W/stripped" "$1" && stat -c %s "$W/stripped"; }
 S_RW=$(stripped "$REDWRAP")
 S_RC=$(stripped "$BUILD/rednode-config/rednode-config")
 S_LIB=$(stripped "$(readlink -f "$BUILD/libredpak/libredpak.so")")
 S_BW=$(stripped "$(command -v bwrap)")
+S_RWS=$(stripped "$REDWRAP_STATIC")
 echo "## Footprint (KiB)"
 echo
-echo "| | bubblewrap | redwrap | target | |"
-echo "|---|---:|---:|---|---|"
-st=0; [ "$RW_SUP" -lt "$BW_SUP" ] || st=1; verdict $st
-echo "| RSS of the supervisor (outside the node) | $BW_SUP | $RW_SUP | below bubblewrap's | $V |"
-st=0; [ "$RW_INIT" -lt "$BW_INIT" ] || st=1; verdict $st
-echo "| RSS of the node's init (PID 1) | $BW_INIT | $RW_INIT | below bubblewrap's | $V |"
+echo "| | bubblewrap | redwrap | target | | static redwrap | |"
+echo "|---|---:|---:|---|---|---:|---|"
+st=0; [ "$RW_SUP" -lt "$BW_SUP" ] || st=1; verdict $st; v1=$V
+st=0; [ "$RWS_SUP" -lt "$BW_SUP" ] || st=1; verdict $st
+echo "| RSS of the supervisor (outside the node) | $BW_SUP | $RW_SUP | below bubblewrap's | $v1 | $RWS_SUP | $V |"
+st=0; [ "$RW_INIT" -lt "$BW_INIT" ] || st=1; verdict $st; v1=$V
+st=0; [ "$RWS_INIT" -lt "$BW_INIT" ] || st=1; verdict $st
+echo "| RSS of the node's init (PID 1) | $BW_INIT | $RW_INIT | below bubblewrap's | $v1 | $RWS_INIT | $V |"
 st=0; [ "$S_RW" -lt $((150 * 1024)) ] || st=1; verdict $st
-echo "| stripped binary (shared libraries aside) | $(kib "$S_BW") (bwrap) | $(kib "$S_RW") (redwrap) | < 150 | $V |"
-echo "| stripped rednode-config | | $(kib "$S_RC") | | |"
-echo "| stripped libredpak.so | | $(kib "$S_LIB") | | |"
+echo "| stripped binary (shared libraries aside) | $(kib "$S_BW") | $(kib "$S_RW") | < 150 | $V | $(kib "$S_RWS") | |"
+echo "| stripped rednode-config | | $(kib "$S_RC") | | | | |"
+echo "| stripped libredpak.so | | $(kib "$S_LIB") | | | | |"
 echo
 echo "redwrap's shared libraries: $(ldd "$REDWRAP" | awk '/=>/ { printf "%s ", $1 }')"
 echo
@@ -254,7 +272,7 @@ if [ "$THROUGHPUT" = 1 ]; then
     if [ -x "$SRC/bench/redis_throughput.sh" ]; then
         echo "## Redis throughput (bench/redis_throughput.sh)"
         echo
-        "$SRC/bench/redis_throughput.sh" || fails=$((fails + 1))
+        REDWRAP=$REDWRAP "$SRC/bench/redis_throughput.sh" || fails=$((fails + 1))
         echo
     else
         log "bench/redis_throughput.sh is not there: skipped"

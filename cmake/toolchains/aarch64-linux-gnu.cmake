@@ -1,6 +1,6 @@
 # Cross-build for arm64 (aarch64-linux-gnu) with Debian's cross toolchain
 # (gcc-aarch64-linux-gnu). The libraries redpak links (libyaml, libcap, libseccomp,
-# libmount and what they pull in, cmocka for the tests) come from a sysroot
+# and cmocka for the tests) come from a sysroot
 # of arm64 packages that scripts/cross-build.sh unpacks: set REDPAK_SYSROOT
 # (cache or environment), default /var/lib/redpak-cross/arm64.
 # The C library is the toolchain's own (/usr/aarch64-linux-gnu). Programs built here

@@ -1,6 +1,6 @@
 # Cross-build for armhf (arm-linux-gnueabihf) with Debian's cross toolchain
 # (gcc-arm-linux-gnueabihf). The libraries redpak links (libyaml, libcap, libseccomp,
-# libmount and what they pull in, cmocka for the tests) come from a sysroot
+# and cmocka for the tests) come from a sysroot
 # of armhf packages that scripts/cross-build.sh unpacks: set REDPAK_SYSROOT
 # (cache or environment), default /var/lib/redpak-cross/armhf.
 # The C library is the toolchain's own (/usr/arm-linux-gnueabihf). Programs built here

@@ -16,8 +16,8 @@ set(REDPAK_SYSROOT ${REDPAK_SYSROOT} CACHE PATH "unpacked target packages")
 set(ENV{REDPAK_SYSROOT} ${REDPAK_SYSROOT})
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES REDPAK_SYSROOT)
 
-# Debian packages of bookworm put some libraries in /lib/TRIPLET (libmount,
-# libblkid, libselinux) and the rest in /usr/lib/TRIPLET.
+# Debian packages of bookworm put some libraries in /lib/TRIPLET (libcap2)
+# and the rest in /usr/lib/TRIPLET.
 set(_libdirs ${REDPAK_SYSROOT}/usr/lib/${REDPAK_TRIPLET} ${REDPAK_SYSROOT}/lib/${REDPAK_TRIPLET})
 set(CMAKE_FIND_ROOT_PATH /usr/${REDPAK_TRIPLET} ${REDPAK_SYSROOT})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
@@ -25,8 +25,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(CMAKE_C_FLAGS_INIT "-isystem ${REDPAK_SYSROOT}/usr/include")
-# -rpath-link: the linker follows libmount.so.1 to libblkid and libselinux,
-# which only the sysroot has.
+# -rpath-link: the linker follows a library's own NEEDED entries, which only
+# the sysroot has.
 foreach(_d ${_libdirs})
   string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -L${_d} -Wl,-rpath-link,${_d}")
   string(APPEND CMAKE_SHARED_LINKER_FLAGS_INIT " -L${_d} -Wl,-rpath-link,${_d}")
