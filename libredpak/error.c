@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,44 @@ void rp_diags_free(struct rp_diags *d)
     free(d->v);
     d->v = NULL;
     d->n = d->cap = 0;
+}
+
+/* Problems are found section by section, plan by plan; they are shown in
+ * file order (the --set ones after the file's), as a compiler shows them.
+ * Two at one position keep the order they were found in: qsort is not
+ * stable, so the original index breaks ties. */
+struct ranked_diag {
+    struct rp_diag d;
+    size_t found;
+};
+
+static int diag_order(const void *a, const void *b)
+{
+    const struct ranked_diag *x = a, *y = b;
+    bool xs = !strcmp(x->d.file, "--set"), ys = !strcmp(y->d.file, "--set");
+    if (xs != ys)
+        return xs ? 1 : -1;
+    if (x->d.line != y->d.line)
+        return x->d.line < y->d.line ? -1 : 1;
+    if (x->d.column != y->d.column)
+        return x->d.column < y->d.column ? -1 : 1;
+    return x->found < y->found ? -1 : x->found > y->found;
+}
+
+void rp_diags_sort(struct rp_diags *d, size_t first)
+{
+    if (first >= d->n)
+        return;
+    size_t n = d->n - first;
+    struct ranked_diag *r = calloc(n, sizeof(*r));
+    if (!r)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct ranked_diag){d->v[first + i], i};
+    qsort(r, n, sizeof(*r), diag_order);
+    for (size_t i = 0; i < n; i++)
+        d->v[first + i] = r[i].d;
+    free(r);
 }
 
 void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream)

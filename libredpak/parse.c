@@ -115,40 +115,6 @@ static void walk(struct pctx *c, const struct yt_node *top)
     section(c, top, "host", parse_host);
 }
 
-/* Problems are found section by section; they are shown in file order
- * (the --set ones after the file's), as a compiler shows them. Two at one
- * position keep the order they were found in: qsort is not stable, so the
- * original index breaks ties. */
-struct ranked_diag {
-    struct rp_diag d;
-    size_t found;
-};
-
-static int diag_order(const void *a, const void *b)
-{
-    const struct ranked_diag *x = a, *y = b;
-    bool xs = !strcmp(x->d.file, "--set"), ys = !strcmp(y->d.file, "--set");
-    if (xs != ys)
-        return xs ? 1 : -1;
-    if (x->d.line != y->d.line)
-        return x->d.line < y->d.line ? -1 : 1;
-    if (x->d.column != y->d.column)
-        return x->d.column < y->d.column ? -1 : 1;
-    return x->found < y->found ? -1 : x->found > y->found;
-}
-
-static void sort_diags(struct rp_diags *d, size_t first)
-{
-    size_t n = d->n - first;
-    struct ranked_diag *r = yt_xcalloc(n, sizeof(*r));
-    for (size_t i = 0; i < n; i++)
-        r[i] = (struct ranked_diag){d->v[first + i], i};
-    qsort(r, n, sizeof(*r), diag_order);
-    for (size_t i = 0; i < n; i++)
-        d->v[first + i] = r[i].d;
-    free(r);
-}
-
 static int parse_node(const char *file, const char *dir, const char *buf, size_t len,
                       const struct rp_parse_opts *opts, struct rp_node **out,
                       struct rp_diags *diags)
@@ -169,7 +135,7 @@ static int parse_node(const char *file, const char *dir, const char *buf, size_t
     }
     yt_free(&doc);
     if (diags->n > first) {
-        sort_diags(diags, first);
+        rp_diags_sort(diags, first);
         rp_node_free(node);
         return -EINVAL;
     }

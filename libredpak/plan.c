@@ -12,26 +12,6 @@
 
 /* Only positions in the same file are ordered: a --set value's problems
  * stay where they were found. */
-static bool diag_before(const struct rp_diag *a, const struct rp_diag *b)
-{
-    if (strcmp(a->file, b->file))
-        return false;
-    return a->line != b->line ? a->line < b->line : a->column < b->column;
-}
-
-/* The builders find problems in plan order; the user reads them in file
- * order, top to bottom (insertion sort: stable, and there are few). */
-static void sort_diags(struct rp_diags *d, size_t from)
-{
-    for (size_t i = from + 1; i < d->n; i++) {
-        struct rp_diag x = d->v[i];
-        size_t j = i;
-        for (; j > from && diag_before(&x, &d->v[j - 1]); j--)
-            d->v[j] = d->v[j - 1];
-        d->v[j] = x;
-    }
-}
-
 int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
                   struct rp_plan **out, struct rp_diags *diags)
 {
@@ -65,7 +45,7 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
     plan_seccomp(p, &c);        /* 12. */
 
     rp_users_free(&c.users);
-    sort_diags(diags, c.diags_before);
+    rp_diags_sort(diags, c.diags_before);
     if (c.oom || diags->n > c.diags_before) {
         rp_plan_free(p);
         return c.oom ? -ENOMEM : -EINVAL;

@@ -43,6 +43,9 @@ struct rp_error {
 void rp_diags_add(struct rp_diags *d, const struct rp_pos *pos, const char *key_path,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void rp_diags_free(struct rp_diags *d);
+/* Puts d->v[first..] in file order (line, column; --set ones last), keeping
+ * the order of discovery among equals. */
+void rp_diags_sort(struct rp_diags *d, size_t first);
 /* Writes "FILE:LINE:COLUMN: key.path: message\n" for each, prefixed by prog. */
 void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
 

@@ -81,7 +81,7 @@ struct rp_ns_plan {
 /* 7. mount and tmpfs plans: one op list, bubblewrap style. */
 enum rp_mount_op {
     RP_MOP_ROOT_TMPFS,      /* a fresh tmpfs as the new root: size, mode */
-    RP_MOP_ROOT_BIND,       /* source bound as the new root */
+    RP_MOP_ROOT_BIND,       /* the image at source: an overlay with a volatile upper layer */
     RP_MOP_BIND,            /* source -> path; readonly, optional */
     RP_MOP_PROC,
     RP_MOP_DEV,             /* a minimal /dev on a tmpfs, devpts, shm */
