@@ -22,8 +22,10 @@
  * nfsservctl, quotactl, quotactl_fd, syslog, uselib, vhangup, sysfs,
  * _sysctl, create_module, get_kernel_syms, query_module, ustat,
  * fanotify_init, io_uring_setup, io_uring_enter, io_uring_register,
- * mbind, set_mempolicy, get_mempolicy, move_pages, migrate_pages. */
+ * mbind, set_mempolicy, get_mempolicy, move_pages, migrate_pages; and
+ * ioctl's TIOCSTI and TIOCLINUX requests. */
 #include <sched.h>
+#include <stdint.h>
 
 #include "seccomp_profile.h"
 
@@ -49,6 +51,29 @@
 #define PERSONA(v) {                                                     \
         .names = NAMES("personality"), .action = RP_SC_ALLOW,            \
         .args = {{.index = 0, .op = RP_SC_EQ, .value = (v)}}, .n_args = 1, \
+    }
+
+/* ioctl() for every request but TIOCSTI (0x5412), which pushes bytes into
+ * the input of a terminal the node shares with the host's shell (they run
+ * there when the node ends: an escape, as bubblewrap's CVE-2017-5226), and
+ * TIOCLINUX (0x541c), which pastes on a virtual console. The kernel reads
+ * the request as 32 bits: a filter comparing 64 would let 1 << 32 | 0x5412
+ * through. And libseccomp takes one comparison per argument in a rule, so
+ * "low 32 bits not one of the two" is written as the rules one of which
+ * any other request matches: a bit the two share, set differently (bits 0
+ * and 4-31), or bits 1-3 (where 0x5412 has 001 and 0x541c 110) set to one
+ * of the six other patterns. The rest gets the default action. */
+#define TIOCSTI_NUMBER 0x5412
+#define IOCTL_BIT(b) {                                                          \
+        .names = NAMES("ioctl"), .action = RP_SC_ALLOW,                         \
+        .args = {{.index = 1, .op = RP_SC_MASKED_EQ, .mask = 1ull << (b),       \
+                  .value = ~(uint64_t)TIOCSTI_NUMBER & (1ull << (b))}},         \
+        .n_args = 1,                                                            \
+    }
+#define IOCTL_BITS_1_3(v) {                                                     \
+        .names = NAMES("ioctl"), .action = RP_SC_ALLOW,                         \
+        .args = {{.index = 1, .op = RP_SC_MASKED_EQ, .mask = 0xe, .value = (v)}}, \
+        .n_args = 1,                                                            \
     }
 
 static const struct rp_seccomp_rule base_default[] = {
@@ -77,7 +102,7 @@ static const struct rp_seccomp_rule base_default[] = {
             "getsockname", "getsockopt", "get_thread_area", "gettid",
             "gettimeofday", "getuid", "getuid32", "getxattr",
             "inotify_add_watch", "inotify_init", "inotify_init1",
-            "inotify_rm_watch", "io_cancel", "ioctl", "io_destroy",
+            "inotify_rm_watch", "io_cancel", "io_destroy",
             "io_getevents", "io_pgetevents", "io_pgetevents_time64",
             "ioprio_get", "ioprio_set", "io_setup", "io_submit", "ipc", "kill",
             "landlock_add_rule", "landlock_create_ruleset",
@@ -136,6 +161,13 @@ static const struct rp_seccomp_rule base_default[] = {
         .args = {{.index = 0, .op = RP_SC_NE, .value = AF_VSOCK_NUMBER}}, .n_args = 1,
     },
     PERSONA(0x0), PERSONA(0x8), PERSONA(0x20000), PERSONA(0x20008), PERSONA(0xffffffff),
+    IOCTL_BIT(0), IOCTL_BIT(4), IOCTL_BIT(5), IOCTL_BIT(6), IOCTL_BIT(7), IOCTL_BIT(8),
+    IOCTL_BIT(9), IOCTL_BIT(10), IOCTL_BIT(11), IOCTL_BIT(12), IOCTL_BIT(13), IOCTL_BIT(14),
+    IOCTL_BIT(15), IOCTL_BIT(16), IOCTL_BIT(17), IOCTL_BIT(18), IOCTL_BIT(19), IOCTL_BIT(20),
+    IOCTL_BIT(21), IOCTL_BIT(22), IOCTL_BIT(23), IOCTL_BIT(24), IOCTL_BIT(25), IOCTL_BIT(26),
+    IOCTL_BIT(27), IOCTL_BIT(28), IOCTL_BIT(29), IOCTL_BIT(30), IOCTL_BIT(31),
+    IOCTL_BITS_1_3(0x0), IOCTL_BITS_1_3(0x4), IOCTL_BITS_1_3(0x6), IOCTL_BITS_1_3(0x8),
+    IOCTL_BITS_1_3(0xa), IOCTL_BITS_1_3(0xe),
     /* fork()-like clones and threads; any namespace flag falls to the default. */
     {
         .names = NAMES("clone"), .action = RP_SC_ALLOW,

@@ -11,11 +11,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -99,6 +101,20 @@ static int probe_clone_newuser(void)
     }
     return errno;
 }
+
+/* ioctl on /dev/null: the filter answers first, else the kernel says ENOTTY. */
+static int ioctl_null(unsigned long request)
+{
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    char arg[64] = "#";
+    return errno_of(syscall(SYS_ioctl, fd, request, arg));
+}
+static int probe_tiocsti(void) { return ioctl_null(TIOCSTI); }
+static int probe_tiocsti_high_bits(void) { return ioctl_null(1ul << 32 | TIOCSTI); }
+static int probe_tioclinux(void) { return ioctl_null(TIOCLINUX); }
+static int probe_tcgets(void) { return ioctl_null(TCGETS); }
+static int probe_tiocgwinsz(void) { return ioctl_null(TIOCGWINSZ); }
+static int probe_tiocswinsz(void) { return ioctl_null(TIOCSWINSZ); }
 
 static int probe_fork_works(void)
 {
@@ -274,6 +290,21 @@ static void test_default_profile_answers_clone3_with_enosys_and_lets_fork_work(v
     free(rules);
 }
 
+/* TIOCSTI would type into the host's terminal; the kernel reads the
+ * request as 32 bits, so high bits must not get it through either. */
+static void test_default_profile_refuses_tiocsti_and_tioclinux_only(void **state)
+{
+    struct rp_seccomp_rule *rules;
+    struct rp_seccomp_plan plan = default_profile(&rules);
+    assert_exit(run_filtered(&plan, probe_tiocsti), EPERM);
+    assert_exit(run_filtered(&plan, probe_tiocsti_high_bits), EPERM);
+    assert_exit(run_filtered(&plan, probe_tioclinux), EPERM);
+    assert_exit(run_filtered(&plan, probe_tcgets), ENOTTY);
+    assert_exit(run_filtered(&plan, probe_tiocgwinsz), ENOTTY);
+    assert_exit(run_filtered(&plan, probe_tiocswinsz), ENOTTY);
+    free(rules);
+}
+
 /* Learn mode: the child's syscalls reach the parent, which lets them run. */
 static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(void **state)
 {
@@ -398,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_filter_beyond_the_kernel_limit_is_refused_when_compiled),
         cmocka_unit_test(test_default_profile_refuses_namespaces_mounts_and_ptrace),
         cmocka_unit_test(test_default_profile_answers_clone3_with_enosys_and_lets_fork_work),
+        cmocka_unit_test(test_default_profile_refuses_tiocsti_and_tioclinux_only),
         cmocka_unit_test(test_learn_mode_records_the_syscalls_of_the_child_and_its_children),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
