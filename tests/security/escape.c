@@ -17,6 +17,7 @@
  * and the effective capabilities (what suid and fcap run). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -395,8 +396,11 @@ int main(int argc, char **argv)
      * with the host's shell; TIOCLINUX pastes on a virtual console. */
     if (isatty(0)) {
         TRY("TIOCSTI into the terminal", "no controlling terminal", ioctl(0, TIOCSTI, "#"));
+#if ULONG_MAX > 0xffffffffUL
+        /* The kernel reads the request as 32 bits: a filter must too. */
         TRY("TIOCSTI with high bits in the request", "no controlling terminal",
-            syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSTI, "#"));
+            syscall(SYS_ioctl, 0, 1ul << 32 | TIOCSTI, "#"));
+#endif
         char sub = 3; /* TIOCL_PASTESEL */
         TRY("TIOCLINUX paste", NULL, ioctl(0, TIOCLINUX, &sub));
     } else {
