@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 build-essential cmake pkg-config clang llvm
-libyaml-dev libcap-dev libseccomp-dev libmount-dev libcmocka-dev
+libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
 bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
 util-linux iproute2 procps kmod cpio xz-utils zstd
