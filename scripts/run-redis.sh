@@ -11,8 +11,9 @@
 # With --tcp the host-network variant (nodes/redis-hostnet.yaml) listens on
 # 127.0.0.1:6379 instead. Further arguments go to redwrap (-v, --set K=V).
 #
-# Ctrl-C or SIGTERM: redwrap forwards the signal, Redis saves its data and
-# exits, redwrap removes the node and exits with Redis's status (0).
+# Ctrl-C or SIGTERM: Redis gets one SIGTERM through redwrap, saves its data
+# and exits; redwrap removes the node and exits with Redis's status (0),
+# and so does this script.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,10 +28,11 @@ fi
 if [ "$(id -u)" -ne 0 ]; then
     command -v sudo > /dev/null ||
         { echo "run-redis: run as root (the node runs Redis as the user redis)" >&2; exit 1; }
-    exec sudo REDPAK_REDIS_DIR="${REDPAK_REDIS_DIR:-}" "$0" "$@"
+    exec sudo REDPAK_REDIS_DIR="${REDPAK_REDIS_DIR:-}" REDWRAP="${REDWRAP:-}" "$0" "$@"
 fi
 
-REDWRAP=$SRC/build/redwrap/redwrap
+# REDWRAP: another redwrap to run (the tests give the build under test).
+REDWRAP=${REDWRAP:-$SRC/build/redwrap/redwrap}
 if [ ! -x "$REDWRAP" ] || ! command -v redis-server > /dev/null; then
     # A package the build does not need (or a mirror in the middle of a
     # sync) must not stop Redis: what is really missing fails the build.
@@ -38,6 +40,7 @@ if [ ! -x "$REDWRAP" ] || ! command -v redis-server > /dev/null; then
         echo "run-redis: warning: scripts/install-deps.sh failed; going on with what is installed" >&2
 fi
 if [ ! -x "$REDWRAP" ]; then
+    REDWRAP=$SRC/build/redwrap/redwrap
     echo "run-redis: building redpak in $SRC/build"
     cmake -S "$SRC" -B "$SRC/build" > /dev/null
     cmake --build "$SRC/build" -j "$(nproc)" --target redwrap > /dev/null
@@ -57,5 +60,22 @@ else
     echo "run-redis: try    redis-cli -h 127.0.0.1 -p 6379 ping"
 fi
 echo "run-redis: data   $STATE/data (Ctrl-C saves it and stops Redis)"
-# exec: redwrap itself receives Ctrl-C and SIGTERM, and its status is ours.
-exec "$REDWRAP" --node "$STATE/node.yaml" "$@"
+
+# A terminal sends Ctrl-C to every process of its foreground process group:
+# the node's init and Redis alike, and init forwards its copy to Redis too.
+# Redis takes a second SIGINT during its shutdown as "exit now, without
+# saving". So redwrap runs in a session of its own, out of the terminal's
+# reach, and this script, in the foreground, turns Ctrl-C (and SIGTERM,
+# SIGHUP) into one SIGTERM for redwrap, which forwards it once: Redis saves
+# and exits, and redwrap's status is the script's.
+setsid "$REDWRAP" --node "$STATE/node.yaml" "$@" &
+pid=$!
+trap 'kill -TERM "$pid" 2> /dev/null' INT TERM HUP
+set +e
+wait "$pid"
+while kill -0 "$pid" 2> /dev/null; do
+    wait "$pid"
+done
+# A wait cut short by the trap said 128+N; once more for redwrap's own.
+wait "$pid"
+exit $?
