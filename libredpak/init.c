@@ -3,7 +3,15 @@
  * it has no handler for is dropped) and makes it the parent of every
  * orphan, whose zombies nobody else will reap. This small init forks the
  * workload, forwards the signals it receives to it, reaps every child,
- * and exits with the workload's status. */
+ * and exits with the workload's status.
+ *
+ * A stop signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT: Ctrl-C, systemctl stop,
+ * a closed terminal) ends the whole node, also with wait: all. It goes to
+ * the workload first, which may shut its own children down its way; once
+ * the workload has exited, init sends the same signal to every process
+ * left (kill(-1) from PID 1 reaches the whole pid namespace but init) and
+ * the node ends when they are gone. Without that, an orphan would keep a
+ * stopped node alive until the service manager's SIGKILL. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -30,6 +38,11 @@ static int install_handlers(const sigset_t *all)
         if (sigismember(all, s) == 1 && sigaction(s, &sa, NULL) < 0)
             return -errno;
     return 0;
+}
+
+static bool is_stop_signal(int signo)
+{
+    return signo == SIGTERM || signo == SIGINT || signo == SIGHUP || signo == SIGQUIT;
 }
 
 static int init_fail(int report_fd, int e, const char *what)
@@ -69,6 +82,7 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
     }
 
     int main_status = RP_EXIT_SETUP_FAILED;
+    int stop = 0;           /* the last stop signal received, 0 before any */
     for (;;) {
         struct signalfd_siginfo si;
         ssize_t n = read(fd, &si, sizeof(si));
@@ -82,14 +96,21 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
             return RP_EXIT_SETUP_FAILED;
         }
         if (si.ssi_signo != SIGCHLD) {
+            int signo = (int)si.ssi_signo;
+            if (is_stop_signal(signo))
+                stop = signo;
             /* To the workload while it lives; after it (wait: all), to
              * every process left: kill(-1) from PID 1 reaches the whole
-             * namespace but init itself. In a joined pid namespace it
-             * would reach processes that are not the node's: not there. */
+             * namespace but init itself. In the host's or a joined pid
+             * namespace it would reach processes that are not the node's:
+             * there a stop ends init instead, and redwrap's teardown kills
+             * what is left through the node's cgroup. */
             if (main_pid > 0)
-                kill(main_pid, (int)si.ssi_signo);
+                kill(main_pid, signo);
             else if (pid1)
-                kill(-1, (int)si.ssi_signo);
+                kill(-1, signo);
+            else if (stop)
+                return main_status;
             continue;
         }
         int ws;
@@ -103,6 +124,11 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
              * every process left in it. */
             if (plan->wait == RP_WAIT_MAIN)
                 return main_status;
+            /* The workload is gone after a stop: the rest follows it. */
+            if (stop && !pid1)
+                return main_status;
+            if (stop)
+                kill(-1, stop);
         }
         /* wait: all: the node lives until its last process has ended. */
         if (r < 0 && errno == ECHILD && main_pid < 0)

@@ -2,7 +2,8 @@
 # Signals and the node's end: redwrap forwards SIGTERM SIGINT SIGHUP SIGQUIT
 # SIGUSR1 SIGUSR2 SIGWINCH to the node's init, which passes them to the
 # workload; init reaps every zombie; wait: all waits for the last process,
-# wait: main for the workload only.
+# wait: main for the workload only; a stop signal (TERM INT HUP QUIT) ends
+# the node after the workload, orphans included.
 
 load helpers
 
@@ -142,6 +143,66 @@ node_wait() {
     # The workload's status (0): the leftover sleep was terminated.
     node_wait
     [ "$NODE_STATUS" -eq 0 ]
+}
+
+# Waits until a process whose whole command line is $1 runs; its pid in FOUND.
+find_process() {
+    FOUND=
+    for _ in $(seq 100); do
+        FOUND=$(pgrep -fx "$1" || true)
+        [ -n "$FOUND" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# A stop signal with wait: all ends the node: without that, the orphan
+# (a 20 s sleep, tagged by the fraction) would keep it alive until it ends.
+stop_ends_orphans() {
+    local sig=$1 want=$2 tag="20.$$"
+    start_node /bin/sh -c "( sleep $tag & ); echo ready; exec sleep 60"
+    find_process "sleep $tag"
+    local orphan=$FOUND start
+    start=$(date +%s%N)
+    kill -"$sig" "$NODE_PID"
+    node_wait
+    [ "$NODE_STATUS" -eq "$want" ]
+    [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 10000 ]
+    # Gone, or a zombie its new parent outside the node has yet to reap.
+    [ ! -e "/proc/$orphan" ] || grep -q '^State:.*Z' "/proc/$orphan/status"
+}
+
+@test "SIGTERM ends the node with wait: all, orphans too, with the workload's status (143)" {
+    node <<<'process: {wait: all}'
+    stop_ends_orphans TERM 143
+}
+
+@test "a stop signal reaches the orphans as the same signal, after the workload exited" {
+    node <<<'process: {wait: all}'
+    # The subshell is the workload's child until the workload exits, then
+    # an orphan of init: only init's sweep can send it the HUP. (It gives
+    # up after 20 s, so that a node that misses the sweep still ends.)
+    start_node /bin/sh -c '
+        trap "echo main got HUP; exit 5" HUP
+        ( trap "echo orphan got HUP; exit 0" HUP; echo ready
+          for i in $(seq 200); do sleep 0.1; done ) &
+        while :; do sleep 0.1; done'
+    kill -HUP "$NODE_PID"
+    node_wait
+    [ "$NODE_STATUS" -eq 5 ]
+    # (The orphan's own sleep died of the sweep's HUP too: dash says "Hangup".)
+    run cat "$SCRATCH/out"
+    [[ $output == "ready"*"main got HUP"*"orphan got HUP"* ]]
+}
+
+@test "pid: host: SIGTERM ends the node with wait: all, orphans through the cgroup (143)" {
+    [ -d /sys/fs/cgroup/unified ] || [ -e /sys/fs/cgroup/cgroup.kill ] ||
+        skip "no cgroup2 hierarchy for the node's cgroup"
+    # init is no PID 1 here: it exits after the workload, and the teardown
+    # kills what is left in the node's cgroup.
+    node <<<'namespaces: {pid: host, user: host}
+process: {wait: all}'
+    stop_ends_orphans TERM 143
 }
 
 @test "rootless: SIGTERM to redwrap ends sleep inside with 143" {
