@@ -11,6 +11,11 @@
  * items in the plan's order. The executor clones the first process straight
  * into cg->dirfd (clone3 CLONE_INTO_CGROUP).
  *
+ * check, in step 1, runs the same detection alone: a required item whose
+ * controller the hierarchy does not offer fails the run before the host
+ * plan (step 2) changed anything. prepare detects again (a few reads) and
+ * warns about the items that are not required.
+ *
  * Teardown is cgroup_teardown.c's. */
 #include <errno.h>
 #include <fcntl.h>
@@ -246,6 +251,18 @@ static int no_cgroup(const struct rp_cgroup_plan *plan, unsigned usable, const c
         rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
                 "ends its processes", what);
     return 0;
+}
+
+int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err)
+{
+    if (!plan->required || !plan->controllers)
+        return 0;
+    __attribute__((cleanup(free_host))) struct rp_cg_host h;
+    int r = rp_cg_host_detect(&h, err);
+    if (r < 0)
+        return r;
+    unsigned missing = plan->controllers & ~h.offered;
+    return missing ? controllers_unusable(plan, missing, NULL, &h, err) : 0;
 }
 
 int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,

@@ -29,6 +29,9 @@ struct rp_cgroup_run {
      * memory.events and pids.events before it removes the cgroup. */
     char end[256];
 };
+/* Step 1: fails when a required item needs a controller the cgroup v2
+ * hierarchy does not offer, before anything is changed (it touches nothing). */
+int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err);
 /* Detects cgroup v2, creates the node's cgroup, enables the controllers,
  * writes the items. With required items on a host that cannot apply them,
  * fails naming the item, the controller and what was found. */

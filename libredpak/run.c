@@ -209,8 +209,8 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 1: compile the seccomp filter");
-    if (compile_filter(&r, err) < 0)
+    rp_vlog(v, "step 1: compile the seccomp filter, check the cgroup controllers");
+    if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 2: host plan");
     if (rp_host_apply(plan, v, err) < 0)

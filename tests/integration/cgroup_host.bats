@@ -20,6 +20,8 @@ setup() {
 }
 
 teardown() {
+    # Should a run have changed it after all, the host gets its value back.
+    [ -z "${RATELIMIT:-}" ] || echo "$RATELIMIT" > /proc/sys/kernel/printk_ratelimit
     if [ -n "${PARENT:-}" ]; then
         rmdir "$PARENT"/redpak-* 2>/dev/null || true
         rmdir "$PARENT"
@@ -65,6 +67,22 @@ YAML
     [ ! -e "$SCRATCH/out/ran" ]
     host_mounts | diff "$SCRATCH/mounts.before" -
     cgroup_tree | diff "$SCRATCH/cgroups.before" -
+}
+
+@test "a required memory limit fails before a host.sysctl of the same node is written" {
+    RATELIMIT=$(cat /proc/sys/kernel/printk_ratelimit)
+    node <<YAML
+host:
+  sysctl: {kernel.printk_ratelimit: $((RATELIMIT + 1))}
+cgroup:
+  items: {memory.max: 256M}
+YAML
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/touch /out/ran
+    [ "$status" -eq 125 ]
+    [[ "$stderr" == "redwrap: cgroup: memory.max needs the memory controller"* ]]
+    [[ "$stderr" != *"host sysctl"* ]]
+    [ "$(cat /proc/sys/kernel/printk_ratelimit)" = "$RATELIMIT" ]
+    [ ! -e "$SCRATCH/out/ran" ]
 }
 
 @test "required is the default and names the first item whose controller is missing" {
