@@ -30,6 +30,8 @@
 #include "mount_resolve.h"
 
 struct mount_ctx {
+    const struct rp_plan *plan;
+    bool notify_socket;     /* the NOTIFY_SOCKET proxy's socket goes into the root */
     int verbose;
     int host_fd;            /* the host's "/" (at /oldroot) until the pivot */
     int proc_fd;            /* the host's /proc: mount ids, mountinfo */
@@ -193,8 +195,8 @@ static int stage_enter(struct mount_ctx *c, const char **what)
     return 0;
 }
 
-static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                      size_t wlen)
+static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, bool readonly_now,
+                      char *where, size_t wlen)
 {
     c->root_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->root_fd < 0)
@@ -204,8 +206,9 @@ static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, char *
         return id;
     c->own[c->n_own++] = (struct rp_own_mount){.path = "/", .id = id};
     /* The root stays writable until the finish plan: mount points, dirs
-     * and files are still to be made in it. */
-    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, false, where, wlen) : 0;
+     * and files are still to be made in it; unless nothing is (an image
+     * bound directly, mount_image.c), then it is read-only at once. */
+    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, readonly_now, where, wlen) : 0;
 }
 
 static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
@@ -217,7 +220,7 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, cha
         snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
     if (mount("tmpfs", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV | s->flags, opts) < 0)
         return -errno;
-    return root_ready(c, s, where, wlen);
+    return root_ready(c, s, false, where, wlen);
 }
 
 static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
@@ -226,8 +229,13 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char
     AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
         return src;
-    int r = rp_mount_image(src, c->proc_fd, c->verbose, where, wlen);
-    return r < 0 ? r : root_ready(c, s, where, wlen);
+    struct rp_image_build b = {
+        .plan = c->plan, .root = s, .notify_socket = c->notify_socket,
+        .host_fd = c->host_fd, .proc_fd = c->proc_fd, .verbose = c->verbose,
+    };
+    bool readonly_now = false;
+    int r = rp_mount_image(src, &b, &readonly_now, where, wlen);
+    return r < 0 ? r : root_ready(c, s, readonly_now, where, wlen);
 }
 
 static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
@@ -539,7 +547,8 @@ int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, i
                    struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
-        .verbose = verbose, .host_fd = -1, .proc_fd = -1, .root_fd = -1,
+        .plan = plan, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
+        .host_fd = -1, .proc_fd = -1, .root_fd = -1,
     };
     /* Bounded by the plans: each step makes at most one mount of its own. */
     c.own = calloc(plan->mount.n + plan->tmpfs.n + 1, sizeof(*c.own));

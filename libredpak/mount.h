@@ -40,10 +40,22 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
 int rp_mount_set_flags_fresh(int fd, unsigned long flags);
 
 /* mount_image.c: root.source. Builds the node's root on /newroot of the
- * staging tmpfs from the image (src_fd, O_PATH on the host's directory):
- * an overlay whose lower layer is the image, read-only, and whose upper
- * layer is a tmpfs of the node, so that nothing is ever written to the
- * image; the bind of old where no overlay can be made (-v says why). */
-int rp_mount_image(int src_fd, int proc_fd, int verbose, char *where, size_t wlen);
+ * staging tmpfs from the image (src_fd, O_PATH on the host's directory),
+ * so that nothing is ever written to the image: bound directly and
+ * read-only at once when the plan (with a notify socket or not) creates
+ * nothing in it and root.readonly holds (*readonly_now set); otherwise an
+ * overlay whose lower layer is the image, read-only, and whose upper layer
+ * is a tmpfs of the node; the bind of old where no overlay can be made
+ * (-v says which and why). host_fd is the host's "/", for bind sources. */
+struct rp_plan;
+struct rp_mount_step;
+struct rp_image_build {
+    const struct rp_plan *plan;
+    const struct rp_mount_step *root;   /* the plan's root-bind step */
+    bool notify_socket;     /* the NOTIFY_SOCKET proxy binds a socket in the root */
+    int host_fd, proc_fd, verbose;
+};
+int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now, char *where,
+                   size_t wlen);
 
 #endif

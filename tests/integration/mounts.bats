@@ -316,9 +316,10 @@ YAML
     [ ! -e "$SCRATCH/img/var/cache/x" ]
 
     # overlayfs cannot take a lower layer whose submounts a new user
-    # namespace locks: the image is bound as the root, as before, and -v
-    # says why.
+    # namespace locks: where the plan needs an overlay (here a writable
+    # root), the image is bound as the root, as before, and -v says why.
     echo seen > "$HOST_SUB/f"
+    sed -i "s|^root: .*|root: {source: $SCRATCH/img, readonly: false}|" "$SCRATCH/node.yaml"
     run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/node.yaml" -- /bin/cat /var/cache/f
     [ "$status" -eq 0 ]
     [ "$output" = seen ]
@@ -557,6 +558,101 @@ YAML
 
 @test "root.source: mount points, dirs, files and the workload never write the image (rootless)" {
     image_is_never_written rootless
+}
+
+# statfs's f_type of an overlay (busybox stat -f has no name for it).
+OVERLAYFS_MAGIC=794c7630
+
+# A plan that makes nothing in the image: every mount point is there with
+# its type, the symlink step's link too, no dir or file step.
+image_needing_no_overlay() {
+    rm -rf "$SCRATCH/img" "$SCRATCH/src"
+    make_owned_image "$1"
+    mkdir -p "$SCRATCH/img/data/in"
+    ln -s busybox "$SCRATCH/img/bin/current"
+    ln -s /tmp "$SCRATCH/img/tmplink"
+    [ "$1" = rootless ] && chown -R "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img"
+    cat > "$SCRATCH/node.yaml" <<YAML
+version: 1
+node: image
+root: {source: $SCRATCH/img}
+mounts:
+  - {type: bind, path: /data/in, source: $SCRATCH/src}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+  - {type: symlink, path: /bin/current, target: busybox}
+tmpfs:
+  - {path: /tmp}
+YAML
+}
+
+image_bound_directly_when_the_plan_makes_nothing_in_it() {
+    image_needing_no_overlay "$1"
+    local before
+    before=$(image_state "$SCRATCH/img")
+    run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'cat /data/in/file; stat -f -c %t /; touch /x 2>&1; touch /tmp/x && echo tmp-writable'
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"root.source: bound read-only, no overlay: the plan makes nothing in the image"* ]]
+    [[ "$stderr" != *"an overlay"* ]]
+    [ "${lines[0]}" = bound ]
+    [ "${lines[1]}" != "$OVERLAYFS_MAGIC" ]
+    [[ "${lines[2]}" == *"/x"*"Read-only file system"* ]]
+    [ "${lines[3]}" = tmp-writable ]
+    [ "$(image_state "$SCRATCH/img")" = "$before" ]
+}
+
+@test "root.source: an image that has every mount point is bound read-only, without an overlay (root)" {
+    image_bound_directly_when_the_plan_makes_nothing_in_it root
+}
+
+@test "root.source: an image that has every mount point is bound read-only, without an overlay (rootless)" {
+    image_bound_directly_when_the_plan_makes_nothing_in_it rootless
+}
+
+# Each of these makes something in the image, so the root is an overlay
+# and -v names the first step that needs it; the image stays as it was.
+overlay_when_the_plan_makes_something() { # WHO WHY-IN-STDERR then the node's edit (sed)
+    image_needing_no_overlay "$1"
+    sed -i "$3" "$SCRATCH/node.yaml"
+    local before
+    before=$(image_state "$SCRATCH/img")
+    run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/node.yaml" -- /bin/stat -f -c %t /
+    [ "$status" -eq 0 ]
+    [ "$output" = "$OVERLAYFS_MAGIC" ]
+    [[ "$stderr" == *"root.source: an overlay is needed: $2"* ]]
+    [[ "$stderr" == *"root.source: an overlay, the image read-only below it"* ]]
+    [ "$(image_state "$SCRATCH/img")" = "$before" ]
+}
+
+overlay_cases() {
+    overlay_when_the_plan_makes_something "$1" \
+        "mount step 2: /data/new is not in the image as a mount point of its type" \
+        's|path: /data/in,|path: /data/new,|'
+    overlay_when_the_plan_makes_something "$1" \
+        "mount step 5: /bin/new is not in the image as that symlink" \
+        's|path: /bin/current,|path: /bin/new,|'
+    overlay_when_the_plan_makes_something "$1" "mount step 6 makes /etc/new" \
+        '/^tmpfs:/i\  - {type: dir, path: /etc/new}'
+    overlay_when_the_plan_makes_something "$1" "root.readonly is false" \
+        "s|^root: .*|root: {source: $SCRATCH/img, readonly: false}|"
+    # A mount point reached through a symlink of the image (/tmplink ->
+    # /tmp, as /var/run -> /run): the check follows none of the image's.
+    overlay_when_the_plan_makes_something "$1" \
+        "tmpfs step 1: /tmplink is not in the image as a mount point of its type" \
+        's|{path: /tmp}|{path: /tmplink}|'
+    # Below another of the node's mounts: resolved through that mount.
+    overlay_when_the_plan_makes_something "$1" \
+        "tmpfs step 2: /tmp/x is below the node's mount at /tmp" \
+        '/{path: \/tmp}/a\  - {path: /tmp/x}'
+}
+
+@test "root.source: an overlay when the plan makes a mount point, a link, a dir or writes the root (root)" {
+    overlay_cases root
+}
+
+@test "root.source: an overlay when the plan makes a mount point, a link, a dir or writes the root (rootless)" {
+    overlay_cases rootless
 }
 
 @test "root.source: without overlayfs the image is bound and written, and -v says why (old kernel, rootless)" {
