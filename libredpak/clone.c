@@ -72,7 +72,7 @@ static pid_t clone_node(int flags, int cgroup_fd, bool *in_cgroup, struct rp_err
 /* The fallback of CLONE_INTO_CGROUP. The child is still waiting to be
  * released, so it is in the cgroup before it runs any of the node. */
 static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_cgroup_run *cg,
-                            pid_t pid, struct rp_error *err)
+                            pid_t pid, int verbose, struct rp_error *err)
 {
     char text[32];
     int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
@@ -81,8 +81,11 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
     int e = errno;
     if (fd >= 0)
         close(fd);
-    if (ok)
+    if (ok) {
+        rp_vlog(verbose, "cgroup: moved the first process into %s/cgroup.procs (clone3 could "
+                "not place it there)", cg->path ? cg->path : "the node's cgroup");
         return 0;
+    }
     if (!plan->required) {
         rp_log("warning: cgroup: cannot move the node into %s/cgroup.procs (%s); it runs "
                "without its own cgroup", cg->path ? cg->path : "its cgroup", strerror(e));
@@ -154,7 +157,7 @@ static pid_t clone_joined(const struct rp_ns_plan *plan, int cgroup_fd, bool *in
     return m.pid;
 }
 
-pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg,
+pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg, int verbose,
                      struct rp_error *err)
 {
     bool in_cgroup = false;
@@ -163,7 +166,7 @@ pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg,
                     : clone_node(rp_ns_clone_flags(&plan->ns), cg->dirfd, &in_cgroup, err);
     if (pid <= 0 || in_cgroup || cg->dirfd < 0)
         return pid;
-    int r = attach_to_cgroup(&plan->cgroup, cg, pid, err);
+    int r = attach_to_cgroup(&plan->cgroup, cg, pid, verbose, err);
     if (r < 0) {
         /* Not released yet: it has run nothing of the node. */
         kill(pid, SIGKILL);

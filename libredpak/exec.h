@@ -90,7 +90,7 @@ void rp_userns_explain(struct rp_error *err);
 /* clone.c: step 4. Creates the node's first process in its namespaces and
  * in cg (when cg->dirfd >= 0). Returns 0 in the first process, its pid in
  * the parent, or a negative code. The first process waits to be released. */
-pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg,
+pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg, int verbose,
                      struct rp_error *err);
 
 /* child_error.c: the first process reports a failed step to the parent

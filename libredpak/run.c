@@ -219,7 +219,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (rp_cgroup_prepare(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 4: clone the first process");
-    if (open_channels(&r, err) < 0 || (r.pid = rp_clone_first(plan, &r.cg, err)) < 0)
+    if (open_channels(&r, err) < 0 || (r.pid = rp_clone_first(plan, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
         _exit(first_process(&r));   /* a forked child never returns to the caller */

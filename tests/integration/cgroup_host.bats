@@ -147,6 +147,40 @@ YAML
     [ -z "$(node_cgroups)" ]
 }
 
+# The node's cgroup as its own processes see it: "0::/.../redpak-cg-..."
+# (namespaces.cgroup: host shows the path in the hierarchy, not "/").
+node_in_own_cgroup() {
+    grep -qx "0::.*/redpak-cg-[0-9]*-[0-9a-f]*" <<<"$1"
+}
+
+@test "clone3 places the first process in its cgroup itself (CLONE_INTO_CGROUP)" {
+    node <<<'namespaces: {cgroup: host}'
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    node_in_own_cgroup "$output"
+    [[ "$stderr" != *"moved the first process into"* ]]
+}
+
+@test "without clone3 (a kernel before 5.3) the first process is moved into its cgroup before it runs" {
+    node <<<'namespaces: {cgroup: host}'
+    run --separate-stderr "$PROBES/noclone3" -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
+        /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"*"/cgroup.procs (clone3 could not place it there)"* ]]
+    node_in_own_cgroup "$output"
+    [ -z "$(node_cgroups)" ]
+}
+
+@test "without clone3, a node that joins a namespace by path lands in its cgroup too" {
+    # The helper that joins clones the first process; redwrap moves it.
+    node <<<"namespaces: {cgroup: host, uts: /proc/$$/ns/uts}"
+    run --separate-stderr "$PROBES/noclone3" -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
+        /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"* ]]
+    node_in_own_cgroup "$output"
+}
+
 # Every redwrap sweeps its parent for stale cgroups: these cases use a
 # parent of their own, out of reach of other runs on this host.
 private_parent() {
