@@ -19,7 +19,7 @@ setup() {
 tmpfs:
   - {path: /tmp, size: 1M}
 YAML
-    MOUNTS_BEFORE=$(host_mounts)
+    MOUNTS_BEFORE=$(our_host_mounts)
 }
 
 teardown() {
@@ -40,9 +40,15 @@ marked_processes() {
     pgrep -f "redpak-fault-$$" || true
 }
 
+# The host's mount points, but those of other suites' scratch folders:
+# they run beside this one and mount there.
+our_host_mounts() {
+    host_mounts | awk -v mine="$SCRATCH" 'index($0, "/tmp/redpak-test.") != 1 || index($0, mine) == 1'
+}
+
 assert_nothing_left() {
-    [ "$(host_mounts)" = "$MOUNTS_BEFORE" ] ||
-        { echo "mounts changed:"; diff <(echo "$MOUNTS_BEFORE") <(host_mounts); return 1; }
+    [ "$(our_host_mounts)" = "$MOUNTS_BEFORE" ] ||
+        { echo "mounts changed:"; diff <(echo "$MOUNTS_BEFORE") <(our_host_mounts); return 1; }
     [ -z "$(node_cgroups)" ] || { echo "cgroups left: $(node_cgroups)"; return 1; }
     wait_marked_gone || { echo "processes left"; return 1; }
 }
@@ -88,7 +94,7 @@ wait_marked_gone() {
     # die_with_parent: the node's init gets SIGKILL, which ends the pid
     # namespace, the workload with it.
     wait_marked_gone
-    [ "$(host_mounts)" = "$MOUNTS_BEFORE" ]
+    [ "$(our_host_mounts)" = "$MOUNTS_BEFORE" ]
     if [ -n "$cg" ]; then
         # redwrap never tore down: its cgroup is still there, empty (unless
         # another redwrap on this host started meanwhile: any run cleans
@@ -201,16 +207,29 @@ YAML
 }
 
 @test "SIGSTOP and SIGCONT of the workload and of redwrap change nothing of the outcome" {
-    start_node 'echo ready; sleep 1; exit 5'
+    # The workload ends when the host creates ctl/go: while redwrap is
+    # stopped, so redwrap finds the end when it is continued.
+    mkdir -p "$SCRATCH/ctl"
+    write_host_usr_node "$SCRATCH/node.yaml" "$NODE" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /ctl, source: $SCRATCH/ctl}
+YAML
+    start_node 'echo ready; while [ ! -e /ctl/go ]; do sleep 0.05; done; exit 5'
     local init workload
     init=$(pgrep -P "$NODE_PID" | head -1)
     workload=$(pgrep -P "$init" | head -1)
     [ -n "$workload" ]
     kill -STOP "$workload"
-    sleep 1.5
+    sleep 1
+    [ "$(awk '{print $3}' "/proc/$workload/stat")" = T ]
     kill -CONT "$workload"
     kill -STOP "$NODE_PID"
-    sleep 1.5
+    touch "$SCRATCH/ctl/go"
+    sleep 1
     kill -CONT "$NODE_PID"
     node_wait
     [ "$NODE_STATUS" -eq 5 ]
