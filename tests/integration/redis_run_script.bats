@@ -14,7 +14,11 @@ setup() {
 }
 
 teardown() {
-    [ -n "${SCRIPT_PID:-}" ] && kill -TERM "$SCRIPT_PID" 2> /dev/null
+    # Waited for: Redis saves into the scratch folder before it is removed
+    # (a Redis that cannot save refuses to exit).
+    if [ -n "${SCRIPT_PID:-}" ] && kill -TERM "$SCRIPT_PID" 2> /dev/null; then
+        wait "$SCRIPT_PID" || true
+    fi
     common_teardown
 }
 
