@@ -45,6 +45,16 @@ static bool is_stop_signal(int signo)
     return signo == SIGTERM || signo == SIGINT || signo == SIGHUP || signo == SIGQUIT;
 }
 
+/* A terminal sends its signals (Ctrl-C, Ctrl-\, a hangup, a resize) to its
+ * whole foreground process group, from the kernel (SI_KERNEL): a workload
+ * in init's group has its own copy already. A forwarded second one is not
+ * the same thing: Redis takes a second SIGINT during its shutdown as "exit
+ * now, without saving". */
+static bool workload_has_it(const struct signalfd_siginfo *si, pid_t main_pid)
+{
+    return si->ssi_code == SI_KERNEL && getpgid(main_pid) == getpgrp();
+}
+
 static int init_fail(int report_fd, int e, const char *what)
 {
     struct rp_error err = {0};
@@ -105,9 +115,10 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
              * namespace it would reach processes that are not the node's:
              * there a stop ends init instead, and redwrap's teardown kills
              * what is left through the node's cgroup. */
-            if (main_pid > 0)
-                kill(main_pid, signo);
-            else if (pid1)
+            if (main_pid > 0) {
+                if (!workload_has_it(&si, main_pid))
+                    kill(main_pid, signo);
+            } else if (pid1)
                 kill(-1, signo);
             else if (stop)
                 return main_status;
