@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # README's run command, scripts/run-redis.sh: Redis in its node in the
 # foreground, stopped by Ctrl-C in a terminal or by SIGTERM, its data saved
-# and the script's status 0.
+# and the script's status 0. And redwrap itself in a terminal, as README's
+# first example runs it.
 
 load helpers
 
@@ -31,15 +32,16 @@ wait_pong() {
     return 1
 }
 
-@test "run-redis.sh in a terminal: Ctrl-C makes Redis save, the script exits 0" {
-    # The script on a pseudo-terminal, in its foreground, as from a shell;
-    # Ctrl-C typed into it once Redis answers.
-    python3 - "$REDPAK_SOURCE_DIR/scripts/run-redis.sh" "$SOCK" > "$SCRATCH/tty.log" <<'PY'
+# Runs COMMAND... on a pseudo-terminal, in its foreground as from a shell,
+# types Ctrl-C once Redis answers on $SOCK, and writes what the terminal
+# showed and "exit status N" to $SCRATCH/tty.log.
+ctrl_c_in_terminal() {
+    python3 - "$SOCK" "$@" > "$SCRATCH/tty.log" <<'PY'
 import os, pty, select, subprocess, sys, time
-script, sock = sys.argv[1], sys.argv[2]
+sock, argv = sys.argv[1], sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(script, [script])
+    os.execv(argv[0], argv)
 out = b""
 def pump(until):
     global out
@@ -63,11 +65,26 @@ sys.stdout.write(out.decode(errors="replace"))
 print("exit status %d" % os.waitstatus_to_exitcode(status))
 PY
     cat "$SCRATCH/tty.log"
+}
+
+@test "run-redis.sh in a terminal: Ctrl-C makes Redis save, the script exits 0" {
+    ctrl_c_in_terminal "$REDPAK_SOURCE_DIR/scripts/run-redis.sh"
     grep -q "run-redis: try    redis-cli -s $SOCK ping" "$SCRATCH/tty.log"
     grep -q 'DB saved on disk' "$SCRATCH/tty.log"
     ! grep -q 'You insist' "$SCRATCH/tty.log"
     [ "$(tail -1 "$SCRATCH/tty.log" | tr -d '\r')" = "exit status 0" ]
     [ -s "$REDPAK_REDIS_DIR/data/dump.rdb" ]
+}
+
+@test "redwrap in a terminal: Ctrl-C reaches Redis once (init does not forward the terminal's copy)" {
+    # The terminal's SIGINT goes to the node's foreground group, init and
+    # Redis both; a second one from init would make Redis exit unsaved.
+    redis_node_copy redis "$REDPAK_REDIS_DIR"
+    ctrl_c_in_terminal "$REDWRAP" --node "$REDPAK_REDIS_DIR/node.yaml"
+    [ "$(grep -c 'Received SIGINT' "$SCRATCH/tty.log")" -eq 1 ]
+    grep -q 'DB saved on disk' "$SCRATCH/tty.log"
+    ! grep -q 'You insist' "$SCRATCH/tty.log"
+    [ "$(tail -1 "$SCRATCH/tty.log" | tr -d '\r')" = "exit status 0" ]
 }
 
 @test "run-redis.sh: SIGTERM makes Redis save, the script exits 0, a second start has the data" {
