@@ -61,13 +61,13 @@ else
 fi
 echo "run-redis: data   $STATE/data (Ctrl-C saves it and stops Redis)"
 
-# A terminal sends Ctrl-C to every process of its foreground process group:
-# the node's init and Redis alike, and init forwards its copy to Redis too.
-# Redis takes a second SIGINT during its shutdown as "exit now, without
-# saving". So redwrap runs in a session of its own, out of the terminal's
-# reach, and this script, in the foreground, turns Ctrl-C (and SIGTERM,
-# SIGHUP) into one SIGTERM for redwrap, which forwards it once: Redis saves
-# and exits, and redwrap's status is the script's.
+# A terminal sends Ctrl-C to every process of its foreground process group,
+# which would be the node's own processes, each getting it straight from the
+# kernel (and Redis takes a second SIGINT during its shutdown as "exit now,
+# without saving"). So redwrap runs in a session of its own, out of the
+# terminal's reach, and this script, in the foreground, turns Ctrl-C (and
+# SIGTERM, SIGHUP) into one SIGTERM for redwrap, as systemctl stop does: it
+# forwards it once, Redis saves and exits, redwrap's status is the script's.
 setsid "$REDWRAP" --node "$STATE/node.yaml" "$@" &
 pid=$!
 trap 'kill -TERM "$pid" 2> /dev/null' INT TERM HUP
