@@ -59,13 +59,13 @@ node_cgroups() {
 cgroup:
   items: {memory.max: 256M}
 YAML
-    host_mounts > "$SCRATCH/mounts.before"
+    host_mounts_but_others > "$SCRATCH/mounts.before"
     cgroup_tree > "$SCRATCH/cgroups.before"
     run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/touch /out/ran
     [ "$status" -eq 125 ]
     [ "$stderr" = "redwrap: cgroup: memory.max needs the memory controller, but the cgroup v2 hierarchy at $UNIFIED offers none (this host runs cgroup v1 controllers, a hybrid setup); set cgroup.required: false to run without limits" ]
     [ ! -e "$SCRATCH/out/ran" ]
-    host_mounts | diff "$SCRATCH/mounts.before" -
+    host_mounts_but_others | diff "$SCRATCH/mounts.before" -
     cgroup_tree | diff "$SCRATCH/cgroups.before" -
 }
 

@@ -120,3 +120,12 @@ redis_server_pid() {
 # where `as_user CMD &` would give a subshell's pid.
 AS_USER=(setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups
          --inh-caps=-all --)
+
+# The host's mount points less those that suites running alongside make
+# and remove meanwhile: other tests' scratch folders and /run/netns. What
+# this test's own node leaves behind still shows (under $SCRATCH or
+# anywhere else).
+host_mounts_but_others() {
+    host_mounts | awk -v mine="$SCRATCH" \
+        '(index($0, "/tmp/redpak-test.") != 1 || index($0, mine) == 1) && index($0, "/run/netns") != 1'
+}

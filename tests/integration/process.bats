@@ -158,8 +158,9 @@ YAML
     local marker="sleep 1000$$"
     "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "$marker" &
     local pid=$!
-    for _ in $(seq 50); do pgrep -f "$marker" >/dev/null && break; sleep 0.1; done
-    pgrep -f "$marker" >/dev/null
+    # The node's sleep itself, not redwrap's command line that names it.
+    for _ in $(seq 50); do pgrep -fx "$marker" >/dev/null && break; sleep 0.1; done
+    pgrep -fx "$marker" >/dev/null
     kill -KILL "$pid"
     for _ in $(seq 50); do pgrep -f "$marker" >/dev/null || break; sleep 0.1; done
     ! pgrep -f "$marker"
