@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "mount.h"
@@ -44,7 +45,11 @@ static int mount_at(int dir, const char *name, const char *source, const char *f
 
 /* A user namespace may not mknod (and a tmpfs it mounts is nodev anyway):
  * the host's node is bound onto an empty file instead. The bind keeps the
- * flags of the host's /dev mount, where device nodes open. */
+ * flags of the host's /dev mount, where device nodes open, and is then made
+ * read-only: the bound inode is the host's own, which a root-started
+ * node's uid 0 (the host's uid 0 by the default id map) owns, so it could
+ * chmod, chown or touch the host's /dev/null. A read-only mount refuses
+ * those (EROFS) and still opens a device for writing. */
 static int bind_device(int dev, int host_fd, const char *name)
 {
     char host_path[64];
@@ -63,7 +68,22 @@ static int bind_device(int dev, int host_fd, const char *name)
     close(fd);
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
-    return mount_at(dev, name, source, NULL, MS_BIND, NULL);
+    int r = mount_at(dev, name, source, NULL, MS_BIND, NULL);
+    if (r < 0)
+        return r;
+    /* A remount must repeat the flags the kernel locked when the host's
+     * mounts were copied into the node's user namespace: nosuid and the
+     * atime ones, read from the source mount. */
+    struct statvfs vfs;
+    if (fstatvfs(src, &vfs) < 0)
+        return -errno;
+    unsigned long keep = (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
+                         (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+                         (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+                         (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+                         (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+    /* Looked up again, to reach the bind rather than the file below it. */
+    return mount_at(dev, name, NULL, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 }
 
 int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what)
