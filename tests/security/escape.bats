@@ -163,6 +163,25 @@ assert_no_escape() {
     [ -z "$output" ]
 }
 
+@test "the node's root, the host's uid 0 by the default id map, cannot change the host's device nodes" {
+    # /dev/null and the others are the host's inodes, bound in; uid 0
+    # owns them: only the read-only bind stops chmod, chown and utimes.
+    write_host_usr_node "$SCRATCH/root.yaml" <<< ''
+    local before
+    before=$(stat -c '%a %u %g %Y' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)
+    run "$REDWRAP" --node "$SCRATCH/root.yaml" -- /bin/sh -c '
+        for d in null zero full random urandom tty; do
+            chmod 0600 /dev/$d 2> /dev/null && echo "chmod $d"
+            chown 1:1 /dev/$d 2> /dev/null && echo "chown $d"
+            touch -d 2001-01-01 /dev/$d 2> /dev/null && echo "touch $d"
+        done
+        echo x > /dev/null && head -c 1 /dev/zero | wc -c'
+    [ "$(stat -c '%a %u %g %Y' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)" = "$before" ]
+    [ "$status" -eq 0 ]
+    # Nothing changed, and the devices still work.
+    [ "$output" = 1 ]
+}
+
 @test "a bind source's directory swapped for a symlink to / never puts a mount outside the root" {
     # The host swaps SRC/sub between a directory and a symlink to / while
     # redwrap mounts a tmpfs at /data/sub (through the writable bind of
