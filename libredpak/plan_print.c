@@ -235,7 +235,7 @@ static void print_cgroup(struct plan_emit *e, const struct rp_plan *p)
     f_str(e, "name", cg->name);
     f_bool(e, "required", cg->required);
     f_bool(e, "section_present", cg->section_present);
-    line(e, "create cgroup %s-<unique> under %s (%s)", cg->name,
+    line(e, "create cgroup redpak-%s-<pid>-<random> under %s (%s)", cg->name,
          cg->parent ? cg->parent : "the cgroup redwrap runs in",
          cg->required ? "required: a failure stops the node"
                       : "not required: where none can be made, the pid namespace ends "
