@@ -226,21 +226,24 @@ static const struct rp_mount_step *mount_above(const struct rp_mount_step *const
 static bool target_present(int src_fd, const struct rp_image_build *b,
                            const struct rp_mount_step *s)
 {
-    bool dir = true;
+    bool dir = true, any = false;
     if (s->op == RP_MOP_BIND) {
         AUTO_FD int host = rp_resolve(b->host_fd, s->source, RP_CREATE_NONE, 0);
         struct stat st;
+        /* A missing optional source is skipped and makes nothing; should
+         * it appear before the step, a target of either type is there. */
         if (host == -ENOENT && s->optional)
-            return true;        /* skipped: nothing is made for it */
-        if (host < 0 || fstat(host, &st) < 0)
+            any = true;
+        else if (host < 0 || fstat(host, &st) < 0)
             return false;       /* the step itself will say why */
-        dir = S_ISDIR(st.st_mode);
+        else
+            dir = S_ISDIR(st.st_mode);
     }
     AUTO_FD int fd = open_in_image(src_fd, s->path);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0)
+    if (fd < 0 || fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
         return false;
-    return dir ? S_ISDIR(st.st_mode) : !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode);
+    return any || dir == (bool)S_ISDIR(st.st_mode);
 }
 
 /* A symlink step whose link the image already has, with the same target. */

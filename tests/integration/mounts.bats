@@ -564,11 +564,12 @@ YAML
 OVERLAYFS_MAGIC=794c7630
 
 # A plan that makes nothing in the image: every mount point is there with
-# its type, the symlink step's link too, no dir or file step.
+# its type, the symlink step's link too, no dir or file step (the optional
+# bind's source is missing: it is skipped, its mount point is there too).
 image_needing_no_overlay() {
     rm -rf "$SCRATCH/img" "$SCRATCH/src"
     make_owned_image "$1"
-    mkdir -p "$SCRATCH/img/data/in"
+    mkdir -p "$SCRATCH/img/data/in" "$SCRATCH/img/mnt"
     ln -s busybox "$SCRATCH/img/bin/current"
     ln -s /tmp "$SCRATCH/img/tmplink"
     [ "$1" = rootless ] && chown -R "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img"
@@ -581,6 +582,7 @@ mounts:
   - {type: proc, path: /proc}
   - {type: dev, path: /dev}
   - {type: symlink, path: /bin/current, target: busybox}
+  - {type: bind, path: /mnt, source: $SCRATCH/missing, optional: true}
 tmpfs:
   - {path: /tmp}
 YAML
@@ -632,8 +634,13 @@ overlay_cases() {
     overlay_when_the_plan_makes_something "$1" \
         "mount step 5: /bin/new is not in the image as that symlink" \
         's|path: /bin/current,|path: /bin/new,|'
-    overlay_when_the_plan_makes_something "$1" "mount step 6 makes /etc/new" \
+    overlay_when_the_plan_makes_something "$1" "mount step 7 makes /etc/new" \
         '/^tmpfs:/i\  - {type: dir, path: /etc/new}'
+    # An optional bind's mount point must be there too: its source may
+    # appear before the step runs.
+    overlay_when_the_plan_makes_something "$1" \
+        "mount step 6: /opt is not in the image as a mount point of its type" \
+        's|path: /mnt, source|path: /opt, source|'
     overlay_when_the_plan_makes_something "$1" "root.readonly is false" \
         "s|^root: .*|root: {source: $SCRATCH/img, readonly: false}|"
     # A mount point reached through a symlink of the image (/tmplink ->
