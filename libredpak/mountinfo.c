@@ -1,46 +1,14 @@
 /* The mount table as the kernel prints it: see mountinfo.h. */
 #include "mountinfo.h"
+#include "read_all.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
-
-/* The whole file: /proc files have no size, so read until EOF. */
-static int slurp(int fd, char **out)
-{
-    size_t len = 0, cap = 16384;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -ENOMEM;
-    for (;;) {
-        if (cap - len < 4096) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                return -ENOMEM;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf);
-            return -e;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    buf[len] = '\0';
-    *out = buf;
-    return 0;
-}
 
 /* \ooo -> the byte, in place. */
 static void unescape(char *s)
@@ -110,7 +78,8 @@ int rp_mountinfo_read(int dirfd, const char *path, struct rp_mountinfo_table *t)
     int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    int r = slurp(fd, &t->text);
+    /* No cap: the kernel's own table, however many mounts it lists. */
+    int r = rp_read_all(fd, SIZE_MAX, &t->text, NULL);
     close(fd);
     if (r < 0)
         return r;

@@ -4,6 +4,7 @@
  * problem so that one run shows them all. The sections live in files of
  * their own; this one walks the top level and the small scalar keys. */
 #include "parse.h"
+#include "read_all.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -187,9 +188,8 @@ int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
         rp_diags_add(diags, &start, "", "cannot open the node file: %s", strerror(e));
         return -e;
     }
-    /* A regular file too big is refused without reading it; anything else
-     * (a pipe) is read up to one byte past the limit, which the YAML tree's
-     * builder then refuses. */
+    /* A regular file too big is refused without reading it, with its size;
+     * anything else (a pipe) is read up to the limit. */
     struct stat st;
     char *buf = NULL;
     size_t len = 0;
@@ -200,20 +200,13 @@ int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
                      (long long)st.st_size, RP_NODE_MAX_BYTES);
         err = -EFBIG;
     } else {
-        buf = yt_xcalloc(1, RP_NODE_MAX_BYTES + 2);
-        for (;;) {
-            ssize_t r = read(fd, buf + len, RP_NODE_MAX_BYTES + 1 - len);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0) {
-                err = -errno;
-                rp_diags_add(diags, &start, "", "cannot read the node file: %s",
-                             strerror(errno));
-                break;
-            }
-            if (r == 0 || (len += (size_t)r) > RP_NODE_MAX_BYTES)
-                break;
-        }
+        err = rp_read_all(fd, RP_NODE_MAX_BYTES, &buf, &len);
+        if (err == -EFBIG)
+            rp_diags_add(diags, &start, "",
+                         "the input is more than %u bytes; a node file is at most %u bytes "
+                         "(1 MiB)", RP_NODE_MAX_BYTES, RP_NODE_MAX_BYTES);
+        else if (err < 0)
+            rp_diags_add(diags, &start, "", "cannot read the node file: %s", strerror(-err));
     }
     close(fd);
     if (!err)

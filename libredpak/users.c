@@ -1,5 +1,6 @@
 /* Resolving user and group names in a node's own passwd and group files. */
 #include "users.h"
+#include "read_all.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,48 +46,16 @@ static int open_in_root(const char *root, const char *rel)
     return fd < 0 ? -errno : fd;
 }
 
-static int read_all(int fd, char **out)
+/* Only a regular file is read: a FIFO or a device planted at etc/passwd
+ * in an image would block or never end. */
+static int read_table_file(int fd, char **out)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return -errno;
     if (!S_ISREG(st.st_mode))
         return -EINVAL;
-    if ((uint64_t)st.st_size > USERS_FILE_MAX)
-        return -EFBIG;
-    size_t cap = (size_t)st.st_size + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return -ENOMEM;
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap > USERS_FILE_MAX) {
-                free(buf);
-                return -EFBIG;
-            }
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                return -ENOMEM;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = -errno;
-            free(buf);
-            return e;
-        }
-        if (r == 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    *out = buf;
-    return 0;
+    return rp_read_all(fd, USERS_FILE_MAX, out, NULL);
 }
 
 static bool parse_id(const char *s, uint32_t *out)
@@ -172,7 +141,7 @@ static int table_load(struct rp_users *u, bool group)
     if (fd < 0)
         return t->err = fd;
     __attribute__((cleanup(str_free))) char *buf = NULL;
-    t->err = read_all(fd, &buf);
+    t->err = read_table_file(fd, &buf);
     if (!t->err)
         t->err = parse_table(buf, group, t);
     return t->err;
