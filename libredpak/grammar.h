@@ -46,7 +46,7 @@ uint64_t rp_cap_all_mask(void);
 /* The canonical lower-case name without "cap_", e.g. "net_bind_service". */
 const char *rp_cap_name(int cap);
 /* The errno value of "EPERM" (upper case, as errno(3) spells it; or a
- * decimal number 1-4095); -1 when unknown. */
+ * decimal number 1-4094); -1 when unknown. */
 int rp_errno_lookup(const char *name);
 /* "EPERM" for EPERM; NULL for a number without a name. */
 const char *rp_errno_name(int errnum);

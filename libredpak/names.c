@@ -115,8 +115,10 @@ static const struct errno_name errno_names[] = {
 #undef E
 
 /* The seccomp filter returns SECCOMP_RET_ERRNO | (errno & SECCOMP_RET_DATA),
- * and libc reads a syscall result in -4095..-1 as an error: 1..4095. */
-#define RP_ERRNO_MAX 4095
+ * and libc reads a syscall result in -4095..-1 as an error; libseccomp
+ * (2.5.4) refuses 4095 itself in a rule's action (EINVAL when the filter
+ * is built), so the format stops at 4094. */
+#define RP_ERRNO_MAX 4094
 
 int rp_errno_lookup(const char *name)
 {

@@ -129,13 +129,13 @@ static const char *const action_names[] = {"allow", "errno", "kill_thread", "kil
                                            "trap", "log"};
 static const char *const op_names[] = {"eq", "ne", "lt", "le", "gt", "ge", "masked_eq"};
 
-/* An errno: a name like "EPERM" or an int 1..4095 (what SECCOMP_RET_DATA
- * can carry back as a libc error). */
+/* An errno: a name like "EPERM" or an int 1..4094 (what SECCOMP_RET_DATA
+ * can carry back as a libc error, less 4095, which libseccomp refuses). */
 static bool parse_errno(struct pctx *c, const struct yt_node *x, int *out)
 {
     if (x->kind == YT_SCALAR && x->type == YT_INT) {
         int64_t v;
-        if (!pc_int(c, x, 1, 4095, &v))
+        if (!pc_int(c, x, 1, 4094, &v))
             return false;
         *out = (int)v;
         return true;
@@ -154,7 +154,7 @@ static bool parse_errno(struct pctx *c, const struct yt_node *x, int *out)
         if (close)
             pc_err(c, x, "unknown errno '%s'; did you mean '%s'?", s, close);
         else
-            pc_err(c, x, "unknown errno '%s': expected a name like EPERM or a number 1-4095", s);
+            pc_err(c, x, "unknown errno '%s': expected a name like EPERM or a number 1-4094", s);
     } else {
         *out = e;
     }

@@ -70,7 +70,8 @@ static void test_errno_names_and_numbers(void **state)
     assert_int_equal(rp_errno_lookup("EHWPOISON"), EHWPOISON);
     assert_int_equal(rp_errno_lookup("1"), 1);
     assert_int_equal(rp_errno_lookup("38"), 38);
-    assert_int_equal(rp_errno_lookup("4095"), 4095);
+    assert_int_equal(rp_errno_lookup("4094"), 4094);
+    assert_int_equal(rp_errno_lookup("4095"), -1);
 }
 
 static void test_errno_unknown_zero_and_out_of_range_are_refused(void **state)

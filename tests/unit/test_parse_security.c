@@ -90,7 +90,7 @@ static void test_seccomp_errno_takes_a_name_or_a_number(void **state)
     expect_error(HEAD "seccomp:\n  default_errno: EPRM\n", 4, 18, "seccomp.default_errno",
                  "unknown errno 'EPRM'; did you mean 'EPERM'?");
     expect_error(HEAD "seccomp:\n  default_errno: 4096\n", 4, 18, "seccomp.default_errno",
-                 "4096 is out of range: expected 1 to 4095");
+                 "4096 is out of range: expected 1 to 4094");
 }
 
 static void test_seccomp_enums_are_checked(void **state)
