@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -37,6 +38,15 @@ static void free_table(struct rp_mountinfo_table *tb)
 static void free_ptr(void *p)
 {
     free(*(void **)p);
+}
+
+/* The MS_* flags of mount(2) as the MOUNT_ATTR_* bits of mount_setattr(2). */
+static uint64_t attr_bits(unsigned long flags)
+{
+    return (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+           (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+           (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+           (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
 }
 
 static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
@@ -68,12 +78,7 @@ static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long 
         return 0;
     }
     /* mount_setattr changes only the bits named; the others stay. */
-    struct mount_attr attr = {
-        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
-                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
-                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
-    };
+    struct mount_attr attr = {.attr_set = attr_bits(flags)};
     if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) == 0)
         return 0;
     if (errno != ENOSYS)
@@ -91,12 +96,7 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags)
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)
         return 0;
-    struct mount_attr attr = {
-        .attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
-                    (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
-                    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-                    (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
-    };
+    struct mount_attr attr = {.attr_set = attr_bits(flags)};
     return mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ? -errno
                                                                                         : 0;
 }
