@@ -129,3 +129,14 @@ host_mounts_but_others() {
     host_mounts | awk -v mine="$SCRATCH" \
         '(index($0, "/tmp/redpak-test.") != 1 || index($0, mine) == 1) && index($0, "/run/netns") != 1'
 }
+
+# The shipped nodes/redis.yaml, ready to run as root: skips without Redis or
+# without root (the node runs Redis as the host's redis user), copies it to
+# NODE=$SCRATCH/redis and names its socket SOCK.
+redis_root_node() {
+    require_redis
+    [ "$(id -u)" -eq 0 ] || skip "the node runs Redis as the host's redis user: root only"
+    NODE=$SCRATCH/redis
+    redis_node_copy redis "$NODE"
+    SOCK=$NODE/socket/redis.sock
+}

@@ -7,10 +7,7 @@ load helpers
 
 setup() {
     common_setup
-    require_redis
-    [ "$(id -u)" -eq 0 ] || skip "the node runs Redis as the host's redis user: root only"
-    NODE=$SCRATCH/redis
-    redis_node_copy redis "$NODE"
+    redis_root_node
     # The other workload: the host's /usr, a tmpfs /tmp, a marker file and a
     # listening unix socket of its own, then it sleeps.
     write_host_usr_node "$SCRATCH/other.yaml" other <<'YAML'

@@ -8,11 +8,7 @@ load helpers
 
 setup() {
     common_setup
-    require_redis
-    [ "$(id -u)" -eq 0 ] || skip "the node runs Redis as the host's redis user: root only"
-    NODE=$SCRATCH/redis
-    redis_node_copy redis "$NODE"
-    SOCK=$NODE/socket/redis.sock
+    redis_root_node
 }
 
 teardown() {

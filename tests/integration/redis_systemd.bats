@@ -57,11 +57,7 @@ PY
 }
 
 @test "NOTIFY_SOCKET: READY=1 reaches the manager from redwrap's pid, only once Redis answers PING" {
-    require_redis
-    [ "$(id -u)" -eq 0 ] || skip "the node runs Redis as the host's redis user: root only"
-    NODE=$SCRATCH/redis
-    redis_node_copy redis "$NODE"
-    SOCK=$NODE/socket/redis.sock
+    redis_root_node
     # 300000 keys to load first: a while during which Redis answers PING
     # with -LOADING, and during which READY=1 must not be sent.
     redis_node_start "$NODE"
