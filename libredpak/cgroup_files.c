@@ -11,7 +11,7 @@
 /* One write(2) per value: cgroup files parse what a single write brings. */
 int rp_cg_write_at(int dirfd, const char *file, const char *value)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     size_t len = strlen(value);
@@ -23,8 +23,7 @@ int rp_cg_write_at(int dirfd, const char *file, const char *value)
 
 int rp_cg_write(const char *dir, const char *file, const char *value)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int dfd =
-        open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return -errno;
     return rp_cg_write_at(dfd, file, value);
@@ -33,7 +32,7 @@ int rp_cg_write(const char *dir, const char *file, const char *value)
 /* Reads a small cgroup file into buf (NUL-terminated); -errno on failure. */
 int rp_cg_read_at(int dirfd, const char *file, char *buf, size_t len)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     ssize_t n = read(fd, buf, len - 1);
@@ -45,8 +44,7 @@ int rp_cg_read_at(int dirfd, const char *file, char *buf, size_t len)
 
 int rp_cg_read(const char *dir, const char *file, char *buf, size_t len)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int dfd =
-        open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0)
         return -errno;
     return rp_cg_read_at(dfd, file, buf, len);

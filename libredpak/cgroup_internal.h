@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "redpak/error.h"
 
 /* The node's cgroup is "redpak-<node>-<pid>-<random>". */
@@ -21,11 +22,6 @@
 static inline void rp_cg_free_str(char **s)
 {
     free(*s);
-}
-static inline void rp_cg_close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
 }
 static inline void rp_cg_close_dir(DIR **d)
 {

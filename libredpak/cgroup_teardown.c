@@ -34,8 +34,7 @@ static int64_t now_ms(void)
  * instead of spinning. */
 static int wait_events(int dirfd, const char *key, long long value, int timeout_ms)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int fd =
-        openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     int64_t deadline = now_ms() + timeout_ms;
@@ -65,8 +64,7 @@ static int kill_by_freezing(int dirfd)
     int r = rp_cg_write_at(dirfd, "cgroup.freeze", "1");
     if (r == 0)
         wait_events(dirfd, "frozen", 1, 2000);
-    __attribute__((cleanup(rp_cg_close_fd))) int procs =
-        openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+    RP_AUTO_FD int procs = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
     if (procs >= 0) {
         FILE *f = fdopen(dup(procs), "re");
         long pid;
@@ -80,8 +78,7 @@ static int kill_by_freezing(int dirfd)
     for (struct dirent *e; d && (e = readdir(d));) {
         if (e->d_type != DT_DIR || e->d_name[0] == '.')
             continue;
-        __attribute__((cleanup(rp_cg_close_fd))) int child =
-            openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        RP_AUTO_FD int child = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (child >= 0)
             kill_by_freezing(child);
     }
@@ -104,8 +101,7 @@ static int kill_all(int dirfd)
  * (a node may have made cgroups of its own inside its namespace). */
 static int remove_tree(int parentfd, const char *name)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int fd =
-        openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         int dup_fd = dup(fd);
         __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
@@ -119,8 +115,7 @@ static int remove_tree(int parentfd, const char *name)
 /* Kills and removes the cgroup dir/name; 0, or -errno. */
 static int destroy(int parentfd, const char *name)
 {
-    __attribute__((cleanup(rp_cg_close_fd))) int fd =
-        openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -errno;
     int r = kill_all(fd);
@@ -184,8 +179,7 @@ void rp_cg_remove_stale(const char *parent, int verbose)
 {
     char mine[64];
     rp_cg_own_pidns(mine, sizeof(mine));
-    __attribute__((cleanup(rp_cg_close_fd))) int pfd =
-        open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pfd < 0)
         return;
     int dup_fd = dup(pfd);
@@ -254,8 +248,7 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
     explain(cg->dirfd, cg->end, sizeof(cg->end));
     __attribute__((cleanup(rp_cg_free_str))) char *parent = rp_cg_dirname(cg->path);
     const char *name = strrchr(cg->path, '/') + 1;
-    __attribute__((cleanup(rp_cg_close_fd))) int pfd =
-        parent ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    RP_AUTO_FD int pfd = parent ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     int r = pfd < 0 ? -errno : destroy(pfd, name);
     if (r == 0)
         rp_vlog(verbose, "cgroup: killed what was left and removed %s", cg->path);

@@ -8,13 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
 
 /* Creates path and its missing parents; only the last component gets the
  * step's mode and owner, the parents get 0755 like mkdir -p. */
@@ -58,7 +53,7 @@ static int host_sysctl(const struct rp_host_step *s, size_t n, struct rp_error *
                             "needs root (redwrap runs as uid %u); remove it from the node or "
                             "run redwrap as root", n, s->path, (unsigned)geteuid());
     char old[256] = "";
-    int __attribute__((cleanup(close_fd))) fd = open(s->path, O_RDWR | O_CLOEXEC);
+    RP_AUTO_FD int fd = open(s->path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return rp_error_set(err, errno, "host plan step %zu: sysctl %s", n, s->path);
     ssize_t len = read(fd, old, sizeof(old) - 1);

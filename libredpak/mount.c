@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 #include "mount.h"
 #include "mount_proc.h"
@@ -55,13 +56,6 @@ static void ctx_release(struct mount_ctx *c)
     free(c->own);
     free(c->skipped);
 }
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-#define AUTO_FD __attribute__((cleanup(close_fd)))
 
 static const char *op_name(enum rp_mount_op op)
 {
@@ -102,7 +96,7 @@ static void describe(const struct rp_mount_step *s, char *buf, size_t len)
 /* Remembers the mount now on top of path as one of the node's own. */
 static int own_add(struct mount_ctx *c, const char *path)
 {
-    AUTO_FD int fd = rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int fd = rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
     if (fd < 0)
         return fd;
     int id = rp_fd_mount_id(c->proc_fd, fd);
@@ -127,8 +121,8 @@ static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool r
      * the whole mount table once per bind (n binds cost O(n^2): 1.3 ms a
      * bind at 100 binds). The walk stays for kernels before 5.12. */
     const char *path = c->own[c->n_own - 1].path;
-    AUTO_FD int fd = strcmp(path, "/") == 0 ? fcntl(c->root_fd, F_DUPFD_CLOEXEC, 0)
-                                            : rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int fd = strcmp(path, "/") == 0 ? fcntl(c->root_fd, F_DUPFD_CLOEXEC, 0)
+                                               : rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
     if (fd < 0)
         return strcmp(path, "/") == 0 ? -errno : fd;
     int r = rp_mount_set_flags_fresh(fd, flags);
@@ -177,7 +171,7 @@ static int stage_enter(struct mount_ctx *c, const char **what)
         return -ENOENT;
     if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0700") < 0)
         return -errno;
-    AUTO_FD int stage_fd = open(stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int stage_fd = open(stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (stage_fd < 0 || mkdirat(stage_fd, "newroot", 0700) < 0 ||
         mkdirat(stage_fd, "oldroot", 0700) < 0)
         return -errno;
@@ -226,7 +220,7 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, cha
 static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
                         size_t wlen)
 {
-    AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
         return src;
     struct rp_image_build b = {
@@ -241,7 +235,7 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char
 static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
                    const char *plan, char *where, size_t wlen)
 {
-    AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src == -ENOENT && s->optional) {
         rp_vlog(c->verbose, "%s step %zu: skipped, optional source %s is missing", plan, idx,
                 s->source);
@@ -254,8 +248,8 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t id
     if (fstat(src, &st) < 0)
         return -errno;
     bool dir = S_ISDIR(st.st_mode);
-    AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE,
-                                 dir ? 0755 : 0644);
+    RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE,
+                                    dir ? 0755 : 0644);
     if (tgt < 0)
         return tgt;
     char source[64];
@@ -277,7 +271,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t id
 static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char *fstype,
                  unsigned long flags, const char *data)
 {
-    AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, 0755);
+    RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, 0755);
     if (tgt < 0)
         return tgt;
     int r = mount_on(tgt, fstype, fstype, flags | s->flags, data);
@@ -289,7 +283,7 @@ static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char 
 static int op_proc_readonly(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
                             size_t wlen)
 {
-    AUTO_FD int fd = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int fd = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
     if (fd < 0)
         return fd;
     const char *what = "";
@@ -316,7 +310,7 @@ static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
 static int op_symlink(struct mount_ctx *c, const struct rp_mount_step *s)
 {
     const char *base;
-    AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
+    RP_AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
     if (parent < 0)
         return parent;
     if (symlinkat(s->target, parent, base) == 0)
@@ -344,10 +338,10 @@ static int set_mode_owner(int fd, const struct rp_mount_step *s)
 
 static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s)
 {
-    AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, s->mode & 07777);
+    RP_AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, s->mode & 07777);
     if (at < 0)
         return at;
-    AUTO_FD int dir = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int dir = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         return -errno;
     return set_mode_owner(dir, s);
@@ -356,10 +350,10 @@ static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s)
 static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
                             size_t wlen)
 {
-    AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
     if (at == -ENOENT) {
         const char *base;
-        AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
+        RP_AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
         if (parent < 0)
             return parent;
         /* O_EXCL and O_NOFOLLOW: what appeared since the lookup (a dangling
@@ -390,7 +384,7 @@ static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s, 
 static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
                    size_t wlen)
 {
-    AUTO_FD int fd = open_for_content(c, s, where, wlen);
+    RP_AUTO_FD int fd = open_for_content(c, s, where, wlen);
     if (fd < 0)
         return fd;
     for (size_t done = 0; done < s->content_len;) {

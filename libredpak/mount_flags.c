@@ -18,17 +18,11 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 #include "mount.h"
 #include "mount_resolve.h"
 #include "mountinfo.h"
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-#define AUTO_FD __attribute__((cleanup(close_fd)))
 
 static void free_table(struct rp_mountinfo_table *tb)
 {
@@ -68,7 +62,7 @@ static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long 
                       int verbose)
 {
     const char *target = fs->target;
-    AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    RP_AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     /* A mount covered by a later one at the same place cannot be reached

@@ -42,6 +42,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 #include "redpak/plan.h"
 #include "mount.h"
@@ -51,13 +52,6 @@
 #define IMAGE "/image"
 #define UPPER "/upper"
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-#define AUTO_FD __attribute__((cleanup(close_fd)))
-
 static void free_table(struct rp_mountinfo_table *tb)
 {
     rp_mountinfo_free(tb);
@@ -65,7 +59,7 @@ static void free_table(struct rp_mountinfo_table *tb)
 
 static int mount_id_of(int proc_fd, const char *path)
 {
-    AUTO_FD int fd = open(path, O_PATH | O_CLOEXEC);
+    RP_AUTO_FD int fd = open(path, O_PATH | O_CLOEXEC);
     return fd < 0 ? -errno : rp_fd_mount_id(proc_fd, fd);
 }
 
@@ -106,7 +100,7 @@ static int make_upper(int src_fd)
  * kernel says in the context's log why it refused (why, wlen bytes). */
 static int make_overlay(char *why, size_t wlen)
 {
-    AUTO_FD int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    RP_AUTO_FD int fs = fsopen("overlay", FSOPEN_CLOEXEC);
     if (fs < 0) {
         int e = errno;
         snprintf(why, wlen, "overlayfs: %s", strerror(e));
@@ -124,7 +118,7 @@ static int make_overlay(char *why, size_t wlen)
         snprintf(why, wlen, "%s: %s", n > 2 ? log + 2 : "overlayfs", strerror(e));
         return -e;
     }
-    AUTO_FD int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    RP_AUTO_FD int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
     if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, "/newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
         int e = errno;
         snprintf(why, wlen, "overlayfs: %s", strerror(e));
@@ -138,7 +132,7 @@ static int make_overlay(char *why, size_t wlen)
  * of the lower layer. They stay read-only: a bind copies the flags. */
 static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
 {
-    AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return -errno;
     __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
@@ -151,10 +145,10 @@ static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
             strncmp(target, IMAGE "/", strlen(IMAGE "/")) != 0)
             continue;
         snprintf(where, wlen, "image submount %s", target + strlen(IMAGE));
-        AUTO_FD int src = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        RP_AUTO_FD int src = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (src < 0)
             return -errno;
-        AUTO_FD int tgt = rp_resolve(root, target + strlen(IMAGE), RP_CREATE_NONE, 0);
+        RP_AUTO_FD int tgt = rp_resolve(root, target + strlen(IMAGE), RP_CREATE_NONE, 0);
         if (tgt < 0)
             return tgt;
         char from[64], to[64];
@@ -228,7 +222,7 @@ static bool target_present(int src_fd, const struct rp_image_build *b,
 {
     bool dir = true, any = false;
     if (s->op == RP_MOP_BIND) {
-        AUTO_FD int host = rp_resolve(b->host_fd, s->source, RP_CREATE_NONE, 0);
+        RP_AUTO_FD int host = rp_resolve(b->host_fd, s->source, RP_CREATE_NONE, 0);
         struct stat st;
         /* A missing optional source is skipped and makes nothing; should
          * it appear before the step, a target of either type is there. */
@@ -239,7 +233,7 @@ static bool target_present(int src_fd, const struct rp_image_build *b,
         else
             dir = S_ISDIR(st.st_mode);
     }
-    AUTO_FD int fd = open_in_image(src_fd, s->path);
+    RP_AUTO_FD int fd = open_in_image(src_fd, s->path);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
         return false;
@@ -249,7 +243,7 @@ static bool target_present(int src_fd, const struct rp_image_build *b,
 /* A symlink step whose link the image already has, with the same target. */
 static bool link_present(int src_fd, const struct rp_mount_step *s)
 {
-    AUTO_FD int fd = open_in_image(src_fd, s->path);
+    RP_AUTO_FD int fd = open_in_image(src_fd, s->path);
     char have[4096];
     ssize_t len = fd < 0 ? -1 : readlinkat(fd, "", have, sizeof(have) - 1);
     if (len < 0)

@@ -1,5 +1,6 @@
 /* Lookups confined to the node's root (mount_resolve.h explains why). */
 #include "mount_resolve.h"
+#include "auto_fd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +16,6 @@
 
 /* Symlinks followed in one lookup before giving up, as the kernel does. */
 #define MAX_LINKS 40
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-#define AUTO_FD __attribute__((cleanup(close_fd)))
 
 static int open_root(int root_fd)
 {
@@ -165,7 +159,7 @@ static int resolve_existing(int root_fd, const char *path)
  * entry is left alone: the caller resolves it again and judges it. */
 static int make_one(int parent, const char *name, enum rp_create kind, mode_t mode)
 {
-    AUTO_FD int fd = -1;
+    RP_AUTO_FD int fd = -1;
     if (kind == RP_CREATE_DIR) {
         if (mkdirat(parent, name, mode) < 0)
             return errno == EEXIST ? 0 : -errno;
@@ -207,7 +201,7 @@ static int create_path(int root_fd, const char *path, enum rp_create create, mod
         if (fd == -ENOENT) {
             memcpy(prefix, path, start);
             prefix[start] = '\0';
-            AUTO_FD int parent = resolve_existing(root_fd, start ? prefix : "/");
+            RP_AUTO_FD int parent = resolve_existing(root_fd, start ? prefix : "/");
             if (parent < 0)
                 return parent;
             char name[NAME_MAX + 1];
@@ -266,7 +260,7 @@ int rp_fd_mount_id(int proc_fd, int fd)
 {
     char name[64];
     snprintf(name, sizeof(name), "self/fdinfo/%d", fd);
-    AUTO_FD int info = openat(proc_fd, name, O_RDONLY | O_CLOEXEC);
+    RP_AUTO_FD int info = openat(proc_fd, name, O_RDONLY | O_CLOEXEC);
     if (info < 0)
         return -errno;
     char buf[4096];

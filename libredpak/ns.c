@@ -12,17 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
 
 static const int ns_clone_flag[RP_NS_COUNT] = {
     [RP_NS_USER] = CLONE_NEWUSER, [RP_NS_PID] = CLONE_NEWPID, [RP_NS_NET] = CLONE_NEWNET,
@@ -83,14 +78,14 @@ int rp_ns_join(const struct rp_ns_plan *plan, struct rp_error *err)
                              errno == EINVAL ? " (not a namespace of that kind?)" : "");
     }
     for (int k = 0; k < RP_NS_COUNT; k++)
-        close_fd(&fds[k]);
+        rp_close_fd(&fds[k]);
     return r;
 }
 
 /* The loopback device of a new network namespace exists but is down. */
 static int loopback_up(struct rp_error *err)
 {
-    int __attribute__((cleanup(close_fd))) s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    RP_AUTO_FD int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return rp_error_set(err, errno, "step 6: loopback up: socket");
     struct ifreq ifr = {0};
@@ -108,7 +103,7 @@ static int loopback_up(struct rp_error *err)
  * node's net and ipc namespaces from here. */
 static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
 {
-    int __attribute__((cleanup(close_fd))) fd = open(kv->key, O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = open(kv->key, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return rp_error_set(err, errno, "step 6: sysctl %s", kv->key);
     size_t len = strlen(kv->value);
@@ -136,8 +131,7 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
     char text[128];
     int len = snprintf(text, sizeof(text), "monotonic %" PRId64 " 0\nboottime %" PRId64 " 0\n",
                        plan->time_monotonic, plan->time_boottime);
-    int __attribute__((cleanup(close_fd))) fd =
-        open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, text, (size_t)len) != len)
         return rp_error_set(err, errno,
                             "step 6: time offsets monotonic %" PRId64

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 #include "seccomp_internal.h"
 
@@ -187,17 +188,11 @@ int rp_seccomp_add_rules(scmp_filter_ctx ctx, uint32_t default_action,
     return 0;
 }
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-
 int rp_seccomp_export(scmp_filter_ctx ctx, struct rp_seccomp_prog *prog, struct rp_error *err)
 {
     /* libseccomp 2.5 exports only to a file descriptor: a memfd keeps the
      * program in memory. */
-    int fd __attribute__((cleanup(close_fd))) = memfd_create("redpak-seccomp", MFD_CLOEXEC);
+    RP_AUTO_FD int fd = memfd_create("redpak-seccomp", MFD_CLOEXEC);
     if (fd < 0)
         return rp_error_set(err, errno, "seccomp: memfd_create");
     int rc = seccomp_export_bpf(ctx, fd);

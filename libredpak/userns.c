@@ -9,13 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
-
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
 
 /* The kernel takes a map in one write(2) and once only: a second write, or
  * a map split over two writes, fails with EPERM. */
@@ -24,7 +19,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text,
 {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-    int __attribute__((cleanup(close_fd))) fd = open(path, O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return rp_error_set(err, errno, "namespace plan step 5: open %s", path);
     size_t len = strlen(text);

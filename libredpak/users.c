@@ -1,5 +1,6 @@
 /* Resolving user and group names in a node's own passwd and group files. */
 #include "users.h"
+#include "auto_fd.h"
 #include "read_all.h"
 
 #include <errno.h>
@@ -15,12 +16,6 @@
 /* An /etc/passwd larger than this is not a passwd file. */
 #define USERS_FILE_MAX (16u << 20)
 
-static void fd_close(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-
 static void str_free(char **s)
 {
     free(*s);
@@ -31,8 +26,7 @@ static void str_free(char **s)
  * image, never to the host's file of the same name. */
 static int open_in_root(const char *root, const char *rel)
 {
-    __attribute__((cleanup(fd_close))) int dirfd =
-        open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int dirfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
         return -errno;
     struct open_how how = {
@@ -136,8 +130,7 @@ static int table_load(struct rp_users *u, bool group)
     if (t->loaded)
         return t->err;
     t->loaded = true;
-    __attribute__((cleanup(fd_close))) int fd =
-        open_in_root(u->root, group ? "etc/group" : "etc/passwd");
+    RP_AUTO_FD int fd = open_in_root(u->root, group ? "etc/group" : "etc/passwd");
     if (fd < 0)
         return t->err = fd;
     __attribute__((cleanup(str_free))) char *buf = NULL;
