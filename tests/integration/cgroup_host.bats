@@ -32,11 +32,7 @@ teardown() {
 node() {
     write_host_usr_node "$SCRATCH/node.yaml" cg <<YAML
 $(cat)
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /out, source: $SCRATCH/out, readonly: false}
   - {type: proc, path: /proc}
   - {type: dev, path: /dev}

@@ -140,3 +140,19 @@ redis_root_node() {
     redis_node_copy redis "$NODE"
     SOCK=$NODE/socket/redis.sock
 }
+
+# The head of a mounts: list that runs the host's programs (/usr and its
+# /bin, /lib, /lib64 links), for a node whose own mounts follow it:
+#     write_host_usr_node FILE <<YAML
+#     $(host_usr_mounts)
+#       - {type: bind, path: /data, source: ...}
+#     YAML
+host_usr_mounts() {
+    cat <<'YAML'
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+YAML
+}

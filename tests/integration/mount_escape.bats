@@ -126,11 +126,7 @@ bind_source_symlinks_stay_inside_the_node() {
     ln -s ../../../../.. "$SCRATCH/src/up"
     chmod 1777 "$SCRATCH/src"
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /data, source: $SCRATCH/src, readonly: false}
   - {type: dir, path: /data/out/etc/$MARK}
   - {type: file, path: /data/up/tmp/$MARK, content: "x"}

@@ -46,11 +46,7 @@ make_host_dir_with_submount() {
 readonly_bind_refuses_writes_also_in_submounts() {
     make_host_dir_with_submount
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /data, source: $SCRATCH/host}
 YAML
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
@@ -110,11 +106,7 @@ writable_bind_writes_land_on_the_host() {
     mkdir -p "$SCRATCH/data"
     chmod 1777 "$SCRATCH/data"
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /data, source: $SCRATCH/data, readonly: false}
 YAML
     run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'echo from-node > /data/written'
@@ -158,12 +150,8 @@ YAML
 }
 
 symlink_dir_and_file_have_their_content_and_modes() {
-    write_host_usr_node "$SCRATCH/node.yaml" <<'YAML'
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+$(host_usr_mounts)
   - {type: symlink, path: /etc/app/current, target: ../../var/lib/app}
   - {type: dir, path: /var/lib/app, mode: "0750"}
   - {type: dir, path: /srv/drop, mode: "1777"}
@@ -272,11 +260,7 @@ owners_of_dirs_files_and_tmpfs() {
     local owner=999:999
     [ "$1" = rootless ] && owner=0:0
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: dir, path: /var/lib/app, mode: "0750", owner: "$owner"}
   - {type: file, path: /etc/app.conf, mode: "0640", owner: "$owner", content: "x"}
 tmpfs:
@@ -448,11 +432,7 @@ proc_of_the_hosts_pid_namespace_is_refused_with_a_reason() {
 nothing_is_left_on_the_host() {
     mkdir -p "$SCRATCH/data"
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /data, source: $SCRATCH/data}
   - {type: proc, path: /proc}
   - {type: dev, path: /dev}
@@ -686,11 +666,7 @@ tmpfs_above_a_bind_is_mounted_before_it() {
     mkdir -p "$SCRATCH/socket"
     chmod 1777 "$SCRATCH/socket"
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /run/redis-socket, source: $SCRATCH/socket, readonly: false}
 tmpfs:
   - {path: /run, size: 64K}
