@@ -16,7 +16,24 @@ set -u
 CGROOT=/sys/fs/cgroup/unified
 HERE=$(cd "$(dirname "$0")" && pwd)
 
+# The tree under test may itself live in /tmp (a CI clone does): its top
+# folder is opened before the tmpfs covers /tmp and bound back at its path
+# through that descriptor, so redwrap, its library and the corpus stay where
+# they were. Both snapshots see the same bind, so it changes no result.
+declare -A keep_fd=()
+for p in "$REDPAK_SOURCE_DIR" "$REDWRAP"; do
+    case "$p" in
+    /tmp/?*)
+        rest=${p#/tmp/}
+        top=/tmp/${rest%%/*}
+        [ -n "${keep_fd[$top]:-}" ] || { exec {fd}<"$top" && keep_fd[$top]=$fd; } || exit 2
+        ;;
+    esac
+done
 mount -t tmpfs -o size=64M,mode=1777 redpak-bad-input /tmp || exit 2
+for top in "${!keep_fd[@]}"; do
+    mkdir -p "$top" && mount --bind "/proc/self/fd/${keep_fd[$top]}" "$top" || exit 2
+done
 WORK=/tmp/work
 mkdir -p "$WORK"
 cp -a "$REDPAK_SOURCE_DIR/schemas/invalid" "$WORK/invalid"

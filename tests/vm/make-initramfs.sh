@@ -31,6 +31,14 @@ copy_with_libs() {
         [ -e "$stage$lib" ] && continue
         mkdir -p "$stage$(dirname "$lib")"
         cp -L "$lib" "$stage$lib"
+        # A library of the build tree (libredpak) is found through the
+        # binary's RUNPATH, which may point under /tmp (a CI clone there):
+        # the VM mounts a tmpfs on /tmp, so put a copy where the loader
+        # looks by default as well.
+        case "$lib" in
+        /lib/* | /lib64/* | /usr/lib/* | /usr/lib64/*) ;;
+        *) cp -L "$lib" "$stage/usr/lib/$(basename "$lib")" ;;
+        esac
     done
 }
 
