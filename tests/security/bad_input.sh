@@ -32,7 +32,8 @@ for p in "$REDPAK_SOURCE_DIR" "$REDWRAP"; do
 done
 mount -t tmpfs -o size=64M,mode=1777 redpak-bad-input /tmp || exit 2
 for top in "${!keep_fd[@]}"; do
-    mkdir -p "$top" && mount --bind "/proc/self/fd/${keep_fd[$top]}" "$top" || exit 2
+    # -c: mount(8) must not resolve the magic link to its (now covered) path.
+    mkdir -p "$top" && mount -c --bind "/proc/self/fd/${keep_fd[$top]}" "$top" || exit 2
 done
 WORK=/tmp/work
 mkdir -p "$WORK"
