@@ -23,7 +23,7 @@ wait $pid
 set -- $(cat "$SHARE/ready-io")
 w=$(echo "$1 $2" | awk '{ printf "%.0f", 8388608 / ($2 - $1) }')
 r=$(echo "$2 $3" | awk '{ printf "%.0f", 8388608 / ($2 - $1) }')
-echo "direct write: $w bytes/s under wbps=1048576; direct read: $r bytes/s under rbps=2097152; io.weight $weight"
+echo "direct write: $w bytes/s against wbps=1048576; direct read: $r bytes/s against rbps=2097152 (5% allowed over: one slice is granted first); io.weight $weight"
 # 5% over: the throttle grants a slice's budget before it measures.
 [ "$w" -le 1101004 ] || fail "writes ran at $w bytes/s"
 [ "$w" -ge 524288 ] || fail "writes ran at only $w bytes/s"
