@@ -111,3 +111,15 @@ YAML
     [ "${lines[0]}" = 2 ]
     [ "${lines[1]}" = minimal ]
 }
+
+@test "disabled user namespaces are named, with the sysctl that allows them, and 125" {
+    # user.max_user_namespaces is counted per user namespace: set to 0 in a
+    # namespace of our own, it disables new ones there without touching the host.
+    run unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces &&
+        exec "$0" --node "$1" -- /bin/true' \
+        "$REDWRAP" "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml"
+    echo "$output"
+    [ "$status" -eq 125 ]
+    [[ "$output" == *"user namespaces are disabled: user.max_user_namespaces is 0"* ]]
+    [[ "$output" == *"sysctl -w user.max_user_namespaces="* ]]
+}
