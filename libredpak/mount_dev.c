@@ -8,6 +8,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "mount.h"
 #include "mount_resolve.h"
 
@@ -25,17 +26,10 @@ static const struct {
     {"ptmx", "pts/ptmx"},
 };
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0)
-        close(*fd);
-}
-#define AUTO_FD __attribute__((cleanup(close_fd)))
-
 static int mount_at(int dir, const char *name, const char *source, const char *fstype,
                     unsigned long flags, const char *data)
 {
-    AUTO_FD int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     char target[64];
@@ -54,7 +48,7 @@ static int bind_device(int dev, int host_fd, const char *name)
 {
     char host_path[64];
     snprintf(host_path, sizeof(host_path), "/dev/%s", name);
-    AUTO_FD int src = rp_resolve(host_fd, host_path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int src = rp_resolve(host_fd, host_path, RP_CREATE_NONE, 0);
     if (src < 0)
         return src;
     struct stat st;
@@ -90,7 +84,7 @@ int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what)
 {
     *what = "tmpfs";
     {
-        AUTO_FD int at = rp_resolve(root_fd, path, RP_CREATE_DIR, 0755);
+        RP_AUTO_FD int at = rp_resolve(root_fd, path, RP_CREATE_DIR, 0755);
         if (at < 0)
             return at;
         char target[64];
@@ -101,7 +95,7 @@ int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what)
             return -errno;
     }
     /* Looked up again: the fd above is the directory under the tmpfs. */
-    AUTO_FD int dev = rp_resolve(root_fd, path, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int dev = rp_resolve(root_fd, path, RP_CREATE_NONE, 0);
     if (dev < 0)
         return dev;
 

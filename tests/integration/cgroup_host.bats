@@ -159,7 +159,7 @@ node_in_own_cgroup() {
 
 @test "without clone3 (a kernel before 5.3) the first process is moved into its cgroup before it runs" {
     node <<<'namespaces: {cgroup: host}'
-    run --separate-stderr "$PROBES/noclone3" -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
+    run --separate-stderr "$PROBES/nosys" clone3 -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
         /bin/cat /proc/self/cgroup
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"*"/cgroup.procs (clone3 could not place it there)"* ]]
@@ -170,7 +170,7 @@ node_in_own_cgroup() {
 @test "without clone3, a node that joins a namespace by path lands in its cgroup too" {
     # The helper that joins clones the first process; redwrap moves it.
     node <<<"namespaces: {cgroup: host, uts: /proc/$$/ns/uts}"
-    run --separate-stderr "$PROBES/noclone3" -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
+    run --separate-stderr "$PROBES/nosys" clone3 -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
         /bin/cat /proc/self/cgroup
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"* ]]

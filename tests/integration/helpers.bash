@@ -156,3 +156,7 @@ mounts:
   - {type: symlink, path: /lib64, target: usr/lib64}
 YAML
 }
+
+# The syscalls a kernel before 5.6 lacks that redwrap has fallbacks for:
+# "$PROBES/nosys" "$OLD_KERNEL_SYSCALLS" -- redwrap ... takes them all.
+OLD_KERNEL_SYSCALLS=openat2,mount_setattr,open_tree,move_mount,fsopen,fsmount

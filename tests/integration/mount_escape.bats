@@ -24,9 +24,9 @@ redwrap_as() {
     local who=$1
     shift
     # OLD_KERNEL: as on a kernel without openat2 and mount_setattr, so that
-    # redwrap takes its fallbacks (probes/oldkernel.c).
+    # redwrap takes its fallbacks (probes/nosys.c).
     local cmd=("$REDWRAP")
-    [ -n "${OLD_KERNEL:-}" ] && cmd=("$PROBES/oldkernel" -- "$REDWRAP")
+    [ -n "${OLD_KERNEL:-}" ] && cmd=("$PROBES/nosys" "$OLD_KERNEL_SYSCALLS" -- "$REDWRAP")
     if [ "$who" = rootless ]; then
         as_user "${cmd[@]}" "$@"
     else
@@ -44,7 +44,7 @@ make_image() {
 }
 
 # The image is the lower layer of an overlay: what the node's steps make
-# lands in the node's upper layer, never in the image. Under oldkernel there
+# lands in the node's upper layer, never in the image. Under nosys there
 # is no fsopen, hence no overlay, and the image is bound and written.
 image_holds_only_with_old_kernel() {
     if [ -n "${OLD_KERNEL:-}" ]; then

@@ -23,9 +23,9 @@ redwrap_as() {
     local who=$1
     shift
     # OLD_KERNEL: as on a kernel without openat2 and mount_setattr, so that
-    # redwrap takes its fallbacks (probes/oldkernel.c).
+    # redwrap takes its fallbacks (probes/nosys.c).
     local cmd=("$REDWRAP")
-    [ -n "${OLD_KERNEL:-}" ] && cmd=("$PROBES/oldkernel" -- "$REDWRAP")
+    [ -n "${OLD_KERNEL:-}" ] && cmd=("$PROBES/nosys" "$OLD_KERNEL_SYSCALLS" -- "$REDWRAP")
     if [ "$who" = rootless ]; then
         as_user "${cmd[@]}" "$@"
     else
