@@ -24,6 +24,7 @@ struct node_run {
     struct rp_learn_run learn;
     struct rp_notify notify;    /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term;    /* the caller's terminal, if any */
+    char **env;             /* the workload's, built by the first process */
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
@@ -33,20 +34,14 @@ static int report(struct node_run *r, const char *plan, int status, const struct
 }
 
 /* Steps 9-12, last in the workload's own process: identity, capabilities,
- * no_new_privs, seccomp, and the execve that closes the report pipe. */
+ * no_new_privs, seccomp, and the execve that closes the report pipe. With
+ * init this runs in a vfork child (init.c): it works on what the first
+ * process prepared and leaves by execve or _exit. */
 static int workload(void *arg)
 {
     struct node_run *r = arg;
     const struct rp_plan *plan = r->plan;
     struct rp_error err = {0};
-    /* Built before seccomp and the identity change, which may forbid what
-     * building it needs. */
-    char **env = rp_process_env(&plan->process, r->opts->environ);
-    if (env)
-        env = rp_notify_env(&r->notify, env);
-    if (!env)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
     rp_signals_reset_child(&r->sig);
     rp_vlog(r->opts->verbose, "step 9-12: identity, capabilities, no_new_privs, seccomp");
     if (rp_identity_apply(&plan->process, &err) < 0)
@@ -64,7 +59,7 @@ static int workload(void *arg)
     if ((r->opts->seccomp_learn ? rp_seccomp_learn_load(&r->filter, r->learn_sock[1], &err)
                                 : rp_seccomp_load(&r->filter, &err)) < 0)
         return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
-    int status = rp_process_exec(r->argv, env, &err);
+    int status = rp_process_exec(r->argv, r->env, &err);
     return report(r, "process plan", status, &err);
 }
 
@@ -105,6 +100,15 @@ static int first_process(struct node_run *r)
     int keep[] = {r->report[1], r->learn_sock[1]};
     if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
+    /* Built before seccomp and the identity change, which may forbid what
+     * building it needs, and before init's vfork, whose child should not
+     * allocate. */
+    r->env = rp_process_env(&plan->process, r->opts->environ);
+    if (r->env)
+        r->env = rp_notify_env(&r->notify, r->env);
+    if (!r->env)
+        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
+                      &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
     if (plan->process.init)
         return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
     return workload(r);
