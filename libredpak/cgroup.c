@@ -303,12 +303,15 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     }
     rp_cg_remove_stale(parent, verbose);
 
+    /* redwrap's own cgroup matters only to enabling controllers. */
+    unsigned want = plan->controllers & h.offered;
     __attribute__((cleanup(rp_cg_free_str))) char *self = NULL;
     struct rp_error ignored;
-    if (rp_cg_self_dir(&h, &self, &ignored) < 0)
+    if (want && !plan->parent)
+        self = strdup(parent);
+    else if (want && rp_cg_self_dir(&h, &self, &ignored) < 0)
         self = NULL;
     struct enabling en = {.h = &h, .self = self ? self : "", .verbose = verbose};
-    unsigned want = plan->controllers & h.offered;
     unsigned failed = want ? enable_in(&en, parent, want) : 0;
     if (failed && (r = controllers_unusable(plan, failed, en.why, &h, err)) < 0)
         return r;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mountinfo.h"
+#include "statmount.h"
 #include "redpak/plan.h"
 
 static const struct {
@@ -97,38 +98,75 @@ static int read_offered(struct rp_cg_host *h, struct rp_error *err)
     return 0;
 }
 
-int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err)
+static int set_mount(struct rp_cg_host *h, const char *target, const char *root,
+                     struct rp_error *err)
 {
-    memset(h, 0, sizeof(*h));
+    h->mount = strdup(target);
+    h->mount_root = strdup(root);
+    if (!h->mount || !h->mount_root) {
+        rp_cg_host_free(h);
+        return rp_error_set(err, ENOMEM, "cgroup: detect");
+    }
+    return 0;
+}
+
+/* The usual places: /sys/fs/cgroup on a pure v2 host, /sys/fs/cgroup/unified
+ * on a hybrid one, each asked of the kernel alone. 1 when found, 0 when
+ * mountinfo must be read (an older kernel, cgroup2 mounted elsewhere). */
+static int find_usual_mount(struct rp_cg_host *h, struct rp_error *err)
+{
+    static const char *const usual[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+    for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++) {
+        char fstype[32], root[4096];
+        int r = rp_statmount_root(usual[i], fstype, sizeof(fstype), root, sizeof(root));
+        if (r == -ENOSYS || r == -EINVAL)
+            return 0;
+        if (r == 0 && !strcmp(fstype, "cgroup2"))
+            return set_mount(h, usual[i], root, err) < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+/* The first cgroup2 mount of the table: the usual places come first in any
+ * table systemd or an init script made. */
+static int find_mount_in_table(struct rp_cg_host *h, struct rp_error *err)
+{
     __attribute__((cleanup(free_mount_table))) struct rp_mountinfo_table t = {0};
     int rc = rp_mountinfo_read(AT_FDCWD, "/proc/self/mountinfo", &t);
     if (rc < 0)
         return rp_error_set(err, -rc, "cgroup: read /proc/self/mountinfo");
+    for (size_t i = 0; i < t.n; i++)
+        if (!strcmp(t.e[i].fstype, "cgroup2"))
+            return set_mount(h, t.e[i].target, t.e[i].root, err);
+    return 0;
+}
 
-    for (size_t i = 0; i < t.n; i++) {
-        const struct rp_mountinfo *fs = &t.e[i];
-        if (!strcmp(fs->fstype, "cgroup")) {
-            h->v1 |= v1_controllers(fs);
-        } else if (!strcmp(fs->fstype, "cgroup2") && !h->mount) {
-            /* The first cgroup2 mount: /sys/fs/cgroup on a pure v2 host,
-             * /sys/fs/cgroup/unified on a hybrid one. */
-            h->mount = strdup(fs->target);
-            h->mount_root = strdup(fs->root);
-            if (!h->mount || !h->mount_root) {
-                rp_cg_host_free(h);
-                return rp_error_set(err, ENOMEM, "cgroup: detect");
-            }
-        }
-    }
-    h->kernel = kernel_controllers();
-    if (h->mount) {
-        int r = read_offered(h, err);
-        if (r < 0) {
-            rp_cg_host_free(h);
-            return r;
-        }
+int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err)
+{
+    memset(h, 0, sizeof(*h));
+    int r = find_usual_mount(h, err);
+    if (r == 0)
+        r = find_mount_in_table(h, err);
+    if (r < 0)
+        return r;
+    if (h->mount && (r = read_offered(h, err)) < 0) {
+        rp_cg_host_free(h);
+        return r;
     }
     return 0;
+}
+
+/* For the explanation only: which controllers cgroup v1 hierarchies hold. */
+static unsigned v1_host_controllers(void)
+{
+    __attribute__((cleanup(free_mount_table))) struct rp_mountinfo_table t = {0};
+    unsigned bits = 0;
+    if (rp_mountinfo_read(AT_FDCWD, "/proc/self/mountinfo", &t) < 0)
+        return 0;
+    for (size_t i = 0; i < t.n; i++)
+        if (!strcmp(t.e[i].fstype, "cgroup"))
+            bits |= v1_controllers(&t.e[i]);
+    return bits;
 }
 
 void rp_cg_host_free(struct rp_cg_host *h)
@@ -172,7 +210,8 @@ void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf,
 {
     if (!h->mount) {
         snprintf(buf, len, "this host has no cgroup v2 hierarchy mounted (%s)",
-                 h->v1 ? "it runs cgroup v1 only" : "mount cgroup2 at /sys/fs/cgroup");
+                 v1_host_controllers() ? "it runs cgroup v1 only"
+                                       : "mount cgroup2 at /sys/fs/cgroup");
         return;
     }
     char offered[64] = "";
@@ -182,9 +221,9 @@ void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf,
             strcat(offered, controllers[i].v2);
         }
     const char *reason;
-    if (h->v1 & bit)
+    if (v1_host_controllers() & bit)
         reason = "this host runs cgroup v1 controllers, a hybrid setup";
-    else if (!(h->kernel & bit))
+    else if (!(kernel_controllers() & bit))
         reason = "the kernel does not have it enabled";
     else
         reason = "the cgroups above this mount did not delegate it";

@@ -51,12 +51,11 @@ struct rp_cg_host {
     char *mount;        /* mount point of cgroup2, NULL when none is mounted */
     char *mount_root;   /* the mount's root inside the hierarchy ("/" usually) */
     unsigned offered;   /* RP_CTRL_* in cgroup.controllers at the mount point */
-    unsigned v1;        /* RP_CTRL_* bound to cgroup v1 hierarchies (hybrid hosts) */
-    unsigned kernel;    /* RP_CTRL_* the kernel has enabled (/proc/cgroups) */
 };
 
-/* Reads /proc/self/mountinfo (mountinfo.c), the mount's cgroup.controllers and
- * /proc/cgroups. A host without cgroup2 is not an error: mount stays NULL. */
+/* Finds the cgroup2 mount (statmount.c at the usual places, else
+ * /proc/self/mountinfo) and reads its cgroup.controllers. A host without
+ * cgroup2 is not an error: mount stays NULL. */
 int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err);
 void rp_cg_host_free(struct rp_cg_host *h);
 
@@ -64,7 +63,8 @@ void rp_cg_host_free(struct rp_cg_host *h);
  * line under the cgroup2 mount); malloc'd. */
 int rp_cg_self_dir(const struct rp_cg_host *h, char **dir, struct rp_error *err);
 
-/* Why controller bit is not usable on this host, for "needs the memory
+/* Why controller bit is not usable on this host (reading mountinfo and
+ * /proc/cgroups, on this error path only), for "needs the memory
  * controller, but ..." messages: "the cgroup v2 hierarchy at X offers
  * none (this host runs cgroup v1 controllers, a hybrid setup)". */
 void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf, size_t len);

@@ -9,7 +9,7 @@ build-essential cmake pkg-config clang llvm
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
 bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
-util-linux iproute2 procps kmod cpio xz-utils zstd
+util-linux iproute2 procps kmod cpio xz-utils zstd strace
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross
 "
 

@@ -167,6 +167,24 @@ node_in_own_cgroup() {
     [ -z "$(node_cgroups)" ]
 }
 
+@test "without statmount (a kernel before 6.8) the cgroup2 mount is found in mountinfo" {
+    node <<<'namespaces: {cgroup: host}'
+    run --separate-stderr strace -f -e trace=openat -o "$SCRATCH/trace" \
+        "$PROBES/nosys" statx,statmount -- "$REDWRAP" --node "$SCRATCH/node.yaml" -- \
+        /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    node_in_own_cgroup "$output"
+    grep -q '"/proc/self/mountinfo"' "$SCRATCH/trace"
+    [ -z "$(node_cgroups)" ]
+    # With statmount, the usual places are asked directly: no mountinfo.
+    kernel_at_least 6 8 || return 0
+    run --separate-stderr strace -f -e trace=openat -o "$SCRATCH/trace" \
+        "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/cgroup
+    [ "$status" -eq 0 ]
+    node_in_own_cgroup "$output"
+    ! grep -q '"/proc/self/mountinfo"' "$SCRATCH/trace"
+}
+
 @test "without clone3, a node that joins a namespace by path lands in its cgroup too" {
     # The helper that joins clones the first process; redwrap moves it.
     node <<<"namespaces: {cgroup: host, uts: /proc/$$/ns/uts}"

@@ -159,4 +159,15 @@ YAML
 
 # The syscalls a kernel before 5.6 lacks that redwrap has fallbacks for:
 # "$PROBES/nosys" "$OLD_KERNEL_SYSCALLS" -- redwrap ... takes them all.
-OLD_KERNEL_SYSCALLS=openat2,mount_setattr,open_tree,move_mount,fsopen,fsmount
+# (statx exists since 4.11, but names a mount only since 5.8; without it
+# redwrap reads the same from /proc, as it does on those kernels.)
+OLD_KERNEL_SYSCALLS=openat2,mount_setattr,open_tree,move_mount,fsopen,fsmount,statx,statmount
+
+# kernel_at_least MAJOR MINOR: whether the running kernel is that or newer.
+kernel_at_least() {
+    local v
+    v=$(uname -r)
+    local major=${v%%.*} rest=${v#*.}
+    local minor=${rest%%[!0-9]*}
+    [ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
