@@ -115,6 +115,13 @@ static int remove_tree(int parentfd, const char *name)
 /* Kills and removes the cgroup dir/name; 0, or -errno. */
 static int destroy(int parentfd, const char *name)
 {
+    /* Most nodes end with their pid namespace, which the kernel empties
+     * before init is reaped: the cgroup is empty and has no children, and
+     * rmdir alone removes it. EBUSY means processes or child cgroups. */
+    if (unlinkat(parentfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EBUSY)
+        return -errno;
     RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -errno;
