@@ -13,6 +13,7 @@
  * the node ends when they are gone. Without that, an orphan would keep a
  * stopped node alive until the service manager's SIGKILL. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "trim.h"
 
 /* Never runs: the signals stay blocked and are read from a signalfd. But
  * PID 1 only receives a signal it has a handler for, so there must be one. */
@@ -100,7 +102,16 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
 
     int main_status = RP_EXIT_SETUP_FAILED;
     int stop = 0;           /* the last stop signal received, 0 before any */
+    bool trimmed = false;
     for (;;) {
+        if (!trimmed) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, RP_TRIM_AFTER_MS) == 0) {
+                rp_trim_pages();    /* the node runs on: only this loop is left */
+                trimmed = true;
+                continue;
+            }
+        }
         struct signalfd_siginfo si;
         ssize_t n = read(fd, &si, sizeof(si));
         if (n != (ssize_t)sizeof(si)) {

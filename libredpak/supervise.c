@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "trim.h"
 
 static const int forwarded_signals[] = {
     SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
@@ -159,10 +160,16 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         {.fd = learn ? learn->listener : -1, .events = POLLIN},
         {.fd = notify ? notify->fd : -1, .events = POLLIN},
     };
+    bool trimmed = false;
     /* Until the first process ended, and while a learned workload may
      * still be parked in a syscall waiting for its answer. */
     while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {
-        int ready = poll(fds, 5, ended ? 1000 : -1);
+        int ready = poll(fds, 5, ended ? 1000 : trimmed ? -1 : RP_TRIM_AFTER_MS);
+        if (ready == 0 && !ended) {
+            rp_trim_pages();    /* the node runs on: only this loop is left */
+            trimmed = true;
+            continue;
+        }
         if (ready == 0)
             break;          /* a learn channel that never closes: stop waiting */
         if (ready < 0) {

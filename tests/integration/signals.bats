@@ -235,3 +235,33 @@ process: {wait: all}'
     [ "$NODE_STATUS" -eq 137 ]
     grep -q "warning: SIGTERM not delivered: the workload is PID 1 of its namespace" "$SCRATCH/out"
 }
+
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+@test "a node that runs on: redwrap and init let go of their set-up pages, and still work" {
+    node </dev/null
+    start_node /bin/sh -c 'echo ready; trap "echo got USR1" USR1; while :; do sleep 0.05; done'
+    local init
+    init=$(cat /proc/"$NODE_PID"/task/*/children | awk '{ print $1; exit }')
+    [ -n "$init" ]
+    # Before RP_TRIM_AFTER_MS (100 ms) both hold what building the node
+    # touched; after it, only what their loops touch again.
+    local before_sup before_init
+    before_sup=$(rss_kib "$NODE_PID")
+    before_init=$(rss_kib "$init")
+    sleep 0.5
+    local sup_kib init_kib
+    sup_kib=$(rss_kib "$NODE_PID")
+    init_kib=$(rss_kib "$init")
+    echo "supervisor $before_sup -> $sup_kib KiB, init $before_init -> $init_kib KiB"
+    [ "$sup_kib" -lt 1200 ]
+    [ "$init_kib" -lt 1200 ]
+    # The dropped code faults back in: a signal is still forwarded, and
+    # the node still ends with the workload's status.
+    kill -USR1 "$NODE_PID"
+    for _ in $(seq 100); do grep -q "got USR1" "$SCRATCH/out" && break; sleep 0.05; done
+    grep -q "got USR1" "$SCRATCH/out"
+    kill -TERM "$NODE_PID"
+    node_wait
+    [ "$NODE_STATUS" -eq 143 ]
+}
