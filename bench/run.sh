@@ -109,6 +109,9 @@ EOF
 # "no cgroup" variant pays one failed mkdir and nothing else.
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 NOCG=$CG2/redpak-bench-nocg
+# Where redwrap makes a node's cgroup by default: under its own.
+SELF_CG=$CG2$(sed -n 's/^0:://p' /proc/self/cgroup)
+SELF_CG=${SELF_CG%/}
 mkdir -p "$NOCG"
 echo 0 >"$NOCG/cgroup.max.descendants"
 trap 'rmdir "$NOCG" 2>/dev/null || true' EXIT
@@ -121,14 +124,16 @@ BW_BINDS=("${BW[@]}" "${BIND_ARGS[@]}")
 RW=("$REDWRAP" --node "$W/launch.yaml")
 TRUE=(/bin/busybox true)
 
-for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}" "$MIN_LAUNCHER $ROOT ${TRUE[*]}"; do
+for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}" "$MIN_LAUNCHER $ROOT ${TRUE[*]}" \
+         "$MIN_LAUNCHER --cgroup $SELF_CG $ROOT ${TRUE[*]}"; do
     $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
 done
 
-log "launch: $RUNS runs of 13 variants, interleaved"
+log "launch: $RUNS runs of 14 variants, interleaved"
 "$TIMER" -n "$RUNS" -w 10 -i -- \
     bare "${TRUE[@]}" -- \
     minimal "$MIN_LAUNCHER" "$ROOT" "${TRUE[@]}" -- \
+    minimal_cg "$MIN_LAUNCHER" --cgroup "$SELF_CG" "$ROOT" "${TRUE[@]}" -- \
     bwrap "${BW[@]}" "${TRUE[@]}" -- \
     redwrap "${RW[@]}" -- \
     redwrap_static "$REDWRAP_STATIC" --node "$W/launch.yaml" -- \
@@ -152,6 +157,7 @@ echo "| variant | bubblewrap median | p90 | redwrap median | p90 |"
 echo "|---|---:|---:|---:|---:|"
 echo "| bare \`busybox true\` (no sandbox) | $BARE | $(p90 bare) | | |"
 echo "| the floor: bench/tools/min_launcher.c, the same namespaces and mounts and nothing else | $(med minimal) | $(p90 minimal) | | |"
+echo "| the floor with a cgroup of its own (min_launcher --cgroup), as node-format.md promises every node | $(med minimal_cg) | $(p90 minimal_cg) | | |"
 echo "| full: all namespaces, ro root, proc, dev, tmpfs | $(med bwrap) | $(p90 bwrap) | $(med redwrap) | $(p90 redwrap) |"
 echo "| the same, static redwrap (REDPAK_STATIC=ON) | | | $(med redwrap_static) | $(p90 redwrap_static) |"
 echo "| without user namespace | $(med bwrap_nouser) | $(p90 bwrap_nouser) | $(med redwrap_nouser) | $(p90 redwrap_nouser) |"
@@ -164,10 +170,11 @@ BW_OV=$(ov bwrap)
 RW_OV=$(ov redwrap)
 RWS_OV=$(ov redwrap_static)
 MIN_OV=$(ov minimal)
+MINCG_OV=$(ov minimal_cg)
 echo "| cost (medians' difference) | bubblewrap | redwrap |"
 echo "|---|---:|---:|"
 echo "| overhead over bare \`busybox true\` | $BW_OV | $RW_OV (static: $RWS_OV) |"
-echo "| the floor's overhead (min_launcher) | $MIN_OV | |"
+echo "| the floor's overhead (min_launcher; with a cgroup of its own) | $MIN_OV; $MINCG_OV | |"
 echo "| user namespace | $(calc "$(med bwrap) - $(med bwrap_nouser)") | $(calc "$(med redwrap) - $(med redwrap_nouser)") |"
 echo "| network namespace | $(calc "$(med bwrap) - $(med bwrap_nonet)") | $(calc "$(med redwrap) - $(med redwrap_nonet)") |"
 echo "| cgroup of its own (mkdir, clone into it, kill, rmdir) | | $(calc "$(med redwrap) - $(med redwrap_nocg)") |"
@@ -183,7 +190,7 @@ for which in dynamic static; do
     echo
 done
 # What the target asks, against what the kernel's own work allows here.
-echo "Ratios to bubblewrap's overhead: redwrap $(awk -v r="$RW_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }'), static redwrap $(awk -v r="$RWS_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }'), the floor (min_launcher) $(awk -v r="$MIN_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }')."
+echo "Ratios to bubblewrap's overhead: redwrap $(awk -v r="$RW_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }'), static redwrap $(awk -v r="$RWS_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }'), the floor (min_launcher) $(awk -v r="$MIN_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }'), the floor with a cgroup $(awk -v r="$MINCG_OV" -v b="$BW_OV" 'BEGIN { printf "%.2f", r / b }')."
 echo
 echo
 

@@ -10,7 +10,11 @@
  * identity. It is not a sandbox to use; it is the floor under redwrap and
  * bwrap alike.
  *
- *   min_launcher ROOT CMD [ARG]...     (as root)
+ *   min_launcher [--cgroup PARENT] ROOT CMD [ARG]...     (as root)
+ *
+ * --cgroup adds what node-format.md promises every node and bwrap does not
+ * do: a cgroup of its own under PARENT (mkdir, clone3 into it, rmdir once
+ * the node ended).
  */
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -112,8 +116,14 @@ static int first_process(int release, const char *root, char **argv)
 
 int main(int argc, char **argv)
 {
+    const char *cg_parent = NULL;
+    if (argc > 2 && !strcmp(argv[1], "--cgroup")) {
+        cg_parent = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: min_launcher ROOT CMD [ARG]...\n");
+        fprintf(stderr, "usage: min_launcher [--cgroup PARENT] ROOT CMD [ARG]...\n");
         return 2;
     }
     int release[2];
@@ -123,6 +133,15 @@ int main(int argc, char **argv)
                  CLONE_NEWIPC | CLONE_NEWCGROUP,
         .exit_signal = SIGCHLD,
     };
+    char cg[4096] = "";
+    if (cg_parent) {
+        snprintf(cg, sizeof(cg), "%s/min-launcher-%d", cg_parent, (int)getpid());
+        must(mkdir(cg, 0755), cg);
+        int fd = open(cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        must(fd, cg);
+        ca.flags |= CLONE_INTO_CGROUP;
+        ca.cgroup = (unsigned)fd;
+    }
     pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
     must(pid, "clone3");
     if (pid == 0) {
@@ -140,5 +159,7 @@ int main(int argc, char **argv)
     int ws;
     while (waitpid(pid, &ws, 0) < 0)
         ;
+    if (cg[0])
+        must(rmdir(cg), "rmdir the cgroup");
     return WIFEXITED(ws) ? WEXITSTATUS(ws) : 1;
 }
