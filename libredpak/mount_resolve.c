@@ -259,10 +259,11 @@ void rp_fd_path(char *buf, size_t len, const char *proc, int fd)
 int rp_fd_mount_id(int proc_fd, int fd)
 {
     /* statx names the mount directly since Linux 5.8; fdinfo is a
-     * formatted /proc file, read only on older kernels. */
+     * formatted /proc file, read only on older kernels. A 0 is no mount's
+     * id: qemu-user sets the mask bit without copying the field. */
     struct statx stx;
     if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) == 0 &&
-        (stx.stx_mask & STATX_MNT_ID))
+        (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id)
         return (int)stx.stx_mnt_id;
     char name[64];
     snprintf(name, sizeof(name), "self/fdinfo/%d", fd);

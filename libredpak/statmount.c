@@ -57,8 +57,9 @@ int rp_statmount_root(const char *path, char *fstype, size_t fstype_len, char *r
     struct statx stx;
     if (statx(AT_FDCWD, path, AT_NO_AUTOMOUNT, RP_STATX_MNT_ID_UNIQUE, &stx) < 0)
         return -errno;
-    /* Before 6.8 the kernel ignores the unknown mask bit: no unique id. */
-    if (!(stx.stx_mask & RP_STATX_MNT_ID_UNIQUE))
+    /* Before 6.8 the kernel ignores the unknown mask bit: no unique id.
+     * A 0 is none either (an emulator that passes the bit, not the id). */
+    if (!(stx.stx_mask & RP_STATX_MNT_ID_UNIQUE) || !stx.stx_mnt_id)
         return -ENOSYS;
     if ((stx.stx_attributes_mask & RP_STATX_ATTR_MOUNT_ROOT) &&
         !(stx.stx_attributes & RP_STATX_ATTR_MOUNT_ROOT))
