@@ -134,11 +134,12 @@ void rp_signals_reset_child(const struct rp_signals *sig);
 /* Forwards signals to pid, reaps, reads the child's reports from report_fd
  * until pid has ended; with learn, answers the learn filter's notifications
  * until no filtered process is left; with notify (NULL: none), relays the
- * workload's sd_notify messages to the service manager. Returns the exit
- * status (0-255) and fills err when the child reported a failure. */
+ * workload's sd_notify messages to the service manager; with trim, lets go
+ * of its set-up pages once the node ran RP_TRIM_AFTER_MS (trim.h). Returns
+ * the exit status (0-255) and fills err when the child reported a failure. */
 struct rp_learn_run;
 int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
-                 const struct rp_notify *notify, int verbose, struct rp_error *err);
+                 const struct rp_notify *notify, bool trim, int verbose, struct rp_error *err);
 
 /* terminal.c: the terminal's foreground process group, so that a shell in
  * the node can do job control. save (parent, before the clone), take (the

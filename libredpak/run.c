@@ -231,7 +231,8 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 13: supervise");
-    int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, &r.notify, v, err);
+    int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, &r.notify,
+                              opts->trim_when_running, v, err);
     r.pid = 0;
     const char *why = rp_cgroup_explain_end(&r.cg);
     if (why)

@@ -149,7 +149,7 @@ static void learn_events(struct rp_learn_run *l, const struct pollfd *p)
 }
 
 int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_learn_run *learn,
-                 const struct rp_notify *notify, int verbose, struct rp_error *err)
+                 const struct rp_notify *notify, bool trim, int verbose, struct rp_error *err)
 {
     int status = RP_EXIT_SETUP_FAILED, reported = 0;
     bool ended = false;
@@ -160,7 +160,7 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         {.fd = learn ? learn->listener : -1, .events = POLLIN},
         {.fd = notify ? notify->fd : -1, .events = POLLIN},
     };
-    bool trimmed = false;
+    bool trimmed = !trim;
     /* Until the first process ended, and while a learned workload may
      * still be parked in a syscall waiting for its answer. */
     while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {

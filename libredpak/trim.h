@@ -1,7 +1,9 @@
 /* A node that runs on keeps two processes of redpak's around for its whole
  * life: redwrap (the supervisor) and the node's init. Both ran most of
  * their code once, to build the node; what they run afterwards is a small
- * loop (wait, forward a signal, reap). */
+ * loop (wait, forward a signal, reap). init always lets go of the rest; the
+ * supervisor when its caller asks (rp_run_opts.trim_when_running, which
+ * redwrap sets: in another program the pages are that program's too). */
 #ifndef REDPAK_TRIM_H
 #define REDPAK_TRIM_H
 

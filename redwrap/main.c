@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     const char *node_file = NULL;
     const char **sets = calloc((size_t)argc, sizeof(*sets));
     size_t n_sets = 0;
-    struct rp_run_opts run = {.environ = environ};
+    struct rp_run_opts run = {.environ = environ, .trim_when_running = true};
     int dry_run = 0, c;
 
     if (!sets)
