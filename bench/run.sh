@@ -264,12 +264,13 @@ if [ -n "$SCALE" ]; then
     log "scale: $SCALE Redis nodes"
     echo "## Scale: Redis nodes started at once (nodes/redis.yaml, one folder each)"
     echo
-    echo "| nodes | all answer PING (ms) | median node (ms) | ms per node | RSS per node (KiB) | PSS per node (KiB) | MemAvailable drop per node (KiB) |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| nodes | all answer PING (ms) | median node (ms) | ms per node | RSS per node (KiB) | PSS per node (KiB) | MemAvailable drop per node (KiB) | total PSS (MiB) | total MemAvailable drop (MiB) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     # shellcheck disable=SC2086
     python3 "$SRC/bench/tools/redis_scale.py" "$REDWRAP" "$SRC/nodes/redis.yaml" "$W/scale" $SCALE \
         >"$W/scale.txt" || fails=$((fails + 1))
-    awk '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$W/scale.txt"
+    awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |\n", $1, $2, $3, $4, $5, $6, $7,
+                  $1 * $6 / 1024, $1 * $7 / 1024 }' "$W/scale.txt"
     echo
     # Linear or better: the time per node at the largest N is at most 1.25
     # times that at the smallest (start-up is CPU work on 2 cores: it cannot
