@@ -272,6 +272,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     cg->path = NULL;
     cg->created = false;
     cg->end[0] = '\0';
+    cg->explained = false;
 
     __attribute__((cleanup(free_host))) struct rp_cg_host h;
     int r = rp_cg_host_detect(&h, err);

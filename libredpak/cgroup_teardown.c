@@ -252,7 +252,7 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
         cg->path = NULL;
         return 0;
     }
-    explain(cg->dirfd, cg->end, sizeof(cg->end));
+    rp_cgroup_explain_end(cg);
     __attribute__((cleanup(rp_cg_free_str))) char *parent = rp_cg_dirname(cg->path);
     const char *name = strrchr(cg->path, '/') + 1;
     RP_AUTO_FD int pfd = parent ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -271,13 +271,12 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
     return r;
 }
 
-const char *rp_cgroup_explain_end(const struct rp_cgroup_run *cg)
+const char *rp_cgroup_explain_end(struct rp_cgroup_run *cg)
 {
-    /* Before teardown the files are read now; after, teardown kept them. */
-    static char now[sizeof(cg->end)];
-    if (cg->dirfd >= 0) {
-        explain(cg->dirfd, now, sizeof(now));
-        return now[0] ? now : NULL;
+    /* Once the node has ended its counters no longer move: one read. */
+    if (!cg->explained && cg->dirfd >= 0) {
+        explain(cg->dirfd, cg->end, sizeof(cg->end));
+        cg->explained = true;
     }
     return cg->end[0] ? cg->end : NULL;
 }

@@ -25,9 +25,11 @@ struct rp_cgroup_run {
     int dirfd;              /* the node's cgroup directory, -1 when none */
     char *path;             /* its absolute path under the cgroup2 mount */
     bool created;
-    /* What rp_cgroup_explain_end says, kept by teardown from the cgroup's
-     * memory.events and pids.events before it removes the cgroup. */
+    /* What rp_cgroup_explain_end says, read once from the cgroup's
+     * memory.events and pids.events, by it or by teardown before the
+     * cgroup is removed, whichever comes first. */
     char end[256];
+    bool explained;
 };
 /* Step 1: fails when a required item needs a controller the cgroup v2
  * hierarchy does not offer, before anything is changed (it touches nothing). */
@@ -41,7 +43,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
 int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err);
 /* After the node ended: a line such as "the node's cgroup hit memory.max
  * (oom_kill 1)" when the kernel's OOM killer acted in it; NULL otherwise. */
-const char *rp_cgroup_explain_end(const struct rp_cgroup_run *cg);
+const char *rp_cgroup_explain_end(struct rp_cgroup_run *cg);
 
 /* ns.c: steps 4-6. */
 int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err);
