@@ -111,6 +111,7 @@ out:
 
 int main(int argc, char **argv)
 {
+    rp_set_program_name("rednode-config");
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
     struct rp_run_opts run = {.environ = environ, .trim_when_running = true};
     int dry_run = 0, c;
 
+    rp_set_program_name("redwrap");
     if (!sets)
         return RP_EXIT_SETUP_FAILED;
     /* '+': stop at the first non-option, so the command's own flags stay its own. */

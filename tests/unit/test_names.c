@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "grammar.h"
+#include "names.h"
 
 static void test_cap_any_case_with_or_without_prefix(void **state)
 {

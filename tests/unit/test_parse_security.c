@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "grammar.h"
+#include "names.h"
 #include "parse_helpers.h"
 
 #define BIT(c) (UINT64_C(1) << (c))

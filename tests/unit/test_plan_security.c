@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 
 #include "grammar.h"
+#include "names.h"
 #include "seccomp_profile.h"
 
 #define BIT(cap) (UINT64_C(1) << (cap))

@@ -54,6 +54,11 @@ void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
 int rp_error_set(struct rp_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The name the library's own messages start with ("redwrap: ..."); the
+ * calling program sets it once, before anything else. Default "redpak". */
+void rp_set_program_name(const char *name);
+const char *rp_program_name(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "redpak/error.h"
 
 enum yt_kind { YT_SCALAR, YT_SEQ, YT_MAP };
@@ -102,12 +103,5 @@ void yt_defang(char *s);
 
 /* "a string", "an int", "a mapping"... for "expected X, found Y". */
 const char *yt_describe(const struct yt_node *n);
-
-/* Allocation that cannot fail: out of memory while parsing a 1 MiB file
- * leaves nothing sensible to report, as in error.c. */
-void *yt_xcalloc(size_t n, size_t size);
-void *yt_xrealloc(void *p, size_t n, size_t size);
-char *yt_xstrdup(const char *s);
-char *yt_xstrndup(const char *s, size_t len);
 
 #endif

@@ -25,7 +25,7 @@ static void add_item(struct pctx *c, enum rp_cgroup_item_kind kind, const struct
     if (rp_cgroup_item_normalize(kind, text, &value, why, sizeof(why))) {
         /* Capacity doubles at each power of two: an io.max list may be long. */
         if ((cg->n_items & (cg->n_items - 1)) == 0)
-            cg->items = yt_xrealloc(cg->items, cg->n_items ? cg->n_items * 2 : 1,
+            cg->items = rp_xrealloc(cg->items, cg->n_items ? cg->n_items * 2 : 1,
                                     sizeof(*cg->items));
         cg->items[cg->n_items++] = (struct rp_cgroup_item){kind, value, pc_pos(c, x)};
     } else {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grammar.h"
+#include "names.h"
 #include "seccomp_profile.h"
 
 /* keep: everything else leaves every set, bounding included, so that not

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "grammar.h"
+#include "names.h"
 
 /* Used to find a command when the workload's environment has no PATH. */
 #define RP_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

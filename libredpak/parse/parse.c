@@ -53,7 +53,7 @@ static void parse_name(struct pctx *c, const struct yt_node *top)
         if (strlen(v->text) != v->len || !rp_grammar_node_name(v->text, why, sizeof(why)))
             pc_err(c, v, "%s", strlen(v->text) != v->len ? "a node name has no NUL" : why);
         else
-            c->node->name = yt_xstrdup(v->text);
+            c->node->name = rp_xstrdup(v->text);
     }
     pc_pop(c, mark);
 }
@@ -149,8 +149,8 @@ static int parse_node(const char *file, const char *dir, const char *buf, size_t
 static char *folder_of(const char *file)
 {
     const char *slash = strrchr(file, '/');
-    char *dir = slash ? yt_xstrndup(file, slash == file ? 1 : (size_t)(slash - file))
-                      : yt_xstrdup(".");
+    char *dir = slash ? rp_xstrndup(file, slash == file ? 1 : (size_t)(slash - file))
+                      : rp_xstrdup(".");
     char *real = realpath(dir, NULL);
     if (real) {
         free(dir);

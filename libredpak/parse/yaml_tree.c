@@ -46,7 +46,7 @@ static struct anchor_slot *anchor_slot(struct anchors *a, const char *name)
 static void anchor_define(struct anchors *a, const char *name, struct yt_node *node)
 {
     if ((a->n + 1) * 2 > a->cap) {
-        struct anchors bigger = {yt_xcalloc(a->cap ? a->cap * 2 : 16, sizeof(*a->v)),
+        struct anchors bigger = {rp_xcalloc(a->cap ? a->cap * 2 : 16, sizeof(*a->v)),
                                  a->cap ? a->cap * 2 : 16, a->n};
         for (size_t i = 0; i < a->cap; i++)
             if (a->v[i].name)
@@ -56,7 +56,7 @@ static void anchor_define(struct anchors *a, const char *name, struct yt_node *n
     }
     struct anchor_slot *s = anchor_slot(a, name);
     if (!s->name) {
-        s->name = yt_xstrdup(name);
+        s->name = rp_xstrdup(name);
         a->n++;
     }
     s->node = node;
@@ -222,7 +222,7 @@ static void check_duplicates(struct builder *b, const struct yt_node *map)
 {
     if (map->n < 2)
         return;
-    struct yt_pair **sorted = yt_xcalloc(map->n, sizeof(*sorted));
+    struct yt_pair **sorted = rp_xcalloc(map->n, sizeof(*sorted));
     for (size_t i = 0; i < map->n; i++)
         sorted[i] = &map->pairs[i];
     qsort(sorted, map->n, sizeof(*sorted), cmp_pairs);
@@ -304,7 +304,7 @@ static void on_start(struct builder *b, const yaml_event_t *e, enum yt_kind kind
     struct frame *f = &b->stack[b->depth++];
     memset(f, 0, sizeof(*f));
     f->node = n;
-    f->anchor = anchor ? yt_xstrdup((const char *)anchor) : NULL;
+    f->anchor = anchor ? rp_xstrdup((const char *)anchor) : NULL;
 }
 
 static void on_end(struct builder *b)

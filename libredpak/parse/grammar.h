@@ -38,28 +38,6 @@ bool rp_grammar_id_ref(const char *s, struct rp_id_ref *out, char *why, size_t w
 /* "UID:GID", each side an id or a name. The positions are left for the caller. */
 bool rp_grammar_owner(const char *s, struct rp_owner *out, char *why, size_t whylen);
 
-/* Capability number for "net_bind_service", "CAP_NET_BIND_SERVICE", ...
- * (libcap's table, any case, with or without "cap_"); -1 when unknown. */
-int rp_cap_lookup(const char *name);
-/* Every capability this libcap knows, as a mask. */
-uint64_t rp_cap_all_mask(void);
-/* The canonical lower-case name without "cap_", e.g. "net_bind_service". */
-const char *rp_cap_name(int cap);
-/* The errno value of "EPERM" (upper case, as errno(3) spells it; or a
- * decimal number 1-4094); -1 when unknown. */
-int rp_errno_lookup(const char *name);
-/* "EPERM" for EPERM; NULL for a number without a name. */
-const char *rp_errno_name(int errnum);
-/* The native syscall number of name (libseccomp); negative when unknown. */
-int rp_syscall_lookup(const char *name);
-/* RLIMIT_* for "nofile", "core", ...; -1 when unknown. */
-int rp_rlimit_lookup(const char *name);
-const char *rp_rlimit_name(int resource);
-/* Whether a sysctl belongs to a namespace a node can have (net.* -> net;
- * the IPC kernel.* keys of decision 9 and fs.mqueue.* -> ipc); dotted form
- * "net.core.somaxconn". */
-bool rp_sysctl_is_namespaced(const char *key, enum rp_ns_kind *ns);
-
 /* Maps a cgroup file name to its item; false for anything else. */
 bool rp_cgroup_item_lookup(const char *name, enum rp_cgroup_item_kind *out);
 /* Validates a value against the item's own grammar and returns it in the

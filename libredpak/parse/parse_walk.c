@@ -124,7 +124,7 @@ void pc_missing(struct pctx *c, const struct yt_node *map, const char *key)
 bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **out)
 {
     if (!strpbrk(in, "$`")) {
-        *out = yt_xstrdup(in);     /* the common case: nothing to expand */
+        *out = rp_xstrdup(in);     /* the common case: nothing to expand */
         return true;
     }
     char *buf = NULL;

@@ -29,7 +29,7 @@ static void parse_env_set(struct pctx *c, const struct yt_node *v, struct rp_kv_
 {
     if (!pc_map(c, v))
         return;
-    out->v = yt_xcalloc(v->n, sizeof(*out->v));
+    out->v = rp_xcalloc(v->n, sizeof(*out->v));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key, *x = v->pairs[i].value;
         if (k->duplicate)
@@ -40,7 +40,7 @@ static void parse_env_set(struct pctx *c, const struct yt_node *v, struct rp_kv_
             pc_err(c, k, "'%s' is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)",
                    k->text);
         else if (pc_int_or_string(c, x, &value))
-            out->v[out->n++] = (struct rp_kv){yt_xstrdup(k->text), value, pc_pos(c, x)};
+            out->v[out->n++] = (struct rp_kv){rp_xstrdup(k->text), value, pc_pos(c, x)};
         pc_pop(c, mark);
     }
 }
@@ -144,7 +144,7 @@ static void parse_rlimits(struct pctx *c, const struct yt_node *v)
     struct rp_process *p = &c->node->process;
     if (!pc_map(c, v))
         return;
-    p->rlimits = yt_xcalloc(v->n, sizeof(*p->rlimits));
+    p->rlimits = rp_xcalloc(v->n, sizeof(*p->rlimits));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key;
         if (k->duplicate)
@@ -169,7 +169,7 @@ static void parse_groups(struct pctx *c, const struct yt_node *v)
     if (!pc_seq(c, v))
         return;
     p->groups_set = true;
-    p->groups = yt_xcalloc(v->n, sizeof(*p->groups));
+    p->groups = rp_xcalloc(v->n, sizeof(*p->groups));
     for (size_t i = 0; i < v->n; i++) {
         size_t mark = pc_push_index(c, i);
         if (pc_id_ref(c, v->items[i], &p->groups[p->n_groups]))

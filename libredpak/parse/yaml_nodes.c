@@ -6,39 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *yt_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        abort();
-    return p;
-}
-
-void *yt_xrealloc(void *p, size_t n, size_t size)
-{
-    if (size && n > SIZE_MAX / size)
-        abort();
-    void *q = realloc(p, n && size ? n * size : 1);
-    if (!q)
-        abort();
-    return q;
-}
-
-char *yt_xstrndup(const char *s, size_t len)
-{
-    char *p = malloc(len + 1);
-    if (!p)
-        abort();
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
-char *yt_xstrdup(const char *s)
-{
-    return yt_xstrndup(s, strlen(s));
-}
-
 /* ---- scalars: the YAML 1.2 core schema ---- */
 
 static bool all_in(const char *s, size_t len, const char *set)
@@ -171,9 +138,9 @@ static struct yt_node *new_node(struct yt_doc *doc, enum yt_kind kind)
 {
     if (doc->n_all == doc->cap_all) {
         doc->cap_all = doc->cap_all ? doc->cap_all * 2 : 64;
-        doc->all = yt_xrealloc(doc->all, doc->cap_all, sizeof(*doc->all));
+        doc->all = rp_xrealloc(doc->all, doc->cap_all, sizeof(*doc->all));
     }
-    struct yt_node *n = yt_xcalloc(1, sizeof(*n));
+    struct yt_node *n = rp_xcalloc(1, sizeof(*n));
     n->kind = kind;
     n->refs = 1;
     n->weight = 1;
@@ -185,7 +152,7 @@ static struct yt_node *new_node(struct yt_doc *doc, enum yt_kind kind)
 struct yt_node *yt_new_scalar(struct yt_doc *doc, const char *text, size_t len, bool quoted)
 {
     struct yt_node *n = new_node(doc, YT_SCALAR);
-    n->text = yt_xstrndup(text, len);
+    n->text = rp_xstrndup(text, len);
     n->len = len;
     n->quoted = quoted;
     resolve_scalar(n);
@@ -223,9 +190,9 @@ static void grow(struct yt_node *c)
         return;
     c->cap = c->cap ? c->cap * 2 : 4;
     if (c->kind == YT_SEQ)
-        c->items = yt_xrealloc(c->items, c->cap, sizeof(*c->items));
+        c->items = rp_xrealloc(c->items, c->cap, sizeof(*c->items));
     else
-        c->pairs = yt_xrealloc(c->pairs, c->cap, sizeof(*c->pairs));
+        c->pairs = rp_xrealloc(c->pairs, c->cap, sizeof(*c->pairs));
 }
 
 void yt_seq_append(struct yt_node *seq, struct yt_node *item)

@@ -1,10 +1,23 @@
-/* Logging of the executor: one line per message on stderr, prefixed like
- * every other message of the launcher, so a log of several tools stays
- * readable. */
+/* Messages of the library: one line each on stderr, prefixed with the
+ * calling program's name, so that a log of several tools stays readable. */
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "exec.h"
+#include "log.h"
+#include "redpak/error.h"
+
+static const char *program = "redpak";
+
+void rp_set_program_name(const char *name)
+{
+    if (name && *name)
+        program = name;
+}
+
+const char *rp_program_name(void)
+{
+    return program;
+}
 
 /* The attribute tells clang that fmt is the callers' checked format. */
 __attribute__((format(printf, 1, 0))) static void vlog_line(const char *fmt, va_list ap)
@@ -13,7 +26,7 @@ __attribute__((format(printf, 1, 0))) static void vlog_line(const char *fmt, va_
      * format the whole line first and write it at once. */
     char line[2048];
     vsnprintf(line, sizeof(line), fmt, ap);
-    fprintf(stderr, "redwrap: %s\n", line);
+    fprintf(stderr, "%s: %s\n", program, line);
 }
 
 void rp_log(const char *fmt, ...)

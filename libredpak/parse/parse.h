@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alloc.h"
+#include "grammar.h"
+#include "names.h"
+#include "node_model.h"
 #include "redpak/node.h"
 #include "yaml_tree.h"
 
@@ -21,8 +25,6 @@ struct pctx {
     char path[1024];            /* the key path of the value being checked */
     size_t plen;
 };
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Positions and errors. pc_err reports at node n with the current key path. */
 struct rp_pos pc_pos(const struct pctx *c, const struct yt_node *n);
@@ -87,9 +89,6 @@ void parse_cgroup(struct pctx *c, const struct yt_node *v);
 void parse_capabilities(struct pctx *c, const struct yt_node *v);
 void parse_seccomp(struct pctx *c, const struct yt_node *v);
 void parse_process(struct pctx *c, const struct yt_node *v);
-
-/* node.c: a node with every default of node-format.md. */
-struct rp_node *rp_node_new(const char *file, const char *dir);
 
 /* set_override.c: applies --set KEY=VALUE (brief decision 5) to the tree.
  * Errors are reported as "--set:N:COL"; returns 0 or -EINVAL. */

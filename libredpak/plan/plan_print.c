@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "grammar.h"
+#include "names.h"
 
 static bool is_json(const struct plan_emit *e)
 {

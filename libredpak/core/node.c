@@ -1,15 +1,16 @@
 /* The node model's life cycle: the defaults of node-format.md, the names
  * of its enums, and freeing. */
-#include "parse.h"
+#include "alloc.h"
+#include "node_model.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
 struct rp_node *rp_node_new(const char *file, const char *dir)
 {
-    struct rp_node *n = yt_xcalloc(1, sizeof(*n));
-    n->file = yt_xstrdup(file);
-    n->dir = yt_xstrdup(dir);
+    struct rp_node *n = rp_xcalloc(1, sizeof(*n));
+    n->file = rp_xstrdup(file);
+    n->dir = rp_xstrdup(dir);
     struct rp_pos start = {n->file, 1, 1};
     for (int k = 0; k < RP_NS_COUNT; k++) {
         n->ns[k].mode = RP_NS_NEW;
@@ -33,7 +34,7 @@ struct rp_node *rp_node_new(const char *file, const char *dir)
     n->seccomp.pos = start;
 
     struct rp_process *p = &n->process;
-    p->cwd = yt_xstrdup("/");
+    p->cwd = rp_xstrdup("/");
     p->umask = 0022;
     p->no_new_privileges = true;
     p->env_clear = true;

@@ -13,9 +13,7 @@
 #include "redpak/plan.h"
 #include "redpak/run.h"
 
-/* Step logging: -v prints one line per applied step. */
-void rp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void rp_vlog(int verbose, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "log.h"
 
 /* host.c: step 2 (parent, before anything of the node exists). */
 int rp_host_apply(const struct rp_plan *plan, int verbose, struct rp_error *err);

@@ -44,7 +44,7 @@ static void set_err(struct set_ctx *s, unsigned column, size_t path_len, const c
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     yt_defang(msg);
-    char *path = yt_xstrndup(s->arg, path_len);
+    char *path = rp_xstrndup(s->arg, path_len);
     yt_defang(path);
     struct rp_pos pos = {SET_FILE, s->n, column};
     rp_diags_add(s->diags, &pos, path, "%s", msg);
@@ -153,7 +153,7 @@ static struct yt_node **slot_of(struct set_ctx *s, struct yt_node *cur, const st
                     (int)path_len, s->arg, yt_describe(cur));
             return NULL;
         }
-        char *key = yt_xstrndup(seg->name, seg->len);
+        char *key = rp_xstrndup(seg->name, seg->len);
         struct yt_pair *p = yt_map_find(cur, key);
         if (!p) {
             struct yt_node *k = yt_new_scalar(s->doc, key, seg->len, true);
@@ -216,7 +216,7 @@ static void set_one(struct set_ctx *s)
             if (s->diags->v[i].key_path[0])
                 continue;
             free(s->diags->v[i].key_path);
-            s->diags->v[i].key_path = yt_xstrndup(s->arg, key_len);
+            s->diags->v[i].key_path = rp_xstrndup(s->arg, key_len);
             yt_defang(s->diags->v[i].key_path);
         }
         return;

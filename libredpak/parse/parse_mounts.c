@@ -237,7 +237,7 @@ static void parse_mount(struct pctx *c, const struct yt_node *map, struct rp_mou
             pc_string_literal(c, x, &m->content, &m->content_len);
             pc_pop(c, mark);
         } else {
-            m->content = yt_xstrdup("");
+            m->content = rp_xstrdup("");
         }
         break;
     case RP_MOUNT_PROC:
@@ -252,7 +252,7 @@ void parse_mounts(struct pctx *c, const struct yt_node *v)
     if (!pc_seq(c, v))
         return;
     struct rp_node *n = c->node;
-    n->mounts = yt_xcalloc(v->n, sizeof(*n->mounts));
+    n->mounts = rp_xcalloc(v->n, sizeof(*n->mounts));
     for (size_t i = 0; i < v->n; i++) {
         size_t mark = pc_push_index(c, i);
         if (pc_map(c, v->items[i]))
@@ -266,7 +266,7 @@ void parse_tmpfs(struct pctx *c, const struct yt_node *v)
     if (!pc_seq(c, v))
         return;
     struct rp_node *n = c->node;
-    n->tmpfs = yt_xcalloc(v->n, sizeof(*n->tmpfs));
+    n->tmpfs = rp_xcalloc(v->n, sizeof(*n->tmpfs));
     static const char *const keys[] = {"path", "size", "mode", "owner"};
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *map = v->items[i];

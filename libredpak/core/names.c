@@ -1,7 +1,7 @@
 /* Names the node format borrows from the system: capabilities (libcap's
  * table), errno names, syscalls (libseccomp's table for the native
  * architecture), rlimits and the sysctls that live in a namespace. */
-#include "grammar.h"
+#include "names.h"
 
 #include <ctype.h>
 #include <errno.h>

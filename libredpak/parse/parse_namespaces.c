@@ -65,7 +65,7 @@ static void parse_id_map(struct pctx *c, const struct yt_node *v, struct rp_id_m
         return;
     }
     out->set = true;
-    out->v = yt_xcalloc(v->n, sizeof(*out->v));
+    out->v = rp_xcalloc(v->n, sizeof(*out->v));
     static const char *const keys[] = {"inside", "outside", "count"};
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *e = v->items[i];
@@ -220,7 +220,7 @@ void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_
 {
     if (!pc_map(c, v))
         return;
-    out->v = yt_xcalloc(v->n, sizeof(*out->v));
+    out->v = rp_xcalloc(v->n, sizeof(*out->v));
     for (size_t i = 0; i < v->n; i++) {
         const struct yt_node *k = v->pairs[i].key, *x = v->pairs[i].value;
         if (k->duplicate)
@@ -240,7 +240,7 @@ void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_
                    mode_word(c->node->ns[ns].mode));
         } else if (pc_int_or_string(c, x, &value)) {
             struct rp_kv *kv = &out->v[out->n++];
-            kv->key = yt_xstrdup(k->text);
+            kv->key = rp_xstrdup(k->text);
             kv->value = value;
             kv->pos = pc_pos(c, x);
         }

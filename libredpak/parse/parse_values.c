@@ -40,7 +40,7 @@ bool pc_string_literal(struct pctx *c, const struct yt_node *v, char **out, size
         pc_err(c, v, "expected a string, found %s", yt_describe(v));
         return false;
     }
-    *out = yt_xstrndup(v->text, v->len);
+    *out = rp_xstrndup(v->text, v->len);
     *len = v->len;
     return true;
 }
@@ -235,8 +235,8 @@ bool pc_string_list(struct pctx *c, const struct yt_node *v, struct rp_string_li
 {
     if (!pc_seq(c, v))
         return false;
-    out->v = yt_xcalloc(v->n, sizeof(*out->v));
-    out->pos = yt_xcalloc(v->n, sizeof(*out->pos));
+    out->v = rp_xcalloc(v->n, sizeof(*out->v));
+    out->pos = rp_xcalloc(v->n, sizeof(*out->pos));
     bool ok = true;
     for (size_t i = 0; i < v->n; i++) {
         size_t mark = pc_push_index(c, i);

@@ -285,7 +285,7 @@ void parse_seccomp(struct pctx *c, const struct yt_node *v)
     }
     if ((x = pc_field(c, v, "syscalls", &mark))) {
         if (pc_seq(c, x)) {
-            sc->rules = yt_xcalloc(x->n, sizeof(*sc->rules));
+            sc->rules = rp_xcalloc(x->n, sizeof(*sc->rules));
             for (size_t i = 0; i < x->n; i++) {
                 size_t at = pc_push_index(c, i);
                 if (pc_map(c, x->items[i]))
