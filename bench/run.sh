@@ -11,6 +11,9 @@
 #   --no-scale           skip the Redis scale section
 #   --redis-throughput   run bench/redis_throughput.sh at the end, if present
 #   --cross              time scripts/cross-build.sh for arm64 and armhf
+#   --baseline REV       also build git revision REV of this repository and
+#                        measure its redwrap in the same run (launch and
+#                        footprint rows "at REV"): a change's before and after
 #
 # Builds a release of its own in build-release/ (BUILD overrides) and a
 # static one (REDPAK_STATIC=ON) in build-release-static/, works in
@@ -31,6 +34,7 @@ RUNS=300
 SCALE="10 50 100"
 THROUGHPUT=0
 CROSS=0
+BASELINE=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --runs) RUNS=$2; shift 2 ;;
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --no-scale) SCALE=""; shift ;;
     --redis-throughput) THROUGHPUT=1; shift ;;
     --cross) CROSS=1; shift ;;
+    --baseline) BASELINE=$2; shift 2 ;;
     -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -65,6 +70,18 @@ cmake -S "$SRC" -B "$BUILD-static" -DCMAKE_BUILD_TYPE=Release -DREDPAK_STATIC=ON
     -DREDPAK_TESTS=OFF >/dev/null
 cmake --build "$BUILD-static" -j"$(nproc)" --target redwrap >/dev/null
 REDWRAP=$BUILD/redwrap/redwrap
+REDWRAP_BASE=""
+if [ -n "$BASELINE" ]; then
+    BASE_REV=$(git -C "$SRC" rev-parse --short "$BASELINE")
+    log "building $BASE_REV (--baseline) in $BUILD-baseline"
+    rm -rf "$BUILD-baseline/src"
+    mkdir -p "$BUILD-baseline/src"
+    git -C "$SRC" archive "$BASE_REV" | tar -x -C "$BUILD-baseline/src"
+    cmake -S "$BUILD-baseline/src" -B "$BUILD-baseline/build" -DCMAKE_BUILD_TYPE=Release \
+        -DREDPAK_TESTS=OFF -DBUILD_TESTING=OFF >/dev/null
+    cmake --build "$BUILD-baseline/build" -j"$(nproc)" --target redwrap >/dev/null
+    REDWRAP_BASE=$BUILD-baseline/build/redwrap/redwrap
+fi
 REDWRAP_STATIC=$BUILD-static/redwrap/redwrap
 TIMER=$BUILD/bench/spawn_timer
 MIN_LAUNCHER=$BUILD/bench/min_launcher
@@ -140,7 +157,13 @@ for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}" "$MIN_LAUNCHER $ROOT ${TRUE[*]}" \
     $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
 done
 
-log "launch: $RUNS runs of 14 variants, interleaved"
+BASE_VARIANT=()
+N_VARIANTS=14
+if [ -n "$REDWRAP_BASE" ]; then
+    BASE_VARIANT=(-- redwrap_base "$REDWRAP_BASE" --node "$W/launch.yaml")
+    N_VARIANTS=15
+fi
+log "launch: $RUNS runs of $N_VARIANTS variants, interleaved"
 "$TIMER" -n "$RUNS" -w 10 -i -- \
     bare "${TRUE[@]}" -- \
     minimal "$MIN_LAUNCHER" "$ROOT" "${TRUE[@]}" -- \
@@ -155,7 +178,7 @@ log "launch: $RUNS runs of 14 variants, interleaved"
     redwrap_nocg "$REDWRAP" --node "$W/nocg.yaml" -- \
     redwrap_seccomp "$REDWRAP" --node "$W/seccomp.yaml" -- \
     bwrap_binds "${BW_BINDS[@]}" "${TRUE[@]}" -- \
-    redwrap_binds "$REDWRAP" --node "$W/binds100.yaml" >"$W/launch.txt"
+    redwrap_binds "$REDWRAP" --node "$W/binds100.yaml" "${BASE_VARIANT[@]}" >"$W/launch.txt"
 # label median p90 min cpu runs
 med() { awk -v l="$1" '$1 == l { print $2 }' "$W/launch.txt"; }
 p90() { awk -v l="$1" '$1 == l { print $3 }' "$W/launch.txt"; }
@@ -176,6 +199,8 @@ echo "| without network namespace | $(med bwrap_nonet) | $(p90 bwrap_nonet) | $(
 echo "| without a cgroup of its own | (none) | | $(med redwrap_nocg) | $(p90 redwrap_nocg) |"
 echo "| with the default seccomp profile | | | $(med redwrap_seccomp) | $(p90 redwrap_seccomp) |"
 echo "| with 100 read-only bind mounts | $(med bwrap_binds) | $(p90 bwrap_binds) | $(med redwrap_binds) | $(p90 redwrap_binds) |"
+[ -z "$REDWRAP_BASE" ] ||
+    echo "| full, redwrap at $BASE_REV (--baseline) | | | $(med redwrap_base) | $(p90 redwrap_base) |"
 echo
 BW_OV=$(ov bwrap)
 RW_OV=$(ov redwrap)
@@ -237,6 +262,10 @@ read -r RW_SUP RW_INIT RW_SUP_PSS RW_INIT_PSS < \
     <(footprint "$REDWRAP" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
 read -r RWS_SUP RWS_INIT RWS_SUP_PSS RWS_INIT_PSS < \
     <(footprint "$REDWRAP_STATIC" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
+if [ -n "$REDWRAP_BASE" ]; then
+    read -r RWB_SUP RWB_INIT RWB_SUP_PSS RWB_INIT_PSS < \
+        <(footprint "$REDWRAP_BASE" --node "$W/launch.yaml" -- /bin/busybox sleep 60)
+fi
 stripped() { strip --strip-all -o "$W/stripped" "$1" && stat -c %s "$W/stripped"; }
 S_RW=$(stripped "$REDWRAP")
 S_RC=$(stripped "$BUILD/rednode-config/rednode-config")
@@ -259,6 +288,10 @@ st=0; [ "$S_RW" -lt $((150 * 1024)) ] || st=1; verdict $st
 echo "| stripped binary (shared libraries aside) | $(kib "$S_BW") | $(kib "$S_RW") | < 150 | $V | $(kib "$S_RWS") | |"
 echo "| stripped rednode-config | | $(kib "$S_RC") | | | | |"
 echo "| stripped libredpak.so | | $(kib "$S_LIB") | | | | |"
+if [ -n "$REDWRAP_BASE" ]; then
+    echo "| redwrap at $BASE_REV (--baseline): RSS supervisor, init; PSS supervisor, init | | $RWB_SUP, $RWB_INIT; $RWB_SUP_PSS, $RWB_INIT_PSS | | | | |"
+    echo "| redwrap at $BASE_REV: stripped binary; libredpak.so | | $(kib "$(stripped "$REDWRAP_BASE")"); $(kib "$(stripped "$(readlink -f "$BUILD-baseline/build/libredpak/libredpak.so")")") | | | | |"
+fi
 echo
 echo "redwrap's shared libraries: $(ldd "$REDWRAP" | awk '/=>/ { printf "%s ", $1 }')"
 echo
