@@ -79,11 +79,10 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
     /* vfork: the workload borrows init's memory until its execve, so the
      * kernel copies none of init's page tables for a process that is about
      * to replace them, and neither takes the copy-on-write faults that
-     * would follow: fork to execve took 0.80 ms of a dynamic launch on the
-     * bench machine, vfork to execve 0.33 ms. init is suspended until
-     * then and is single-threaded: the child may call into libc and libcap
-     * (it frees what they allocate); it has its own signal handlers and
-     * mask, and it leaves by execve or _exit, never by returning here. */
+     * would follow. init is suspended until then and is single-threaded:
+     * the child may call into libc and libcap (it frees what they
+     * allocate); it has its own signal handlers and mask, and it leaves by
+     * execve or _exit, never by returning here. */
     pid_t main_pid = vfork();
     if (main_pid < 0)
         return init_fail(report_fd, errno, "fork the workload");

@@ -118,8 +118,8 @@ static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool r
      * node's own mounts are in the new root, which no host path reaches,
      * so none can be there yet. One recursive mount_setattr then changes
      * exactly what the walk of rp_mount_set_flags would, without reading
-     * the whole mount table once per bind (n binds cost O(n^2): 1.3 ms a
-     * bind at 100 binds). The walk stays for kernels before 5.12. */
+     * the whole mount table once per bind (n binds cost O(n^2)). The walk
+     * stays for kernels before 5.12. */
     const char *path = c->own[c->n_own - 1].path;
     RP_AUTO_FD int fd = strcmp(path, "/") == 0 ? fcntl(c->root_fd, F_DUPFD_CLOEXEC, 0)
                                                : rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);

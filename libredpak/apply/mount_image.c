@@ -11,10 +11,10 @@
  * or file step, no notify socket, root.readonly), the image is bound as
  * the root and made read-only at once, as bubblewrap's --ro-bind does: an
  * overlay costs its mount, a private clone of the lower layer, and an RCU
- * grace period or two when the node's mounts are torn down (2-4 ms a
- * launch). Being read-only from the start, it cannot be written even if the
- * host changes the image between the check and the steps: a step would fail
- * with EROFS instead. Otherwise the root is an overlay:
+ * grace period or two when the node's mounts are torn down. Being
+ * read-only from the start, it cannot be written even if the host changes
+ * the image between the check and the steps: a step would fail with EROFS
+ * instead. Otherwise the root is an overlay:
  * the image is its lower layer, which overlayfs never writes, and all that
  * is written lands in the upper layer, on a tmpfs that exists only in the
  * node's mount namespace and is gone with it. In the staging tmpfs:

@@ -5,9 +5,9 @@
  *
  * Our own reader rather than libmount's table: the callers need a handful
  * of fields, and libmount brings libblkid, libselinux and libpcre2 into
- * every redwrap (656 KiB of its resident memory, a third of its start-up
- * in the dynamic loader) and has no static library in Debian, so it kept
- * REDPAK_STATIC from linking. */
+ * every redwrap (their resident memory, and their loading at every start)
+ * and has no static library in Debian, so it kept REDPAK_STATIC from
+ * linking. */
 #ifndef REDPAK_MOUNTINFO_H
 #define REDPAK_MOUNTINFO_H
 

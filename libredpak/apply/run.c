@@ -1,6 +1,7 @@
-/* rp_run: the fixed order of architecture.md, one call per plan. The
- * parent (redwrap, on the host) does steps 1-5 and 13; the node's first
- * process does 6-8 and, through init's fork or by itself, 9-12. */
+/* rp_run: the fixed order (docs/architecture.md, "The thirteen steps"),
+ * one call per plan. The parent (redwrap, on the host) does steps 1-5 and
+ * 13; the node's first process does 6-8 and, through init's fork or by
+ * itself, 9-12. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>

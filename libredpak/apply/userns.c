@@ -63,9 +63,10 @@ int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_err
      * drop a supplementary group the host uses to deny it access. */
     if (plan->deny_setgroups && (r = write_proc_file(pid, "setgroups", "deny", err)) < 0)
         return r;
-    /* Then gid_map, then uid_map (architecture.md's order). The kernel
-     * checks each map against the writer's credentials, not against the
-     * other map; the child waits for both before it does anything. */
+    /* Then gid_map, then uid_map (docs/architecture.md, "The thirteen
+     * steps"). The kernel checks each map against the writer's
+     * credentials, not against the other map; the child waits for both
+     * before it does anything. */
     if (format_map(plan->gid_map, plan->n_gid_map, text, sizeof(text)) < 0)
         return rp_error_set(err, ENOSPC, "namespace plan step 5: gid_map");
     if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)

@@ -29,7 +29,8 @@ int rp_syscall_lookup(const char *name);
 int rp_rlimit_lookup(const char *name);
 const char *rp_rlimit_name(int resource);
 /* Whether a sysctl belongs to a namespace a node can have (net.* -> net;
- * the IPC kernel.* keys of decision 9 and fs.mqueue.* -> ipc); dotted form
+ * the IPC kernel.* keys of docs/node-format.md, "hostname, domainname,
+ * time_offsets, sysctl", and fs.mqueue.* -> ipc); dotted form
  * "net.core.somaxconn". */
 bool rp_sysctl_is_namespaced(const char *key, enum rp_ns_kind *ns);
 

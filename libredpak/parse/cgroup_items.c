@@ -1,7 +1,8 @@
-/* The fifteen cgroup v2 items a node may set (decision 14 of the format):
- * each value is checked against the item's own grammar and rewritten in the
- * syntax the kernel's file takes, so that the planner writes it verbatim
- * and `rednode-config plan` shows exactly what will be written. */
+/* The fifteen cgroup v2 items a node may set (docs/architecture.md,
+ * "Cgroup items in the kernel's syntax"): each value is checked against
+ * the item's own grammar and rewritten in the syntax the kernel's file
+ * takes, so that the planner writes it verbatim and `rednode-config plan`
+ * shows exactly what will be written. */
 #include "grammar.h"
 
 #include <stdarg.h>

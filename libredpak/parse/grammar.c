@@ -1,7 +1,7 @@
-/* Value grammars of the node format (node-format.md, decisions 2, 3, 7, 9,
- * 11, 13 and 17 of the brief): sizes, modes, paths, names, ids, owners.
- * The parser and the --set overrides both call these, so a value means the
- * same thing wherever it is written. */
+/* Value grammars of the node format (docs/node-format.md, "Value types"):
+ * sizes, modes, paths, names, ids, owners. The parser and the --set
+ * overrides both call these, so a value means the same thing wherever it
+ * is written. */
 #include "grammar.h"
 
 #include <errno.h>

@@ -29,7 +29,8 @@ bool rp_grammar_node_path(const char *s, char **out, char *why, size_t whylen);
 bool rp_grammar_host_path(const char *s, char **out, char *why, size_t whylen);
 /* [a-z0-9][a-z0-9_.-]{0,62} */
 bool rp_grammar_node_name(const char *s, char *why, size_t whylen);
-/* A hostname or domainname: 1-64 bytes of [A-Za-z0-9.-] (decision 9). */
+/* A hostname or domainname: 1-64 bytes of [A-Za-z0-9.-]
+ * (docs/node-format.md, "hostname, domainname, time_offsets, sysctl"). */
 bool rp_grammar_hostname(const char *s, char *why, size_t whylen);
 /* A user or group: a decimal id (0 to 2^32-2) or a name [a-z_][a-z0-9_-]*$?
  * of up to 32 bytes. A name is malloc'd into out->name; out->pos is left

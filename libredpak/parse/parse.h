@@ -90,8 +90,9 @@ void parse_capabilities(struct pctx *c, const struct yt_node *v);
 void parse_seccomp(struct pctx *c, const struct yt_node *v);
 void parse_process(struct pctx *c, const struct yt_node *v);
 
-/* set_override.c: applies --set KEY=VALUE (brief decision 5) to the tree.
- * Errors are reported as "--set:N:COL"; returns 0 or -EINVAL. */
+/* set_override.c: applies --set KEY=VALUE to the tree (docs/architecture.md,
+ * "--set is validated like the file"). Errors are reported as
+ * "--set:N:COL"; returns 0 or -EINVAL. */
 int rp_set_apply(struct yt_doc *doc, const char *const *sets, size_t n_sets,
                  struct rp_diags *diags);
 

@@ -7,8 +7,8 @@
 
 #include "grammar.h"
 
-/* Items whose value is a string only (brief decision 14); the others take
- * an int or a string. */
+/* Items whose value is a string only (docs/architecture.md, "Cgroup items
+ * in the kernel's syntax"); the others take an int or a string. */
 static bool string_only(enum rp_cgroup_item_kind k)
 {
     return k == RP_CG_CPUSET_CPUS_PARTITION || k == RP_CG_CPU_MAX || k == RP_CG_IO_MAX;

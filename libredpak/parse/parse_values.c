@@ -1,6 +1,7 @@
 /* The value checks every section shares: each takes a tree node, checks its
- * YAML type (brief decision 1), runs the value's grammar (grammar.h) and
- * reports at the value itself when either says no. */
+ * YAML type (docs/architecture.md, "YAML 1.2 core schema"), runs the
+ * value's grammar (grammar.h) and reports at the value itself when either
+ * says no. */
 #include "parse.h"
 
 #include <inttypes.h>
@@ -130,8 +131,9 @@ bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, 
     return false;
 }
 
-/* Brief decision 2: an unquoted 0755 is the decimal int 755 in YAML 1.2,
- * and silently taking it as octal would hand out the wrong permissions. */
+/* An unquoted 0755 is the decimal int 755 in YAML 1.2, and silently
+ * taking it as octal would hand out the wrong permissions
+ * (docs/architecture.md, "Modes are octal strings"). */
 bool pc_mode(struct pctx *c, const struct yt_node *v, mode_t *out)
 {
     if (v->kind == YT_SCALAR && v->type == YT_INT) {

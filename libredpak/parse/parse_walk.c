@@ -118,9 +118,10 @@ void pc_missing(struct pctx *c, const struct yt_node *map, const char *key)
     pc_pop(c, mark);
 }
 
-/* Brief decision 4: four variables, "$$" for a dollar, and nothing that
- * looks like a shell's command substitution (a user who wrote it expects it
- * to run; it never will, so it is an error rather than a surprise). */
+/* Four variables, "$$" for a dollar, and nothing that looks like a shell's
+ * command substitution: a user who wrote it expects it to run; it never
+ * will, so it is an error rather than a surprise (docs/architecture.md,
+ * "Variables run nothing"). */
 bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **out)
 {
     if (!strpbrk(in, "$`")) {

@@ -1,6 +1,7 @@
-/* --set KEY=VALUE (brief decision 5): each override replaces or adds one
- * scalar in the YAML tree before the walk, so the walk validates it exactly
- * like a value of the file and reports it as "--set:N:COL". */
+/* --set KEY=VALUE (docs/architecture.md, "--set is validated like the
+ * file"): each override replaces or adds one scalar in the YAML tree
+ * before the walk, so the walk validates it exactly like a value of the
+ * file and reports it as "--set:N:COL". */
 #include "parse.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The YAML tree's nodes: allocation owned by the document, containers,
  * and the YAML 1.2 core schema that gives each plain scalar its type
- * (brief decision 1). */
+ * (docs/architecture.md, "YAML 1.2 core schema"). */
 #include "yaml_tree.h"
 
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* rp_plan_build: the node model turned into plans, one builder per plan,
- * called in the order redwrap applies them (architecture.md). Pure: it
- * reads the node, the node's passwd/group files when a name needs them,
- * and stat()s io.max device paths; it changes nothing. */
+ * called in the order redwrap applies them (docs/architecture.md, "The
+ * thirteen steps"). Pure: it reads the node, the node's passwd/group files
+ * when a name needs them, and stat()s io.max device paths; it changes
+ * nothing. */
 #include "plan_internal.h"
 
 #include <errno.h>

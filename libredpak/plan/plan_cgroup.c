@@ -2,7 +2,7 @@
  * it needs from its parent, and the item writes in an order the kernel
  * accepts. Without a cgroup section the node still gets a cgroup of its
  * own where one can be made (so teardown finds every process), never a
- * required one (brief decision 20). */
+ * required one (docs/architecture.md, "A cgroup for every node"). */
 #include "plan_internal.h"
 
 #include <errno.h>

@@ -10,9 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Brief decision 19: an unprivileged caller owns exactly one uid and one
- * gid, its own, which become root inside; root maps the first 65536 ids to
- * themselves so that ids written in the node are the host's too. */
+/* An unprivileged caller owns exactly one uid and one gid, its own, which
+ * become root inside; root maps the first 65536 ids to themselves so that
+ * ids written in the node are the host's too (docs/architecture.md,
+ * "Default id maps"). */
 static struct rp_id_map *default_map(struct plan_ctx *c, uint32_t caller, bool root)
 {
     struct rp_id_map *m = plan_calloc(c, 1, sizeof(*m));

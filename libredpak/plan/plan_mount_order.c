@@ -19,8 +19,8 @@
  * All of it in one walk over the entries sorted by path with '/' ordered
  * first, which lists every directory right before what lies below it (a
  * pre-order walk of the tree): a stack then holds an entry's ancestors.
- * That costs O(n log n + n * depth), where comparing every pair would take
- * seconds on a 1 MiB node file of mounts. */
+ * That costs O(n log n + n * depth), where comparing every pair would be
+ * quadratic in the mounts a 1 MiB node file can hold. */
 #include "plan_internal.h"
 
 #include <stdio.h>

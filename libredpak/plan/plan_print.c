@@ -1,7 +1,7 @@
 /* rp_plan_print: the plans as numbered steps under the thirteen headings
- * of the fixed order (architecture.md), one line each, so that what
- * redwrap will do can be read (and tested) before anything is done. The
- * same walk feeds the JSON form; see plan_emit.h. */
+ * of the fixed order (docs/architecture.md, "The thirteen steps"), one
+ * line each, so that what redwrap will do can be read (and tested) before
+ * anything is done. The same walk feeds the JSON form; see plan_emit.h. */
 #include "plan_emit.h"
 
 #include <errno.h>

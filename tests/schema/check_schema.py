@@ -41,8 +41,9 @@ class DuplicateKey(yaml.YAMLError):
 
 def core_loader(reject_duplicates):
     """A SafeLoader that reads scalars as the YAML 1.2 core schema does
-    (brief, decision 1), keeps keys as the text written, and optionally
-    refuses duplicate keys like the parser does."""
+    (docs/architecture.md, "YAML 1.2 core schema"), keeps keys as the
+    text written, and optionally refuses duplicate keys like the parser
+    does."""
 
     class Core12Loader(yaml.SafeLoader):
         pass

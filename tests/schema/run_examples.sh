@@ -35,7 +35,8 @@ chmod 0755 "$scratch"
 chmod 0644 "$scratch"/*.yaml
 cd "$scratch" || exit 1
 
-# The command of the brief: the shell is PID 2 under the node's init.
+# The command of README.md, "A first node": the shell is PID 2 under the
+# node's init.
 out=$("$REDWRAP" --node minimal.yaml -- /bin/sh -c 'echo $$; hostname' 2>&1 | tr '\n' ' ')
 check "minimal.yaml as root" "2 minimal " "$out"
 out=$(as_user "$REDWRAP" --node minimal.yaml -- /bin/sh -c 'echo $$; hostname; id -u' 2>&1 | tr '\n' ' ')

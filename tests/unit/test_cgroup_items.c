@@ -1,5 +1,6 @@
-/* Specification of the fifteen cgroup items (decision 14): each value is
- * checked by the item's grammar and comes out in the kernel's syntax. */
+/* Specification of the fifteen cgroup items (docs/architecture.md, "Cgroup
+ * items in the kernel's syntax"): each value is checked by the item's
+ * grammar and comes out in the kernel's syntax. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

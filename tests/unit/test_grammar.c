@@ -1,5 +1,5 @@
 /* Specification of the value grammars: sizes, modes, paths, names, ids and
- * owners, as decisions 2, 3, 7, 9, 11, 13 and 17 of the format fix them. */
+ * owners, as docs/node-format.md, "Value types", fixes them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

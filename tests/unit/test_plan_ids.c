@@ -1,5 +1,6 @@
-/* The planner's ids: default maps (brief decision 19), names resolved in the
- * node's passwd/group, and every id checked against the maps. */
+/* The planner's ids: default maps (docs/architecture.md, "Default id
+ * maps"), names resolved in the node's passwd/group, and every id checked
+ * against the maps. */
 #include "plan_fixture.h"
 
 #include <errno.h>

@@ -24,7 +24,7 @@ struct rp_run_opts {
     bool trim_when_running;
 };
 
-/* Exit statuses of redwrap (architecture.md). */
+/* Exit statuses of redwrap (docs/architecture.md, "Exit codes"). */
 #define RP_EXIT_SETUP_FAILED    125
 #define RP_EXIT_NOT_EXECUTABLE  126
 #define RP_EXIT_NOT_FOUND       127
