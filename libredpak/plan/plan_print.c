@@ -14,15 +14,19 @@
 #include <sys/mount.h>
 
 #include "names.h"
+#include "step.h"
 
 static bool is_json(const struct plan_emit *e)
 {
     return e->format == RP_PLAN_JSON;
 }
 
-static void section(struct plan_emit *e, const char *name)
+/* The heading of a step of the fixed order: its number and its name are
+ * core/step.h's. */
+static void section(struct plan_emit *e, enum rp_step s)
 {
-    e->section++;
+    const char *name = rp_step_name(s);
+    e->section = s;
     e->step = 0;
     if (is_json(e))
         json_section(e, name);
@@ -170,10 +174,8 @@ static void none(struct plan_emit *e, const char *why)
     line(e, "nothing to do: %s", why);
 }
 
-/* 1 */
 static void print_prepare(struct plan_emit *e, const struct rp_plan *p)
 {
-    section(e, "parse, validate, plan");
     step(e, "parse");
     f_str(e, "file", p->node->file);
     f_str(e, "node", p->node->name);
@@ -190,10 +192,8 @@ static void print_prepare(struct plan_emit *e, const struct rp_plan *p)
     }
 }
 
-/* 2 */
 static void print_host(struct plan_emit *e, const struct rp_plan *p)
 {
-    section(e, "host");
     if (!p->n_host)
         none(e, "the node changes nothing outside itself");
     for (size_t i = 0; i < p->n_host; i++) {
@@ -220,7 +220,6 @@ static void print_host(struct plan_emit *e, const struct rp_plan *p)
     }
 }
 
-/* 3 */
 static void print_cgroup(struct plan_emit *e, const struct rp_plan *p)
 {
     static const char *const ctrl[] = {"cpuset", "cpu", "io", "memory", "pids"};
@@ -229,7 +228,6 @@ static void print_cgroup(struct plan_emit *e, const struct rp_plan *p)
     char *list[5];
     size_t n = 0;
 
-    section(e, "cgroup");
     step(e, "create");
     f_str(e, "parent", cg->parent);
     f_str(e, "name", cg->name);
@@ -262,7 +260,6 @@ static void print_cgroup(struct plan_emit *e, const struct rp_plan *p)
     }
 }
 
-/* 4 */
 static void print_clone(struct plan_emit *e, const struct rp_plan *p)
 {
     static const struct { int flag; const char *name; } flags[] = {
@@ -282,7 +279,6 @@ static void print_clone(struct plan_emit *e, const struct rp_plan *p)
         strcat(text, n > 1 ? "|" : "");
         strcat(text, flags[i].name);
     }
-    section(e, "clone");
     step(e, "clone");
     f_u64(e, "flags", (unsigned)p->ns.clone_flags);
     if (is_json(e))
@@ -301,12 +297,10 @@ static void map_line(struct plan_emit *e, const char *file, const struct rp_id_m
     free(t.s);
 }
 
-/* 5 */
 static void print_maps(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_ns_plan *ns = &p->ns;
 
-    section(e, "user namespace maps");
     if (ns->ns[RP_NS_USER].mode != RP_NS_NEW && !ns->set_time_offsets)
         none(e, ns->ns[RP_NS_USER].mode == RP_NS_HOST ? "the host's user namespace"
                                                       : "the joined user namespace has its maps");
@@ -335,13 +329,11 @@ static void print_maps(struct plan_emit *e, const struct rp_plan *p)
     }
 }
 
-/* 6 */
 static void print_namespaces(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_ns_plan *ns = &p->ns;
     size_t before;
 
-    section(e, "namespaces");
     before = e->step;
     for (int k = 0; k < RP_NS_COUNT; k++) {
         if (ns->ns[k].mode != RP_NS_JOIN)
@@ -471,12 +463,10 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
     }
 }
 
-/* 7 */
 static void print_mounts(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_mount_plan *plans[] = {&p->mount, &p->tmpfs, &p->finish};
 
-    section(e, "mounts");
     step(e, "propagation");
     line(e, "make every mount private, so that no mount event reaches the host");
     for (size_t k = 0; k < 3; k++)
@@ -484,12 +474,10 @@ static void print_mounts(struct plan_emit *e, const struct rp_plan *p)
             print_mount_step(e, &plans[k]->steps[i]);
 }
 
-/* 8 */
 static void print_process(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_process_plan *pp = &p->process;
 
-    section(e, "process");
     for (size_t i = 0; i < pp->n_rlimits; i++) {
         const struct rp_rlimit *r = &pp->rlimits[i];
         char soft[24] = "unlimited", hard[24] = "unlimited";
@@ -538,13 +526,11 @@ static void print_process(struct plan_emit *e, const struct rp_plan *p)
          pp->die_with_parent ? "; it is killed if redwrap dies" : "");
 }
 
-/* 9 */
 static void print_identity(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_process_plan *pp = &p->process;
     struct text t = {0};
 
-    section(e, "identity");
     step(e, "setgroups");
     if (is_json(e))
         json_ids(e, "groups", pp->groups, pp->n_groups);
@@ -563,13 +549,11 @@ static void print_identity(struct plan_emit *e, const struct rp_plan *p)
     line(e, "setuid %u", (unsigned)pp->uid);
 }
 
-/* 10 */
 static void print_caps(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_caps_plan *cp = &p->caps;
     char buf[2048];
 
-    section(e, "capabilities");
     if (!cp->set) {
         none(e, "no capabilities section: execve's rules apply (root of a new user "
                 "namespace holds that namespace's full set)");
@@ -591,10 +575,8 @@ static void print_caps(struct plan_emit *e, const struct rp_plan *p)
     line(e, "ambient: %s", caps_text(cp->ambient, buf, sizeof(buf)));
 }
 
-/* 11 */
 static void print_nnp(struct plan_emit *e, const struct rp_plan *p)
 {
-    section(e, "no_new_privs");
     step(e, "no_new_privs");
     f_bool(e, "set", p->process.no_new_privileges);
     line(e, "%s", p->process.no_new_privileges
@@ -644,13 +626,11 @@ static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
     free(t.s);
 }
 
-/* 12 */
 static void print_seccomp(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_seccomp_plan *sp = &p->seccomp;
     char act[48];
 
-    section(e, "seccomp");
     if (!sp->enabled) {
         none(e, "no seccomp section: no filter");
         return;
@@ -665,7 +645,6 @@ static void print_seccomp(struct plan_emit *e, const struct rp_plan *p)
         print_rule(e, &sp->rules[i]);
 }
 
-/* 13 */
 static void print_supervise(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_process_plan *pp = &p->process;
@@ -674,7 +653,6 @@ static void print_supervise(struct plan_emit *e, const struct rp_plan *p)
 
     for (; pp->argv && pp->argv[argc]; argc++)
         text_add(&t, e, "%s%s", argc ? " " : "", pp->argv[argc]);
-    section(e, "supervise and teardown");
     step(e, "execve");
     if (is_json(e))
         json_strings(e, "argv", pp->argv, argc);
@@ -688,6 +666,25 @@ static void print_supervise(struct plan_emit *e, const struct rp_plan *p)
             "created at run time");
 }
 
+typedef void step_printer(struct plan_emit *e, const struct rp_plan *p);
+
+/* What each step of the fixed order prints under its heading. */
+static step_printer *const printers[RP_STEP_COUNT + 1] = {
+    [RP_STEP_PLAN] = print_prepare,
+    [RP_STEP_HOST] = print_host,
+    [RP_STEP_CGROUP] = print_cgroup,
+    [RP_STEP_CLONE] = print_clone,
+    [RP_STEP_ID_MAPS] = print_maps,
+    [RP_STEP_NAMESPACES] = print_namespaces,
+    [RP_STEP_MOUNTS] = print_mounts,
+    [RP_STEP_PROCESS] = print_process,
+    [RP_STEP_IDENTITY] = print_identity,
+    [RP_STEP_CAPS] = print_caps,
+    [RP_STEP_NO_NEW_PRIVS] = print_nnp,
+    [RP_STEP_SECCOMP] = print_seccomp,
+    [RP_STEP_SUPERVISE] = print_supervise,
+};
+
 int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out)
 {
     struct plan_emit e = {.out = out, .format = format};
@@ -699,19 +696,10 @@ int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *
     else
         fprintf(out, "node %s (%s): the steps redwrap applies, in order\n", plan->node->name,
                 plan->node->file);
-    print_prepare(&e, plan);
-    print_host(&e, plan);
-    print_cgroup(&e, plan);
-    print_clone(&e, plan);
-    print_maps(&e, plan);
-    print_namespaces(&e, plan);
-    print_mounts(&e, plan);
-    print_process(&e, plan);
-    print_identity(&e, plan);
-    print_caps(&e, plan);
-    print_nnp(&e, plan);
-    print_seccomp(&e, plan);
-    print_supervise(&e, plan);
+    for (enum rp_step s = RP_STEP_PLAN; s <= RP_STEP_COUNT; s++) {
+        section(&e, s);
+        printers[s](&e, plan);
+    }
     if (is_json(&e))
         json_end(&e);
     if (e.failed)
