@@ -2,6 +2,7 @@
  * order, and the same steps as valid JSON. */
 #include "plan_fixture.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include "seccomp_profile.h"
@@ -102,6 +103,31 @@ static void test_plan_json_sections_are_the_steps_in_order(void **state)
     }
     free(json);
     planned_free(&r);
+}
+
+/* docs/apply-order.md explains the steps under "## N. Name ..." headings
+ * that start with the name the plan prints. */
+static void test_apply_order_headings_start_with_the_step_names(void **state)
+{
+    FILE *f = fopen(REDPAK_SOURCE_DIR "/docs/apply-order.md", "r");
+    char line[512];
+    unsigned next = RP_STEP_PLAN;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        unsigned n;
+        int used = 0;
+        if (sscanf(line, "## %u. %n", &n, &used) != 1 || used == 0)
+            continue;
+        assert_int_equal(n, next);
+        const char *name = rp_step_name((enum rp_step)n);
+        if (strncasecmp(line + used, name, strlen(name)) != 0)
+            fail_msg("docs/apply-order.md: heading %u is \"%.*s\", not \"%s ...\"", n,
+                     (int)strcspn(line + used, "\n"), line + used, name);
+        next++;
+    }
+    fclose(f);
+    assert_int_equal(next, RP_STEP_COUNT + 1);
 }
 
 static void test_plan_text_says_what_each_step_does(void **state)
@@ -209,6 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_text_lists_steps_in_fixed_order),
         cmocka_unit_test(test_plan_json_sections_are_the_steps_in_order),
+        cmocka_unit_test(test_apply_order_headings_start_with_the_step_names),
         cmocka_unit_test(test_plan_text_says_what_each_step_does),
         cmocka_unit_test(test_plan_json_is_valid),
         cmocka_unit_test(test_empty_sections_still_say_there_is_nothing_to_do),
