@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "enum_names.h"
+
 /* Strings are written as JSON wants them: quotes, backslashes and control
  * characters escaped; other bytes as they are (the parser only accepts
  * UTF-8, and the plan's strings come from the node). */
@@ -123,14 +125,10 @@ static void json_ids(struct plan_emit *e, const char *key, const gid_t *v, size_
 
 static void json_seccomp_args(struct plan_emit *e, const struct rp_seccomp_arg *v, size_t n)
 {
-    static const char *const op[] = {
-        [RP_SC_EQ] = "eq", [RP_SC_NE] = "ne", [RP_SC_LT] = "lt", [RP_SC_LE] = "le",
-        [RP_SC_GT] = "gt", [RP_SC_GE] = "ge", [RP_SC_MASKED_EQ] = "masked_eq",
-    };
     fputs(", \"args\": [", e->out);
     for (size_t i = 0; i < n; i++) {
         fprintf(e->out, "%s{\"index\": %u, \"op\": \"%s\", \"value\": %" PRIu64, i ? ", " : "",
-                v[i].index, op[v[i].op], v[i].value);
+                v[i].index, rp_seccomp_op_name(v[i].op), v[i].value);
         if (v[i].op == RP_SC_MASKED_EQ)
             fprintf(e->out, ", \"mask\": %" PRIu64, v[i].mask);
         fputc('}', e->out);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "enum_names.h"
+
 void plan_print_prepare(struct plan_emit *e, const struct rp_plan *p)
 {
     emit_step(e, "parse");
@@ -30,13 +32,13 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
         const struct rp_host_step *s = &p->host[i];
         char owner[48] = "";
         if (s->op == RP_HOST_SYSCTL) {
-            emit_step(e, "sysctl");
+            emit_step(e, rp_host_op_name(s->op));
             emit_str(e, "path", s->path);
             emit_str(e, "value", s->value);
             emit_line(e, "host sysctl %s = %s", s->path, s->value);
             continue;
         }
-        emit_step(e, "mkdir");
+        emit_step(e, rp_host_op_name(s->op));
         emit_str(e, "path", s->path);
         emit_mode(e, "mode", s->mode);
         if (s->has_owner) {
@@ -52,10 +54,9 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
 
 void plan_print_cgroup(struct plan_emit *e, const struct rp_plan *p)
 {
-    static const char *const ctrl[] = {"cpuset", "cpu", "io", "memory", "pids"};
     const struct rp_cgroup_plan *cg = &p->cgroup;
     char names[64] = "";
-    char *list[5];
+    char *list[RP_CTRL_COUNT];
     size_t n = 0;
 
     emit_step(e, "create");
@@ -68,12 +69,13 @@ void plan_print_cgroup(struct plan_emit *e, const struct rp_plan *p)
               cg->required ? "required: a failure stops the node"
                            : "not required: where none can be made, the pid namespace ends "
                              "the node's processes");
-    for (int i = 0; i < 5; i++) {
+    for (unsigned i = 0; i < RP_CTRL_COUNT; i++) {
+        const char *name = rp_cgroup_controller_name(1u << i);
         if (!(cg->controllers & (1u << i)))
             continue;
-        list[n++] = (char *)ctrl[i];
+        list[n++] = (char *)name;
         strcat(names, n > 1 ? " " : "");
-        strcat(names, ctrl[i]);
+        strcat(names, name);
     }
     if (n) {
         emit_step(e, "enable");

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mount.h>
 
+#include "enum_names.h"
+
 /* Bytes as written in a node: "64M" when it divides evenly. */
 static const char *size_text(uint64_t bytes, char buf[32])
 {
@@ -67,17 +69,10 @@ static void mount_fields(struct plan_emit *e, const struct rp_mount_step *s)
 
 static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
 {
-    static const char *const op[] = {
-        [RP_MOP_ROOT_TMPFS] = "root-tmpfs", [RP_MOP_ROOT_BIND] = "root-bind",
-        [RP_MOP_BIND] = "bind", [RP_MOP_PROC] = "proc", [RP_MOP_DEV] = "dev",
-        [RP_MOP_MQUEUE] = "mqueue", [RP_MOP_SYMLINK] = "symlink", [RP_MOP_DIR] = "dir",
-        [RP_MOP_FILE] = "file", [RP_MOP_TMPFS] = "tmpfs", [RP_MOP_PIVOT_ROOT] = "pivot_root",
-        [RP_MOP_REMOUNT_RO] = "remount-ro",
-    };
     char sz[32], fl[64], own[48];
     const char *size = s->size ? size_text(s->size, sz) : "kernel default";
 
-    emit_step(e, op[s->op]);
+    emit_step(e, rp_mount_op_name(s->op));
     mount_fields(e, s);
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS:

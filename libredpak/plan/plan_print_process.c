@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "enum_names.h"
 #include "names.h"
 
 void plan_print_process(struct plan_emit *e, const struct rp_plan *p)
@@ -51,7 +52,7 @@ void plan_print_process(struct plan_emit *e, const struct rp_plan *p)
     emit_line(e, "close every inherited file descriptor but 0, 1 and 2");
     emit_step(e, "init");
     emit_bool(e, "init", pp->init);
-    emit_str(e, "wait", pp->wait == RP_WAIT_ALL ? "all" : "main");
+    emit_str(e, "wait", rp_wait_mode_name(pp->wait));
     emit_bool(e, "die_with_parent", pp->die_with_parent);
     emit_line(e, "%s; the node ends %s%s",
               pp->init ? "a small init is PID 1: it forks the workload, reaps, forwards signals"

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
+#include "enum_names.h"
 #include "names.h"
 
 static const char *caps_text(uint64_t mask, char *buf, size_t len)
@@ -68,7 +69,12 @@ static const char *action_text(enum rp_seccomp_action a, int errnum, char buf[48
 
 static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
 {
-    static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", "&"};
+    /* The comparisons as the text line writes them; masked_eq is spelled
+     * out whole below. */
+    static const char *const ops[RP_SC_OP_COUNT] = {
+        [RP_SC_EQ] = "==", [RP_SC_NE] = "!=", [RP_SC_LT] = "<", [RP_SC_LE] = "<=",
+        [RP_SC_GT] = ">", [RP_SC_GE] = ">=", [RP_SC_MASKED_EQ] = "&",
+    };
     char act[48];
     struct linebuf t = {0};
 
