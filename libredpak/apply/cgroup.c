@@ -61,9 +61,9 @@ static int controllers_unusable(const struct rp_cgroup_plan *plan, unsigned bits
             return rp_error_set(err, 0,
                                 "cgroup: %s needs the %s controller, but %s; set "
                                 "cgroup.required: false to run without limits",
-                                w->file, rp_cg_controller_name(w->controller), why);
+                                w->file, rp_cgroup_controller_name(w->controller), why);
         rp_log("warning: cgroup: %s not applied: it needs the %s controller, but %s",
-               w->file, rp_cg_controller_name(w->controller), why);
+               w->file, rp_cgroup_controller_name(w->controller), why);
     }
     return 0;
 }
@@ -187,7 +187,7 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
         if (!(want & bit) || (failed & bit) || (enabled & bit))
             continue;
         char plus[32];
-        snprintf(plus, sizeof(plus), "+%s", rp_cg_controller_name(bit));
+        snprintf(plus, sizeof(plus), "+%s", rp_cgroup_controller_name(bit));
         int r = rp_cg_write(dir, "cgroup.subtree_control", plus);
         if (r == -EBUSY && !en->moved && !strcmp(dir, en->self)) {
             en->moved = true;

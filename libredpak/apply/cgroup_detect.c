@@ -14,24 +14,15 @@
 #include "statmount.h"
 #include "redpak/plan.h"
 
+/* The v2 names, as in cgroup.controllers, are rp_cgroup_controller_name's. */
 static const struct {
     unsigned bit;
-    const char *v2;     /* name in cgroup.controllers */
     const char *v1;     /* name in /proc/cgroups and v1 mount options */
 } controllers[] = {
-    {RP_CTRL_CPUSET, "cpuset", "cpuset"}, {RP_CTRL_CPU, "cpu", "cpu"},
-    {RP_CTRL_IO, "io", "blkio"}, {RP_CTRL_MEMORY, "memory", "memory"},
-    {RP_CTRL_PIDS, "pids", "pids"},
+    {RP_CTRL_CPUSET, "cpuset"}, {RP_CTRL_CPU, "cpu"}, {RP_CTRL_IO, "blkio"},
+    {RP_CTRL_MEMORY, "memory"}, {RP_CTRL_PIDS, "pids"},
 };
 #define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
-
-const char *rp_cg_controller_name(unsigned bit)
-{
-    for (size_t i = 0; i < N_CONTROLLERS; i++)
-        if (controllers[i].bit == bit)
-            return controllers[i].v2;
-    return NULL;
-}
 
 unsigned rp_cg_controllers_parse(const char *line)
 {
@@ -40,9 +31,11 @@ unsigned rp_cg_controllers_parse(const char *line)
     while (*s) {
         s += strspn(s, " \t\n");
         size_t n = strcspn(s, " \t\n");
-        for (size_t i = 0; i < N_CONTROLLERS; i++)
-            if (n && strlen(controllers[i].v2) == n && !strncmp(s, controllers[i].v2, n))
+        for (size_t i = 0; i < N_CONTROLLERS; i++) {
+            const char *v2 = rp_cgroup_controller_name(controllers[i].bit);
+            if (n && strlen(v2) == n && !strncmp(s, v2, n))
                 bits |= controllers[i].bit;
+        }
         s += n;
     }
     return bits;
@@ -218,7 +211,7 @@ void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf,
     for (size_t i = 0; i < N_CONTROLLERS; i++)
         if (h->offered & controllers[i].bit) {
             strcat(offered, " ");
-            strcat(offered, controllers[i].v2);
+            strcat(offered, rp_cgroup_controller_name(controllers[i].bit));
         }
     const char *reason;
     if (v1_host_controllers() & bit)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "enum_names.h"
 #include "redpak/error.h"
 
 /* The node's cgroup is "redpak-<node>-<pid>-<random>". */
@@ -69,8 +70,6 @@ int rp_cg_self_dir(const struct rp_cg_host *h, char **dir, struct rp_error *err)
  * none (this host runs cgroup v1 controllers, a hybrid setup)". */
 void rp_cg_host_why_missing(const struct rp_cg_host *h, unsigned bit, char *buf, size_t len);
 
-/* "memory" for RP_CTRL_MEMORY; NULL for anything else. */
-const char *rp_cg_controller_name(unsigned bit);
 /* "cpuset cpu io" (a cgroup.controllers line) to RP_CTRL_* bits; other
  * controllers (hugetlb, rdma, misc) are not ours and ignored. */
 unsigned rp_cg_controllers_parse(const char *line);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "enum_names.h"
 #include "exec.h"
 #include "mount.h"
 #include "mount_proc.h"
@@ -57,25 +58,6 @@ static void ctx_release(struct mount_ctx *c)
     free(c->skipped);
 }
 
-static const char *op_name(enum rp_mount_op op)
-{
-    switch (op) {
-    case RP_MOP_ROOT_TMPFS: return "root-tmpfs";
-    case RP_MOP_ROOT_BIND: return "root-bind";
-    case RP_MOP_BIND: return "bind";
-    case RP_MOP_PROC: return "proc";
-    case RP_MOP_DEV: return "dev";
-    case RP_MOP_MQUEUE: return "mqueue";
-    case RP_MOP_SYMLINK: return "symlink";
-    case RP_MOP_DIR: return "dir";
-    case RP_MOP_FILE: return "file";
-    case RP_MOP_TMPFS: return "tmpfs";
-    case RP_MOP_PIVOT_ROOT: return "pivot-root";
-    case RP_MOP_REMOUNT_RO: return "remount-ro";
-    }
-    return "unknown-op";
-}
-
 static const char *step_path(const struct rp_mount_step *s)
 {
     return s->path ? s->path : "/";
@@ -84,7 +66,7 @@ static const char *step_path(const struct rp_mount_step *s)
 /* "bind /srv/data -> /data", "symlink /bin -> usr/bin", "proc /proc". */
 static void describe(const struct rp_mount_step *s, char *buf, size_t len)
 {
-    const char *op = op_name(s->op);
+    const char *op = rp_mount_op_name(s->op);
     if (s->source)
         snprintf(buf, len, "%s %s -> %s", op, s->source, step_path(s));
     else if (s->op == RP_MOP_SYMLINK)

@@ -1,5 +1,5 @@
-/* The node model's life cycle: the defaults of node-format.md, the names
- * of its enums, and freeing. */
+/* The node model's life cycle: the defaults of node-format.md, and
+ * freeing. The names of its enums are in enum_names.c. */
 #include "alloc.h"
 #include "node_model.h"
 
@@ -118,36 +118,4 @@ void rp_node_free(struct rp_node *n)
     free(p->rlimits);
     free_kvs(&n->host_sysctl);
     free(n);
-}
-
-const char *rp_ns_name(enum rp_ns_kind kind)
-{
-    static const char *const names[RP_NS_COUNT] = {
-        [RP_NS_USER] = "user", [RP_NS_PID] = "pid", [RP_NS_NET] = "net",
-        [RP_NS_IPC] = "ipc", [RP_NS_UTS] = "uts", [RP_NS_CGROUP] = "cgroup",
-        [RP_NS_TIME] = "time", [RP_NS_MOUNT] = "mount"};
-    return (unsigned)kind < RP_NS_COUNT ? names[kind] : "?";
-}
-
-const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k)
-{
-    static const char *const names[RP_CG_ITEM_COUNT] = {
-        [RP_CG_CPUSET_CPUS] = "cpuset.cpus", [RP_CG_CPUSET_MEMS] = "cpuset.mems",
-        [RP_CG_CPUSET_CPUS_PARTITION] = "cpuset.cpus.partition",
-        [RP_CG_CPU_WEIGHT] = "cpu.weight", [RP_CG_CPU_MAX] = "cpu.max",
-        [RP_CG_IO_MAX] = "io.max", [RP_CG_IO_WEIGHT] = "io.weight",
-        [RP_CG_MEMORY_MIN] = "memory.min", [RP_CG_MEMORY_LOW] = "memory.low",
-        [RP_CG_MEMORY_HIGH] = "memory.high", [RP_CG_MEMORY_MAX] = "memory.max",
-        [RP_CG_MEMORY_SWAP_HIGH] = "memory.swap.high",
-        [RP_CG_MEMORY_SWAP_MAX] = "memory.swap.max",
-        [RP_CG_MEMORY_OOM_GROUP] = "memory.oom.group", [RP_CG_PIDS_MAX] = "pids.max"};
-    return (unsigned)k < RP_CG_ITEM_COUNT ? names[k] : "?";
-}
-
-const char *rp_seccomp_action_name(enum rp_seccomp_action a)
-{
-    static const char *const names[] = {
-        [RP_SC_ALLOW] = "allow", [RP_SC_ERRNO] = "errno", [RP_SC_KILL_THREAD] = "kill_thread",
-        [RP_SC_KILL_PROCESS] = "kill_process", [RP_SC_TRAP] = "trap", [RP_SC_LOG] = "log"};
-    return (unsigned)a < ARRAY_LEN(names) ? names[a] : "?";
 }

@@ -12,28 +12,10 @@
 
 #include "why.h"
 
-static const char *const item_names[RP_CG_ITEM_COUNT] = {
-    [RP_CG_CPUSET_CPUS] = "cpuset.cpus",
-    [RP_CG_CPUSET_MEMS] = "cpuset.mems",
-    [RP_CG_CPUSET_CPUS_PARTITION] = "cpuset.cpus.partition",
-    [RP_CG_CPU_WEIGHT] = "cpu.weight",
-    [RP_CG_CPU_MAX] = "cpu.max",
-    [RP_CG_IO_MAX] = "io.max",
-    [RP_CG_IO_WEIGHT] = "io.weight",
-    [RP_CG_MEMORY_MIN] = "memory.min",
-    [RP_CG_MEMORY_LOW] = "memory.low",
-    [RP_CG_MEMORY_HIGH] = "memory.high",
-    [RP_CG_MEMORY_MAX] = "memory.max",
-    [RP_CG_MEMORY_SWAP_HIGH] = "memory.swap.high",
-    [RP_CG_MEMORY_SWAP_MAX] = "memory.swap.max",
-    [RP_CG_MEMORY_OOM_GROUP] = "memory.oom.group",
-    [RP_CG_PIDS_MAX] = "pids.max",
-};
-
 bool rp_cgroup_item_lookup(const char *name, enum rp_cgroup_item_kind *out)
 {
     for (int k = 0; k < RP_CG_ITEM_COUNT; k++) {
-        if (strcmp(name, item_names[k]) == 0) {
+        if (strcmp(name, rp_cgroup_item_name((enum rp_cgroup_item_kind)k)) == 0) {
             *out = (enum rp_cgroup_item_kind)k;
             return true;
         }

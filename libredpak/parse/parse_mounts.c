@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enum_names.h"
 #include "grammar.h"
 
 void parse_root(struct pctx *c, const struct yt_node *v)
@@ -61,9 +62,6 @@ static bool target_path(struct pctx *c, const struct yt_node *v, char **out)
     return false;
 }
 
-/* Indexed by enum rp_mount_type. */
-static const char *const type_names[] = {"bind", "proc", "dev", "mqueue", "symlink", "dir",
-                                         "file"};
 static const char *const bind_keys[] = {"type", "path", "source", "readonly", "optional",
                                         "create", "owner"};
 static const char *const bare_keys[] = {"type", "path"};
@@ -118,13 +116,13 @@ static void check_mount_keys(struct pctx *c, const struct yt_node *map, int type
         size_t mark = pc_push_key(c, k->text);
         const char *close = rp_closest(k->text, tk.v, tk.n);
         if (listed(k->text, any_keys, ARRAY_LEN(any_keys)))
-            pc_err(c, k, "a %s mount takes no '%s' (its keys: %s)", type_names[type], k->text,
-                   takes);
+            pc_err(c, k, "a %s mount takes no '%s' (its keys: %s)", rp_mount_type_names[type],
+                   k->text, takes);
         else if (close)
             pc_err(c, k, "unknown key '%s'; did you mean '%s'?", k->text, close);
         else
-            pc_err(c, k, "unknown key '%s' (a %s mount takes %s)", k->text, type_names[type],
-                   takes);
+            pc_err(c, k, "unknown key '%s' (a %s mount takes %s)", k->text,
+                   rp_mount_type_names[type], takes);
         pc_pop(c, mark);
     }
 }
@@ -194,7 +192,7 @@ static void parse_mount(struct pctx *c, const struct yt_node *map, struct rp_mou
     int type = -1;
     const struct yt_node *x = pc_field(c, map, "type", &mark);
     if (x) {
-        pc_enum(c, x, type_names, ARRAY_LEN(type_names), &type);
+        pc_enum(c, x, rp_mount_type_names, ARRAY_LEN(rp_mount_type_names), &type);
         pc_pop(c, mark);
     } else {
         pc_missing(c, map, "type");

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "enum_names.h"
 #include "grammar.h"
 
 static const char *const process_keys[] = {
@@ -239,9 +240,8 @@ void parse_process(struct pctx *c, const struct yt_node *v)
         pc_pop(c, mark);
     }
     if ((x = pc_field(c, v, "wait", &mark))) {
-        static const char *const waits[] = {"all", "main"};
         int w;
-        if (pc_enum(c, x, waits, ARRAY_LEN(waits), &w))
+        if (pc_enum(c, x, rp_wait_mode_names, ARRAY_LEN(rp_wait_mode_names), &w))
             p->wait = (enum rp_wait_mode)w;
         pc_pop(c, mark);
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enum_names.h"
 #include "grammar.h"
 
 /* "did you mean" over libcap's names: the word is compared lower-cased
@@ -124,11 +125,6 @@ void parse_capabilities(struct pctx *c, const struct yt_node *v)
     }
 }
 
-/* Indexed by enum rp_seccomp_action and enum rp_seccomp_op. */
-static const char *const action_names[] = {"allow", "errno", "kill_thread", "kill_process",
-                                           "trap", "log"};
-static const char *const op_names[] = {"eq", "ne", "lt", "le", "gt", "ge", "masked_eq"};
-
 /* An errno: a name like "EPERM" or an int 1..4094 (what SECCOMP_RET_DATA
  * can carry back as a libc error, less 4095, which libseccomp refuses). */
 static bool parse_errno(struct pctx *c, const struct yt_node *x, int *out)
@@ -178,7 +174,7 @@ static void parse_arg(struct pctx *c, const struct yt_node *map, struct rp_secco
         pc_missing(c, map, "index");
     }
     if ((x = pc_field(c, map, "op", &mark))) {
-        if (pc_enum(c, x, op_names, ARRAY_LEN(op_names), &op))
+        if (pc_enum(c, x, rp_seccomp_op_names, ARRAY_LEN(rp_seccomp_op_names), &op))
             a->op = (enum rp_seccomp_op)op;
         pc_pop(c, mark);
     } else {
@@ -192,7 +188,7 @@ static void parse_arg(struct pctx *c, const struct yt_node *map, struct rp_secco
     }
     if ((x = pc_field(c, map, "mask", &mark))) {
         if (op >= 0 && op != RP_SC_MASKED_EQ)
-            pc_err(c, x, "mask needs op: masked_eq (the op is '%s')", op_names[op]);
+            pc_err(c, x, "mask needs op: masked_eq (the op is '%s')", rp_seccomp_op_names[op]);
         else
             pc_u64_bits(c, x, &a->mask);
         pc_pop(c, mark);
@@ -228,7 +224,7 @@ static void parse_rule(struct pctx *c, const struct yt_node *map, struct rp_secc
     }
     int action = -1;
     if ((x = pc_field(c, map, "action", &mark))) {
-        if (pc_enum(c, x, action_names, ARRAY_LEN(action_names), &action))
+        if (pc_enum(c, x, rp_seccomp_action_names, ARRAY_LEN(rp_seccomp_action_names), &action))
             r->action = (enum rp_seccomp_action)action;
         pc_pop(c, mark);
     } else {
@@ -236,7 +232,8 @@ static void parse_rule(struct pctx *c, const struct yt_node *map, struct rp_secc
     }
     if ((x = pc_field(c, map, "errno", &mark))) {
         if (action >= 0 && action != RP_SC_ERRNO)
-            pc_err(c, x, "errno needs action: errno (the action is '%s')", action_names[action]);
+            pc_err(c, x, "errno needs action: errno (the action is '%s')",
+                   rp_seccomp_action_names[action]);
         else
             parse_errno(c, x, &r->errnum);
         pc_pop(c, mark);
@@ -269,7 +266,7 @@ void parse_seccomp(struct pctx *c, const struct yt_node *v)
     const struct yt_node *x;
     int e;
     if ((x = pc_field(c, v, "default_action", &mark))) {
-        if (pc_enum(c, x, action_names, ARRAY_LEN(action_names), &e))
+        if (pc_enum(c, x, rp_seccomp_action_names, ARRAY_LEN(rp_seccomp_action_names), &e))
             sc->default_action = (enum rp_seccomp_action)e;
         pc_pop(c, mark);
     }

@@ -9,6 +9,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "enum_names.h"
+
 /* Strings are written as JSON wants them: quotes, backslashes and control
  * characters escaped; other bytes as they are (the parser only accepts
  * UTF-8, and the plan's strings come from the node). */
@@ -41,7 +43,7 @@ static void json_string(FILE *out, const char *s)
         fputs("null", out);
 }
 
-void json_begin(struct plan_emit *e, const struct rp_plan *p)
+static void json_begin(struct plan_emit *e, const struct rp_plan *p)
 {
     fputs("{\"node\": ", e->out);
     json_string(e->out, p->node ? p->node->name : NULL);
@@ -50,7 +52,7 @@ void json_begin(struct plan_emit *e, const struct rp_plan *p)
     fputs(", \"sections\": [", e->out);
 }
 
-void json_section(struct plan_emit *e, const char *name)
+static void json_section(struct plan_emit *e, const char *name)
 {
     if (e->section > 1)
         fputs("\n  ]},", e->out);
@@ -59,41 +61,41 @@ void json_section(struct plan_emit *e, const char *name)
     fputs(", \"steps\": [", e->out);
 }
 
-void json_step(struct plan_emit *e, const char *op)
+static void json_step(struct plan_emit *e, const char *op)
 {
     fprintf(e->out, "%s\n    {\"id\": \"%u.%u\", \"op\": ", e->step > 1 ? "," : "", e->section,
             e->step);
     json_string(e->out, op);
 }
 
-void json_str(struct plan_emit *e, const char *key, const char *value)
+static void json_str(struct plan_emit *e, const char *key, const char *value)
 {
     fprintf(e->out, ", \"%s\": ", key);
     json_string(e->out, value);
 }
 
-void json_strn(struct plan_emit *e, const char *key, const char *value, size_t len)
+static void json_strn(struct plan_emit *e, const char *key, const char *value, size_t len)
 {
     fprintf(e->out, ", \"%s\": ", key);
     json_quoted(e->out, value ? value : "", value ? len : 0);
 }
 
-void json_u64(struct plan_emit *e, const char *key, uint64_t value)
+static void json_u64(struct plan_emit *e, const char *key, uint64_t value)
 {
     fprintf(e->out, ", \"%s\": %" PRIu64, key, value);
 }
 
-void json_i64(struct plan_emit *e, const char *key, int64_t value)
+static void json_i64(struct plan_emit *e, const char *key, int64_t value)
 {
     fprintf(e->out, ", \"%s\": %" PRId64, key, value);
 }
 
-void json_bool(struct plan_emit *e, const char *key, bool value)
+static void json_bool(struct plan_emit *e, const char *key, bool value)
 {
     fprintf(e->out, ", \"%s\": %s", key, value ? "true" : "false");
 }
 
-void json_strings(struct plan_emit *e, const char *key, char *const *v, size_t n)
+static void json_strings(struct plan_emit *e, const char *key, char *const *v, size_t n)
 {
     fprintf(e->out, ", \"%s\": [", key);
     for (size_t i = 0; i < n; i++) {
@@ -104,7 +106,7 @@ void json_strings(struct plan_emit *e, const char *key, char *const *v, size_t n
     fputc(']', e->out);
 }
 
-void json_idmap(struct plan_emit *e, const char *key, const struct rp_id_map *v, size_t n)
+static void json_idmap(struct plan_emit *e, const char *key, const struct rp_id_map *v, size_t n)
 {
     fprintf(e->out, ", \"%s\": [", key);
     for (size_t i = 0; i < n; i++)
@@ -113,7 +115,7 @@ void json_idmap(struct plan_emit *e, const char *key, const struct rp_id_map *v,
     fputc(']', e->out);
 }
 
-void json_ids(struct plan_emit *e, const char *key, const gid_t *v, size_t n)
+static void json_ids(struct plan_emit *e, const char *key, const gid_t *v, size_t n)
 {
     fprintf(e->out, ", \"%s\": [", key);
     for (size_t i = 0; i < n; i++)
@@ -121,16 +123,12 @@ void json_ids(struct plan_emit *e, const char *key, const gid_t *v, size_t n)
     fputc(']', e->out);
 }
 
-void json_seccomp_args(struct plan_emit *e, const struct rp_seccomp_arg *v, size_t n)
+static void json_seccomp_args(struct plan_emit *e, const struct rp_seccomp_arg *v, size_t n)
 {
-    static const char *const op[] = {
-        [RP_SC_EQ] = "eq", [RP_SC_NE] = "ne", [RP_SC_LT] = "lt", [RP_SC_LE] = "le",
-        [RP_SC_GT] = "gt", [RP_SC_GE] = "ge", [RP_SC_MASKED_EQ] = "masked_eq",
-    };
     fputs(", \"args\": [", e->out);
     for (size_t i = 0; i < n; i++) {
         fprintf(e->out, "%s{\"index\": %u, \"op\": \"%s\", \"value\": %" PRIu64, i ? ", " : "",
-                v[i].index, op[v[i].op], v[i].value);
+                v[i].index, rp_seccomp_op_name(v[i].op), v[i].value);
         if (v[i].op == RP_SC_MASKED_EQ)
             fprintf(e->out, ", \"mask\": %" PRIu64, v[i].mask);
         fputc('}', e->out);
@@ -138,16 +136,33 @@ void json_seccomp_args(struct plan_emit *e, const struct rp_seccomp_arg *v, size
     fputc(']', e->out);
 }
 
-void json_step_end(struct plan_emit *e, const char *text)
+static void json_step_end(struct plan_emit *e, const char *line)
 {
     fputs(", \"text\": ", e->out);
-    json_string(e->out, text);
+    json_string(e->out, line);
     fputc('}', e->out);
 }
 
-void json_end(struct plan_emit *e)
+static void json_end(struct plan_emit *e)
 {
     if (e->section > 0)
         fputs("\n  ]}", e->out);
     fputs("\n]}\n", e->out);
 }
+
+const struct plan_emit_ops plan_json_ops = {
+    .begin = json_begin,
+    .section = json_section,
+    .step = json_step,
+    .step_end = json_step_end,
+    .end = json_end,
+    .str = json_str,
+    .strn = json_strn,
+    .u64 = json_u64,
+    .i64 = json_i64,
+    .boolean = json_bool,
+    .strings = json_strings,
+    .idmap = json_idmap,
+    .ids = json_ids,
+    .seccomp_args = json_seccomp_args,
+};

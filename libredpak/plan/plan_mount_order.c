@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enum_names.h"
+
 struct entry {
     const char *path;
     size_t index;           /* in mounts[] or tmpfs[] */
@@ -70,16 +72,6 @@ static bool mounts_something(enum rp_mount_type t)
 {
     return t == RP_MOUNT_BIND || t == RP_MOUNT_PROC || t == RP_MOUNT_DEV ||
            t == RP_MOUNT_MQUEUE;
-}
-
-static const char *type_name(enum rp_mount_type t)
-{
-    static const char *const names[] = {
-        [RP_MOUNT_BIND] = "bind", [RP_MOUNT_PROC] = "proc", [RP_MOUNT_DEV] = "dev",
-        [RP_MOUNT_MQUEUE] = "mqueue", [RP_MOUNT_SYMLINK] = "symlink",
-        [RP_MOUNT_DIR] = "dir", [RP_MOUNT_FILE] = "file",
-    };
-    return names[t];
 }
 
 /* The entries at one path, as far as the walk needs them. */
@@ -150,8 +142,8 @@ static void check_not_in_readonly_bind(struct walk *w, const struct entry *e)
                          "mounts[%zu] (%s %s) would be written into mounts[%zu], a read-only "
                          "bind at %s (line %u, column %u), and fail: make that bind "
                          "readonly: false, or put a tmpfs area between them",
-                         e->index, type_name(m->type), e->path, l->mounting->index, l->path,
-                         am->pos.line, am->pos.column);
+                         e->index, rp_mount_type_name(m->type), e->path, l->mounting->index,
+                         l->path, am->pos.line, am->pos.column);
         }
         return;
     }

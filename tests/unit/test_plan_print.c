@@ -2,9 +2,11 @@
  * order, and the same steps as valid JSON. */
 #include "plan_fixture.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include "seccomp_profile.h"
+#include "step.h"
 
 static const char redis_body[] =
     "hostname: redis\n"
@@ -52,13 +54,10 @@ static bool has_line(const char *text, const char *line)
     return false;
 }
 
+/* The headings are core/step.h's steps, numbered by the enum: the printer
+ * names none itself. */
 static void test_plan_text_lists_steps_in_fixed_order(void **state)
 {
-    static const char *const headings[] = {
-        "parse, validate, plan", "host", "cgroup", "clone", "user namespace maps",
-        "namespaces", "mounts", "process", "identity", "capabilities", "no_new_privs",
-        "seccomp", "supervise and teardown",
-    };
     struct planned r = plan_ok(redis_body, 0);
     char *text = print_plan(r.plan, RP_PLAN_TEXT);
     unsigned section = 0, step = 0;
@@ -77,13 +76,58 @@ static void test_plan_text_lists_steps_in_fixed_order(void **state)
         }
         assert_int_equal(sscanf(line, "%u %n", &n, &used), 1);
         assert_int_equal(n, ++section);
-        assert_string_equal(line + used, headings[n - 1]);
+        assert_string_equal(line + used, rp_step_name((enum rp_step)n));
         step = 0;
     }
-    assert_int_equal(section, 13);
+    assert_int_equal(section, RP_STEP_COUNT);
     free(copy);
     free(text);
     planned_free(&r);
+}
+
+static void test_plan_json_sections_are_the_steps_in_order(void **state)
+{
+    struct planned r = plan_ok(redis_body, 0);
+    char *json = print_plan(r.plan, RP_PLAN_JSON), want[128];
+    const char *at = json;
+    size_t sections = 0;
+
+    for (const char *p = json; (p = strstr(p, "{\"number\": ")); p++)
+        sections++;
+    assert_int_equal(sections, RP_STEP_COUNT);
+    for (enum rp_step s = RP_STEP_PLAN; s <= RP_STEP_COUNT; s++) {
+        snprintf(want, sizeof(want), "\n  {\"number\": %u, \"name\": \"%s\", \"steps\": [",
+                 (unsigned)s, rp_step_name(s));
+        at = strstr(at, want);
+        assert_non_null(at);
+    }
+    free(json);
+    planned_free(&r);
+}
+
+/* docs/apply-order.md explains the steps under "## N. Name ..." headings
+ * that start with the name the plan prints. */
+static void test_apply_order_headings_start_with_the_step_names(void **state)
+{
+    FILE *f = fopen(REDPAK_SOURCE_DIR "/docs/apply-order.md", "r");
+    char line[512];
+    unsigned next = RP_STEP_PLAN;
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        unsigned n;
+        int used = 0;
+        if (sscanf(line, "## %u. %n", &n, &used) != 1 || used == 0)
+            continue;
+        assert_int_equal(n, next);
+        const char *name = rp_step_name((enum rp_step)n);
+        if (strncasecmp(line + used, name, strlen(name)) != 0)
+            fail_msg("docs/apply-order.md: heading %u is \"%.*s\", not \"%s ...\"", n,
+                     (int)strcspn(line + used, "\n"), line + used, name);
+        next++;
+    }
+    fclose(f);
+    assert_int_equal(next, RP_STEP_COUNT + 1);
 }
 
 static void test_plan_text_says_what_each_step_does(void **state)
@@ -190,6 +234,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_text_lists_steps_in_fixed_order),
+        cmocka_unit_test(test_plan_json_sections_are_the_steps_in_order),
+        cmocka_unit_test(test_apply_order_headings_start_with_the_step_names),
         cmocka_unit_test(test_plan_text_says_what_each_step_does),
         cmocka_unit_test(test_plan_json_is_valid),
         cmocka_unit_test(test_empty_sections_still_say_there_is_nothing_to_do),
