@@ -48,7 +48,6 @@ void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
 /* The name the library's own messages start with ("redwrap: ..."); the
  * calling program sets it once, before anything else. Default "redpak". */
 void rp_set_program_name(const char *name);
-const char *rp_program_name(void);
 
 #ifdef __cplusplus
 }
