@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "redpak/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,13 +43,13 @@ struct rp_error {
 };
 
 /* Frees what a parse or a plan left in d and empties it; d stays usable. */
-void rp_diags_free(struct rp_diags *d);
+RP_PUBLIC void rp_diags_free(struct rp_diags *d);
 /* Writes "FILE:LINE:COLUMN: key.path: message\n" for each, prefixed by prog. */
-void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
+RP_PUBLIC void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
 
 /* The name the library's own messages start with ("redwrap: ..."); the
  * calling program sets it once, before anything else. Default "redpak". */
-void rp_set_program_name(const char *name);
+RP_PUBLIC void rp_set_program_name(const char *name);
 
 #ifdef __cplusplus
 }
