@@ -14,11 +14,6 @@ void rp_set_program_name(const char *name)
         program = name;
 }
 
-const char *rp_program_name(void)
-{
-    return program;
-}
-
 /* The attribute tells clang that fmt is the callers' checked format. */
 __attribute__((format(printf, 1, 0))) static void vlog_line(const char *fmt, va_list ap)
 {

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "redpak/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -40,26 +42,23 @@ struct rp_error {
     char msg[1024];
 };
 
-void rp_diags_add(struct rp_diags *d, const struct rp_pos *pos, const char *key_path,
-                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void rp_diags_free(struct rp_diags *d);
-/* Puts d->v[first..] in file order (line, column; --set ones last), keeping
- * the order of discovery among equals. */
-void rp_diags_sort(struct rp_diags *d, size_t first);
+/* Frees what a parse or a plan left in d and empties it; d stays usable. */
+RP_PUBLIC void rp_diags_free(struct rp_diags *d);
 /* Writes "FILE:LINE:COLUMN: key.path: message\n" for each, prefixed by prog. */
-void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
-
-/* Fills err with code (a positive errno is negated) and the formatted
- * message; a non-zero errno adds ": strerror(errno)". Returns the code. */
-int rp_error_set(struct rp_error *err, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+RP_PUBLIC void rp_diags_print(const struct rp_diags *d, const char *prog, void *stream);
 
 /* The name the library's own messages start with ("redwrap: ..."); the
  * calling program sets it once, before anything else. Default "redpak". */
-void rp_set_program_name(const char *name);
-const char *rp_program_name(void);
+RP_PUBLIC void rp_set_program_name(const char *name);
 
 #ifdef __cplusplus
 }
+#endif
+
+/* The library fills these values, programs read and free them: the
+ * functions that fill them are the library's own (core/error_internal.h),
+ * declared here only for the library's sources and its white-box tests. */
+#ifdef REDPAK_INTERNAL
+#include "error_internal.h"
 #endif
 #endif

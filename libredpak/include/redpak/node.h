@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "redpak/error.h"
+#include "redpak/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -258,17 +259,17 @@ struct rp_parse_opts {
 
 /* Parses and validates a node file. Returns 0 and a node, or a negative
  * code with every problem found in diags. Reads nothing but the file. */
-int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
-                       struct rp_node **out, struct rp_diags *diags);
+RP_PUBLIC int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
+                                 struct rp_node **out, struct rp_diags *diags);
 /* The same from memory; name is what errors call the file. */
-int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
-                         const struct rp_parse_opts *opts,
-                         struct rp_node **out, struct rp_diags *diags);
-void rp_node_free(struct rp_node *node);
+RP_PUBLIC int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
+                                   const struct rp_parse_opts *opts,
+                                   struct rp_node **out, struct rp_diags *diags);
+RP_PUBLIC void rp_node_free(struct rp_node *node);
 
-const char *rp_ns_name(enum rp_ns_kind kind);               /* "user", ... */
-const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k); /* "memory.max" */
-const char *rp_seccomp_action_name(enum rp_seccomp_action a);
+RP_PUBLIC const char *rp_ns_name(enum rp_ns_kind kind);                /* "user", ... */
+RP_PUBLIC const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k);  /* "memory.max" */
+RP_PUBLIC const char *rp_seccomp_action_name(enum rp_seccomp_action a);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "redpak/error.h"
+#include "redpak/export.h"
 #include "redpak/node.h"
 
 #ifdef __cplusplus
@@ -179,13 +180,14 @@ struct rp_plan_opts {
     const char *passwd_root;
 };
 
-int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
-                  struct rp_plan **out, struct rp_diags *diags);
-void rp_plan_free(struct rp_plan *plan);
+RP_PUBLIC int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
+                            struct rp_plan **out, struct rp_diags *diags);
+RP_PUBLIC void rp_plan_free(struct rp_plan *plan);
 
 enum rp_plan_format { RP_PLAN_TEXT, RP_PLAN_JSON };
 /* Prints the numbered steps in the order redwrap applies them. */
-int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out);
+RP_PUBLIC int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format,
+                            FILE *out);
 
 #ifdef __cplusplus
 }

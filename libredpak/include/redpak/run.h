@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "redpak/error.h"
+#include "redpak/export.h"
 #include "redpak/plan.h"
 
 #ifdef __cplusplus
@@ -32,7 +33,8 @@ struct rp_run_opts {
 /* Builds the node, runs the workload, supervises, tears the node down.
  * Returns the status redwrap exits with: the workload's own, 128+N for a
  * signal, or 125/126/127 with err filled. */
-int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err);
+RP_PUBLIC int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts,
+                     struct rp_error *err);
 
 #ifdef __cplusplus
 }
