@@ -28,17 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "cgroup_internal.h"
 #include "exec.h"
 
 /* A leaf of redwrap's own cgroup that redwrap moves into when it must
  * enable controllers there (see enable_in). */
 #define SUPERVISOR_LEAF "supervisor"
-
-static void free_host(struct rp_cg_host *h)
-{
-    rp_cg_host_free(h);
-}
 
 /* ---- errors and warnings about items ---------------------------------- */
 
@@ -102,7 +98,7 @@ static int parent_dir(const struct rp_cgroup_plan *plan, const struct rp_cg_host
 /* mkdir -p below the mount; a parent made here stays (it is shared). */
 static int make_parents(const char *mount, const char *dir, int verbose)
 {
-    __attribute__((cleanup(rp_cg_free_str))) char *copy = strdup(dir);
+    RP_AUTO_FREE char *copy = strdup(dir);
     if (!copy)
         return -ENOMEM;
     size_t ml = strlen(mount);
@@ -134,7 +130,7 @@ static int make_parents(const char *mount, const char *dir, int verbose)
  * delegates controllers. */
 static int move_self_to_leaf(const char *self, int verbose)
 {
-    __attribute__((cleanup(rp_cg_free_str))) char *leaf = NULL;
+    RP_AUTO_FREE char *leaf = NULL;
     if (asprintf(&leaf, "%s/" SUPERVISOR_LEAF, self) < 0)
         return -ENOMEM;
     if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
@@ -176,7 +172,7 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
                                    sizeof(en->why));
             failed |= want & ~have;
         } else {
-            __attribute__((cleanup(rp_cg_free_str))) char *up = rp_cg_dirname(dir);
+            RP_AUTO_FREE char *up = rp_cg_dirname(dir);
             failed |= up ? enable_in(en, up, want & ~have) : want & ~have;
         }
     }
@@ -257,7 +253,7 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err)
 {
     if (!plan->required || !plan->controllers)
         return 0;
-    __attribute__((cleanup(free_host))) struct rp_cg_host h;
+    __attribute__((cleanup(rp_cg_host_free))) struct rp_cg_host h;
     int r = rp_cg_host_detect(&h, err);
     if (r < 0)
         return r;
@@ -274,7 +270,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     cg->end[0] = '\0';
     cg->explained = false;
 
-    __attribute__((cleanup(free_host))) struct rp_cg_host h;
+    __attribute__((cleanup(rp_cg_host_free))) struct rp_cg_host h;
     int r = rp_cg_host_detect(&h, err);
     if (r < 0)
         return r;
@@ -291,7 +287,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
         return 0;
     }
 
-    __attribute__((cleanup(rp_cg_free_str))) char *parent = NULL;
+    RP_AUTO_FREE char *parent = NULL;
     if ((r = parent_dir(plan, &h, &parent, err)) < 0) {
         char what[sizeof(err->msg)];
         snprintf(what, sizeof(what), "%s", err->msg);
@@ -306,7 +302,7 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
 
     /* redwrap's own cgroup matters only to enabling controllers. */
     unsigned want = plan->controllers & h.offered;
-    __attribute__((cleanup(rp_cg_free_str))) char *self = NULL;
+    RP_AUTO_FREE char *self = NULL;
     struct rp_error ignored;
     if (want && !plan->parent)
         self = strdup(parent);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 
 #ifndef CLONE_INTO_CGROUP
@@ -76,11 +77,9 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
 {
     char text[32];
     int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
-    int fd = openat(cg->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(cg->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
     int ok = fd >= 0 && write(fd, text, (size_t)len) == len;
     int e = errno;
-    if (fd >= 0)
-        close(fd);
     if (ok) {
         rp_vlog(verbose, "cgroup: moved the first process into %s/cgroup.procs (clone3 could "
                 "not place it there)", cg->path ? cg->path : "the node's cgroup");

@@ -47,12 +47,9 @@ struct mount_ctx {
 static void ctx_release(struct mount_ctx *c)
 {
     /* host_fd and proc_fd reach the host's tree: none may outlive step 7. */
-    int *fds[] = {&c->host_fd, &c->proc_fd, &c->root_fd};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-        if (*fds[i] >= 0)
-            close(*fds[i]);
-        *fds[i] = -1;
-    }
+    rp_close_fd(&c->host_fd);
+    rp_close_fd(&c->proc_fd);
+    rp_close_fd(&c->root_fd);
     free(c->own);
     free(c->skipped);
 }
@@ -403,8 +400,7 @@ static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, char *whe
 static int op_pivot_root(struct mount_ctx *c)
 {
     /* The last handle on the host's tree goes first. */
-    close(c->host_fd);
-    c->host_fd = -1;
+    rp_close_fd(&c->host_fd);
     if (fchdir(c->root_fd) < 0)
         return -errno;
     /* pivot_root(".", "."): the old root ends up stacked on top of the new

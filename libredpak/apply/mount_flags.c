@@ -24,16 +24,6 @@
 #include "mount_resolve.h"
 #include "mountinfo.h"
 
-static void free_table(struct rp_mountinfo_table *tb)
-{
-    rp_mountinfo_free(tb);
-}
-
-static void free_ptr(void *p)
-{
-    free(*(void **)p);
-}
-
 /* The MS_* flags of mount(2) as the MOUNT_ATTR_* bits of mount_setattr(2). */
 static uint64_t attr_bits(unsigned long flags)
 {
@@ -102,14 +92,14 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)
         return 0;
-    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table tb = {0};
     int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
         return r;
 
     size_t n = tb.n;
     const struct rp_mountinfo *fs = tb.e;
-    __attribute__((cleanup(free_ptr))) bool *picked = calloc(n + 1, sizeof(*picked));
+    RP_AUTO_FREE bool *picked = calloc(n + 1, sizeof(*picked));
     if (!picked)
         return -ENOMEM;
     bool found = false;

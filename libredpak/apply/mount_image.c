@@ -52,11 +52,6 @@
 #define IMAGE "/image"
 #define UPPER "/upper"
 
-static void free_table(struct rp_mountinfo_table *tb)
-{
-    rp_mountinfo_free(tb);
-}
-
 static int mount_id_of(int proc_fd, const char *path)
 {
     RP_AUTO_FD int fd = open(path, O_PATH | O_CLOEXEC);
@@ -135,7 +130,7 @@ static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
     RP_AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return -errno;
-    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table tb = {0};
     int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
         return r;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 
 /* Everything one run holds, shared by both sides of the clone. */
@@ -70,19 +71,17 @@ static int first_process(struct node_run *r)
     int verbose = r->opts->verbose;
     struct rp_error err = {0};
     char go;
-    close(r->release[1]);
-    close(r->report[0]);
-    close(r->sig.fd);
-    if (r->learn_sock[0] >= 0)
-        close(r->learn_sock[0]);
+    rp_close_fd(&r->release[1]);
+    rp_close_fd(&r->report[0]);
+    rp_close_fd(&r->sig.fd);
+    rp_close_fd(&r->learn_sock[0]);
     /* The node reaches its cgroup through its cgroup namespace, never
      * through redwrap's handle on the host's hierarchy. */
-    if (r->cg.dirfd >= 0)
-        close(r->cg.dirfd);
+    rp_close_fd(&r->cg.dirfd);
     /* EOF: the parent could not write the maps; it says why itself. */
     if (read(r->release[0], &go, 1) != 1)
         return RP_EXIT_SETUP_FAILED;
-    close(r->release[0]);
+    rp_close_fd(&r->release[0]);
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
      * namespaces a helper cloned us and has exited since). */
@@ -117,17 +116,13 @@ static int first_process(struct node_run *r)
 /* Step 5, parent: the id maps, then one byte that lets the child go on. */
 static int release_first_process(struct node_run *r, struct rp_error *err)
 {
-    close(r->release[0]);
-    close(r->report[1]);
-    r->release[0] = r->report[1] = -1;
-    if (r->learn_sock[1] >= 0)
-        close(r->learn_sock[1]);
-    r->learn_sock[1] = -1;
+    rp_close_fd(&r->release[0]);
+    rp_close_fd(&r->report[1]);
+    rp_close_fd(&r->learn_sock[1]);
     int ret = rp_userns_write_maps(r->pid, &r->plan->ns, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_error_set(err, errno, "release the first process");
-    close(r->release[1]);
-    r->release[1] = -1;
+    rp_close_fd(&r->release[1]);
     return ret;
 }
 
@@ -190,12 +185,9 @@ static void node_run_end(struct node_run *r)
     int *fds[] = {r->release, r->report, r->learn_sock};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         for (int end = 0; end < 2; end++)
-            if (fds[i][end] >= 0)
-                close(fds[i][end]);
-    if (r->learn.sock >= 0)
-        close(r->learn.sock);
-    if (r->learn.listener >= 0)
-        close(r->learn.listener);
+            rp_close_fd(&fds[i][end]);
+    rp_close_fd(&r->learn.sock);
+    rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
     rp_notify_close(&r->notify);
     rp_signals_restore(&r->sig);

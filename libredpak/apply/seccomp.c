@@ -54,12 +54,6 @@ static enum scmp_compare compare_op(enum rp_seccomp_op op)
     return _SCMP_CMP_MIN;
 }
 
-static void release_ctx(scmp_filter_ctx *ctx)
-{
-    if (*ctx)
-        seccomp_release(*ctx);
-}
-
 scmp_filter_ctx rp_seccomp_ctx_new(uint32_t default_action, struct rp_error *err)
 {
     scmp_filter_ctx ctx = seccomp_init(default_action);
@@ -228,7 +222,8 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
     if (!plan->enabled)
         return 0;
     uint32_t def = rp_seccomp_action_value(plan->default_action, plan->default_errno);
-    scmp_filter_ctx ctx __attribute__((cleanup(release_ctx))) = rp_seccomp_ctx_new(def, err);
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
+        rp_seccomp_ctx_new(def, err);
     if (!ctx)
         return err->code;
     int rc = rp_seccomp_add_rules(ctx, def, plan->rules, plan->n_rules, err);

@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "exec.h"
 #include "seccomp_internal.h"
 
@@ -34,16 +35,10 @@
  * without CLONE_VM copies the address space as it is). */
 static struct msghdr handover_msg;
 
-static void release_ctx(scmp_filter_ctx *ctx)
-{
-    if (*ctx)
-        seccomp_release(*ctx);
-}
-
 int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err)
 {
     *prog = (struct rp_seccomp_prog){0};
-    scmp_filter_ctx ctx __attribute__((cleanup(release_ctx))) =
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
         rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
     if (!ctx)
         return err->code;
@@ -189,12 +184,6 @@ static void free_names(char ***names)
     free(*names);
 }
 
-static void close_file(FILE **f)
-{
-    if (*f)
-        fclose(*f);
-}
-
 /* Syscalls the vDSO usually answers in user space, so that they are rarely
  * seen here; whether the kernel is entered depends on the clock source of
  * the machine, not on the program, so the fragment always allows them. */
@@ -226,7 +215,7 @@ int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
     }
     qsort(names, n, sizeof(*names), by_name);
 
-    FILE *out __attribute__((cleanup(close_file))) = fopen(path, "we");
+    RP_AUTO_FILE FILE *out = fopen(path, "we");
     if (!out)
         return rp_error_set(err, errno, "seccomp learn: %s", path);
     fprintf(out,

@@ -80,13 +80,12 @@ int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_err
 /* Reads a small integer sysctl; -1 when the file does not exist. */
 static long read_sysctl(const char *path)
 {
-    FILE *f = fopen(path, "re");
+    RP_AUTO_FILE FILE *f = fopen(path, "re");
     if (!f)
         return -1;
     long v = -1;
     if (fscanf(f, "%ld", &v) != 1)
         v = -1;
-    fclose(f);
     return v;
 }
 
