@@ -11,7 +11,6 @@
 #include <sys/prctl.h>
 
 #include "caps.h"
-#include "exec.h"
 
 static uint64_t upto(unsigned last_cap)
 {

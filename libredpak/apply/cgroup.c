@@ -29,8 +29,9 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "cgroup.h"
 #include "cgroup_internal.h"
-#include "exec.h"
+#include "log.h"
 
 /* A leaf of redwrap's own cgroup that redwrap moves into when it must
  * enable controllers there (see enable_in). */

@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "cgroup.h"
 #include "cgroup_internal.h"
-#include "exec.h"
+#include "log.h"
 
 /* How long teardown waits for the killed processes to leave. */
 #define EMPTY_TIMEOUT_MS 10000

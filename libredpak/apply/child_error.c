@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "child_error.h"
 
 _Static_assert(sizeof(struct rp_child_report) <= PIPE_BUF, "one atomic write");
 

@@ -13,7 +13,12 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "cgroup.h"
+#include "clone.h"
+#include "log.h"
+#include "ns.h"
+#include "userns.h"
+#include "redpak/run.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL

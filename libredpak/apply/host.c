@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "host.h"
+#include "log.h"
 
 /* Creates path and its missing parents; only the last component gets the
  * step's mode and owner, the parents get 0755 like mkdir -p. */

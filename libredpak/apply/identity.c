@@ -6,7 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "identity.h"
 
 /* Whether CAP_SETGID is in the effective set: then an EPERM from setgroups
  * can only mean the user namespace denies it. */

@@ -25,10 +25,11 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_proc.h"
 #include "mount_resolve.h"
+#include "notify.h"
 
 struct mount_ctx {
     const struct rp_plan *plan;

@@ -1,10 +1,19 @@
-/* Internal interfaces between the files of step 7 (mount.c walks the
- * plans; mount_dev.c and mount_flags.c do the two larger ops). */
+/* Step 7 (child, in the new mount namespace), and the interfaces between
+ * its files: mount.c walks the plans; mount_dev.c, mount_flags.c and
+ * mount_image.c do the larger ops. */
 #ifndef REDPAK_MOUNT_H
 #define REDPAK_MOUNT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "redpak/plan.h"
+
+/* notify (NULL or a proxy without socket: none) is bound inside the root
+ * before the finish plan makes it read-only (notify.c). */
+struct rp_notify;
+int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
+                   struct rp_error *err);
 
 /* Where the host's /proc is reachable while the new root is built: the
  * host's root sits at /oldroot of the staging tmpfs (mount.c). */
@@ -47,8 +56,6 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags);
  * overlay whose lower layer is the image, read-only, and whose upper layer
  * is a tmpfs of the node; the bind of old where no overlay can be made
  * (-v says which and why). host_fd is the host's "/", for bind sources. */
-struct rp_plan;
-struct rp_mount_step;
 struct rp_image_build {
     const struct rp_plan *plan;
     const struct rp_mount_step *root;   /* the plan's root-bind step */

@@ -43,8 +43,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
-#include "redpak/plan.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"
 #include "mountinfo.h"

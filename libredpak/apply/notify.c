@@ -33,9 +33,10 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"
+#include "notify.h"
 
 /* The manager's messages are at most a pipe buffer (systemd reads 4096). */
 #define NOTIFY_MAX 4096

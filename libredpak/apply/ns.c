@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "ns.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

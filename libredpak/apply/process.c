@@ -10,8 +10,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "exec.h"
 #include "names.h"
+#include "process.h"
+#include "redpak/run.h"
 
 /* Used to find a command when the workload's environment has no PATH. */
 #define RP_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

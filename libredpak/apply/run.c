@@ -9,7 +9,24 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "child_error.h"
+#include "clone.h"
+#include "host.h"
+#include "identity.h"
+#include "init.h"
+#include "log.h"
+#include "mount.h"
+#include "notify.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp_filter.h"
+#include "seccomp_learn.h"
+#include "supervise.h"
+#include "terminal.h"
+#include "userns.h"
+#include "redpak/run.h"
 
 /* Everything one run holds, shared by both sides of the clone. */
 struct node_run {

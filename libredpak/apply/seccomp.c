@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "seccomp_filter.h"
 #include "seccomp_internal.h"
 
 uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum)

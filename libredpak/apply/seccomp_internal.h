@@ -5,7 +5,8 @@
 #include <seccomp.h>
 #include <stdint.h>
 
-#include "exec.h"
+#include "seccomp_filter.h"
+#include "redpak/plan.h"
 
 /* The libseccomp action for a node action (errnum: for RP_SC_ERRNO). */
 uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum);

@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
 #include "seccomp_internal.h"
+#include "seccomp_learn.h"
 
 /* The one message the filter lets through; at the same address in the
  * parent that compiles the filter and in the child that loads it (a clone

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "userns.h"
 
 /* The kernel takes a map in one write(2) and once only: a second write, or
  * a map split over two writes, fails with EPERM. */

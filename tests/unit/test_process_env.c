@@ -15,7 +15,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exec.h"
+#include "child_error.h"
+#include "ns.h"
+#include "process.h"
+#include "redpak/run.h"
+#include "supervise.h"
 
 static char *caller_env[] = {
     "PATH=/caller/bin", "HOME=/root", "TOKEN=secret", "PASSED=from-caller", NULL,

@@ -25,7 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "seccomp_filter.h"
+#include "seccomp_learn.h"
 #include "seccomp_profile.h"
 
 /* A rule for one syscall; the names live in static storage per call site. */
