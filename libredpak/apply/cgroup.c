@@ -1,6 +1,6 @@
 /* Step 3 and the end of step 13: the node's cgroup v2.
  *
- * prepare: find the hierarchy and what it offers (cgroup_detect.c) before
+ * apply: find the hierarchy and what it offers (cgroup_detect.c) before
  * anything is made, so a required limit the host cannot apply fails with
  * nothing built; pick the parent (cgroup.parent, or the cgroup redwrap runs
  * in, so a systemd unit with Delegate=yes just works); remove cgroups left
@@ -13,7 +13,7 @@
  *
  * check, in step 1, runs the same detection alone: a required item whose
  * controller the hierarchy does not offer fails the run before the host
- * plan (step 2) changed anything. prepare detects again (a few reads) and
+ * plan (step 2) changed anything. apply detects again (a few reads) and
  * warns about the items that are not required.
  *
  * Teardown is cgroup_teardown.c's. */
@@ -262,8 +262,8 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err)
     return missing ? controllers_unusable(plan, missing, NULL, &h, err) : 0;
 }
 
-int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
-                      struct rp_cgroup_run *cg, struct rp_error *err)
+int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cgroup_run *cg,
+                    struct rp_error *err)
 {
     cg->dirfd = -1;
     cg->path = NULL;

@@ -23,8 +23,8 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err);
 /* Detects cgroup v2, creates the node's cgroup, enables the controllers,
  * writes the items. With required items on a host that cannot apply them,
  * fails naming the item, the controller and what was found. */
-int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
-                      struct rp_cgroup_run *cg, struct rp_error *err);
+int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cgroup_run *cg,
+                    struct rp_error *err);
 /* Kills whatever is left in the cgroup and removes it. */
 int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err);
 /* After the node ended: a line such as "the node's cgroup hit memory.max

@@ -2,7 +2,7 @@
  * pids.events say, kill everything left (cgroup.kill, or freeze + SIGKILL +
  * thaw on kernels before 5.14), wait until cgroup.events says "populated
  * 0", remove the cgroup. Also the cleanup of cgroups whose redwrap was
- * killed before it could do this, run by the next prepare. */
+ * killed before it could do this, run by the next rp_cgroup_apply. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

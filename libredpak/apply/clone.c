@@ -161,16 +161,15 @@ static pid_t clone_joined(const struct rp_ns_plan *plan, int cgroup_fd, bool *in
     return m.pid;
 }
 
-pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg, int verbose,
-                     struct rp_error *err)
+pid_t rp_clone_apply(const struct rp_ns_plan *ns, const struct rp_cgroup_plan *cgroup,
+                     const struct rp_cgroup_run *cg, int verbose, struct rp_error *err)
 {
     bool in_cgroup = false;
-    pid_t pid = rp_ns_has_joins(&plan->ns)
-                    ? clone_joined(&plan->ns, cg->dirfd, &in_cgroup, err)
-                    : clone_node(rp_ns_clone_flags(&plan->ns), cg->dirfd, &in_cgroup, err);
+    pid_t pid = rp_ns_has_joins(ns) ? clone_joined(ns, cg->dirfd, &in_cgroup, err)
+                                    : clone_node(rp_ns_clone_flags(ns), cg->dirfd, &in_cgroup, err);
     if (pid <= 0 || in_cgroup || cg->dirfd < 0)
         return pid;
-    int r = attach_to_cgroup(&plan->cgroup, cg, pid, verbose, err);
+    int r = attach_to_cgroup(cgroup, cg, pid, verbose, err);
     if (r < 0) {
         /* Not released yet: it has run nothing of the node. */
         kill(pid, SIGKILL);

@@ -8,10 +8,11 @@
 
 struct rp_cgroup_run;
 
-/* Creates the node's first process in its namespaces and in cg (when
- * cg->dirfd >= 0). Returns 0 in the first process, its pid in the parent,
- * or a negative code. The first process waits to be released. */
-pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg, int verbose,
-                     struct rp_error *err);
+/* Creates the node's first process in the namespaces of ns and in cg (when
+ * cg->dirfd >= 0; cgroup says whether the node may run without it).
+ * Returns 0 in the first process, its pid in the parent, or a negative
+ * code. The first process waits to be released. */
+pid_t rp_clone_apply(const struct rp_ns_plan *ns, const struct rp_cgroup_plan *cgroup,
+                     const struct rp_cgroup_run *cg, int verbose, struct rp_error *err);
 
 #endif

@@ -70,10 +70,11 @@ static int host_sysctl(const struct rp_host_step *s, size_t n, struct rp_error *
     return 0;
 }
 
-int rp_host_apply(const struct rp_plan *plan, int verbose, struct rp_error *err)
+int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose,
+                  struct rp_error *err)
 {
-    for (size_t i = 0; i < plan->n_host; i++) {
-        const struct rp_host_step *s = &plan->host[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct rp_host_step *s = &steps[i];
         int r;
         switch (s->op) {
         case RP_HOST_MKDIR:

@@ -3,8 +3,12 @@
 #ifndef REDPAK_HOST_H
 #define REDPAK_HOST_H
 
+#include <stddef.h>
+
 #include "redpak/plan.h"
 
-int rp_host_apply(const struct rp_plan *plan, int verbose, struct rp_error *err);
+/* steps: the plan's host steps (rp_plan.host), n of them. */
+int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose,
+                  struct rp_error *err);
 
 #endif

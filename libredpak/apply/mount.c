@@ -32,7 +32,7 @@
 #include "notify.h"
 
 struct mount_ctx {
-    const struct rp_plan *plan;
+    const struct rp_mount_plans *plans;
     bool notify_socket;     /* the NOTIFY_SOCKET proxy's socket goes into the root */
     int verbose;
     int host_fd;            /* the host's "/" (at /oldroot) until the pivot */
@@ -222,7 +222,7 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char
     if (src < 0)
         return src;
     struct rp_image_build b = {
-        .plan = c->plan, .root = s, .notify_socket = c->notify_socket,
+        .plans = c->plans, .root = s, .notify_socket = c->notify_socket,
         .host_fd = c->host_fd, .proc_fd = c->proc_fd, .verbose = c->verbose,
     };
     bool readonly_now = false;
@@ -534,16 +534,16 @@ static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, const 
     return 0;
 }
 
-int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
-                   struct rp_error *err)
+int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify,
+                   int verbose, struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
-        .plan = plan, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
+        .plans = plans, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
         .host_fd = -1, .proc_fd = -1, .root_fd = -1,
     };
     /* Bounded by the plans: each step makes at most one mount of its own. */
-    c.own = calloc(plan->mount.n + plan->tmpfs.n + 1, sizeof(*c.own));
-    c.skipped = calloc(plan->mount.n + 1, sizeof(*c.skipped));
+    c.own = calloc(plans->mount->n + plans->tmpfs->n + 1, sizeof(*c.own));
+    c.skipped = calloc(plans->mount->n + 1, sizeof(*c.skipped));
     if (!c.own || !c.skipped)
         return rp_error_set(err, ENOMEM, "mount plan");
 
@@ -551,10 +551,10 @@ int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, i
     int r = stage_enter(&c, &what);
     if (r < 0)
         return rp_error_set(err, -r, "mount plan: %s", what);
-    if ((r = apply_plan(&c, &plan->mount, "mount", err)) < 0 ||
-        (r = apply_plan(&c, &plan->tmpfs, "tmpfs", err)) < 0 ||
+    if ((r = apply_plan(&c, plans->mount, "mount", err)) < 0 ||
+        (r = apply_plan(&c, plans->tmpfs, "tmpfs", err)) < 0 ||
         (notify && (r = rp_notify_bind(notify, c.root_fd, err)) < 0) ||
-        (r = apply_plan(&c, &plan->finish, "finish", err)) < 0)
+        (r = apply_plan(&c, plans->finish, "finish", err)) < 0)
         return r;
     /* Without the pivot the workload would sit in the staging tmpfs with
      * the host's whole tree at /oldroot. */

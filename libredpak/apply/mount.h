@@ -9,11 +9,19 @@
 
 #include "redpak/plan.h"
 
+/* The three plans of step 7, applied in this order (rp_plan has them side
+ * by side). */
+struct rp_mount_plans {
+    const struct rp_mount_plan *mount;     /* root, binds, proc, dev, ..., files */
+    const struct rp_mount_plan *tmpfs;     /* the volatile areas */
+    const struct rp_mount_plan *finish;    /* pivot_root, then the read-only remounts */
+};
+
 /* notify (NULL or a proxy without socket: none) is bound inside the root
  * before the finish plan makes it read-only (notify.c). */
 struct rp_notify;
-int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
-                   struct rp_error *err);
+int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify,
+                   int verbose, struct rp_error *err);
 
 /* Where the host's /proc is reachable while the new root is built: the
  * host's root sits at /oldroot of the staging tmpfs (mount.c). */
@@ -57,7 +65,7 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags);
  * is a tmpfs of the node; the bind of old where no overlay can be made
  * (-v says which and why). host_fd is the host's "/", for bind sources. */
 struct rp_image_build {
-    const struct rp_plan *plan;
+    const struct rp_mount_plans *plans;
     const struct rp_mount_step *root;   /* the plan's root-bind step */
     bool notify_socket;     /* the NOTIFY_SOCKET proxy binds a socket in the root */
     int host_fd, proc_fd, verbose;

@@ -252,7 +252,7 @@ static bool link_present(int src_fd, const struct rp_mount_step *s)
 static bool plan_writes_image(int src_fd, const struct rp_image_build *b,
                               const struct rp_mount_step *root, char *why, size_t wlen)
 {
-    const struct rp_plan *p = b->plan;
+    const struct rp_mount_plan *mount = b->plans->mount, *tmpfs = b->plans->tmpfs;
     if (!root->readonly) {
         snprintf(why, wlen, "root.readonly is false");
         return true;
@@ -262,7 +262,7 @@ static bool plan_writes_image(int src_fd, const struct rp_image_build *b,
         return true;
     }
     /* Both plans in the order they are applied. */
-    size_t n = 0, total = p->mount.n + p->tmpfs.n;
+    size_t n = 0, total = mount->n + tmpfs->n;
     const struct rp_mount_step **all = calloc(total + 1, sizeof(*all));
     if (!all) {
         snprintf(why, wlen, "out of memory");
@@ -271,9 +271,9 @@ static bool plan_writes_image(int src_fd, const struct rp_image_build *b,
     bool writes = false;
     for (size_t i = 0; i < total && !writes; i++) {
         const struct rp_mount_step *s =
-            i < p->mount.n ? &p->mount.steps[i] : &p->tmpfs.steps[i - p->mount.n];
-        const char *plan = i < p->mount.n ? "mount" : "tmpfs";
-        size_t idx = i < p->mount.n ? i + 1 : i - p->mount.n + 1;
+            i < mount->n ? &mount->steps[i] : &tmpfs->steps[i - mount->n];
+        const char *plan = i < mount->n ? "mount" : "tmpfs";
+        size_t idx = i < mount->n ? i + 1 : i - mount->n + 1;
         if (s->op == RP_MOP_ROOT_BIND || s->op == RP_MOP_ROOT_TMPFS)
             continue;
         const struct rp_mount_step *above = mount_above(all, n, s->path);

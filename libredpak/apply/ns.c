@@ -140,7 +140,7 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
     return 0;
 }
 
-int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err)
+int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     int r;
     if (plan->ns[RP_NS_CGROUP].mode == RP_NS_NEW && unshare(CLONE_NEWCGROUP) < 0)

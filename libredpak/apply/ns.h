@@ -9,7 +9,7 @@
 
 /* Step 6, in the first process: hostname, domainname, loopback,
  * namespaced sysctls, time offsets. */
-int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err);
+int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err);
 
 /* Spawner side: joins the namespaces given by path (user first), so that
  * the first process is cloned inside them. Runs in a short-lived helper

@@ -75,7 +75,7 @@ static int workload(void *arg)
     if (rp_no_new_privs_apply(&plan->process, &err) < 0)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
     if ((r->opts->seccomp_learn ? rp_seccomp_learn_load(&r->filter, r->learn_sock[1], &err)
-                                : rp_seccomp_load(&r->filter, &err)) < 0)
+                                : rp_seccomp_apply(&r->filter, &err)) < 0)
         return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
     int status = rp_process_exec(r->argv, r->env, &err);
     return report(r, "process plan", status, &err);
@@ -106,10 +106,11 @@ static int first_process(struct node_run *r)
         return report(r, "process plan", RP_EXIT_SETUP_FAILED,
                       &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
     rp_vlog(verbose, "step 6: namespaces");
-    if (rp_ns_setup_child(&plan->ns, &err) < 0)
+    if (rp_ns_apply(&plan->ns, &err) < 0)
         return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
     rp_vlog(verbose, "step 7: mounts and tmpfs");
-    if (rp_mount_apply(plan, &r->notify, verbose, &err) < 0)
+    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish};
+    if (rp_mount_apply(&mounts, &r->notify, verbose, &err) < 0)
         return report(r, NULL, RP_EXIT_SETUP_FAILED, &err);  /* "mount step 3: ..." */
     rp_vlog(verbose, "step 8: process");
     rp_terminal_take(&r->term);
@@ -136,7 +137,7 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     rp_close_fd(&r->release[0]);
     rp_close_fd(&r->report[1]);
     rp_close_fd(&r->learn_sock[1]);
-    int ret = rp_userns_write_maps(r->pid, &r->plan->ns, err);
+    int ret = rp_userns_apply(r->pid, &r->plan->ns, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_error_set(err, errno, "release the first process");
     rp_close_fd(&r->release[1]);
@@ -226,13 +227,14 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 2: host plan");
-    if (rp_host_apply(plan, v, err) < 0)
+    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 3: cgroup plan");
-    if (rp_cgroup_prepare(&plan->cgroup, v, &r.cg, err) < 0)
+    if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_vlog(v, "step 4: clone the first process");
-    if (open_channels(&r, err) < 0 || (r.pid = rp_clone_first(plan, &r.cg, v, err)) < 0)
+    if (open_channels(&r, err) < 0 ||
+        (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
         _exit(first_process(&r));   /* a forked child never returns to the caller */

@@ -232,7 +232,7 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
     return rp_seccomp_export(ctx, prog, err);
 }
 
-int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err)
+int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err)
 {
     if (prog->len == 0)
         return 0;

@@ -14,7 +14,7 @@ struct rp_seccomp_prog {
 };
 int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
                        struct rp_error *err);
-int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err);
+int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err);
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
 
 #endif

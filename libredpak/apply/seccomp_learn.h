@@ -4,7 +4,7 @@
  * Parent, before clone: socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC);
  * compile with the child's end (the same number in the workload process,
  * which must keep it open through step 8). Child, step 12 instead of
- * rp_seccomp_load: load, which sends the listener over that end. Parent:
+ * rp_seccomp_apply: load, which sends the listener over that end. Parent:
  * close the child's end, poll its own end and call recv once readable
  * (listener -1: the workload ended before loading); then poll the listener
  * and call handle on POLLIN until POLLHUP (no filtered process left);

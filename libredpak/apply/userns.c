@@ -51,7 +51,7 @@ static int format_map(const struct rp_id_map *map, size_t n, char *buf, size_t l
     return 0;
 }
 
-int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
 {
     if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
         return 0;

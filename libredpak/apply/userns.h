@@ -7,7 +7,7 @@
 
 #include "redpak/plan.h"
 
-int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err);
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err);
 /* Appends to err why this host refuses user namespaces and how to allow them. */
 void rp_userns_explain(struct rp_error *err);
 
