@@ -36,20 +36,27 @@ struct rp_own_mount {
     bool readonly;          /* made read-only, with what it brought, when made */
 };
 
+/* The functions of these files that take err fill it on failure with what
+ * failed below the step (a part of /dev, a submount), if anything, and the
+ * system's reason; mount.c puts the step and its op in front. This one
+ * says the reason alone, for a failure of code that needs no more words.
+ * Returns code. */
+int rp_mount_errno(struct rp_error *err, int code);
+
 /* Builds the minimal /dev at path inside root_fd: a tmpfs with the host's
  * null zero full random urandom tty bound in, a private devpts with
  * ptmx -> pts/ptmx, a tmpfs at shm, and the fd/stdin/stdout/stderr links.
- * On failure, *what names the part that failed. */
-int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what);
+ * On failure, err names the part that failed. */
+int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *err);
 
 /* Sets flags (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC; others are
  * ignored) on the mount top_id and every mount beneath it that came with
  * it (a bind's submounts, an image's submounts), but not on the node's own
- * mounts below it (own): those keep their own settings. On failure, where
- * (wlen bytes) holds the mount point that failed. */
+ * mounts below it (own): those keep their own settings. On failure, err
+ * names the mount point that failed. */
 int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
-                       const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
-                       size_t wlen);
+                       const struct rp_own_mount *own, size_t n_own, int verbose,
+                       struct rp_error *err);
 
 /* The same for a mount just made (fd on it) whose subtree holds none of the
  * node's own mounts: one recursive mount_setattr, no mount table read.
@@ -70,7 +77,7 @@ struct rp_image_build {
     bool notify_socket;     /* the NOTIFY_SOCKET proxy binds a socket in the root */
     int host_fd, proc_fd, verbose;
 };
-int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now, char *where,
-                   size_t wlen);
+int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now,
+                   struct rp_error *err);
 
 #endif

@@ -86,8 +86,8 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags)
 }
 
 int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
-                       const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
-                       size_t wlen)
+                       const struct rp_own_mount *own, size_t n_own, int verbose,
+                       struct rp_error *err)
 {
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)
@@ -95,20 +95,18 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
     __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table tb = {0};
     int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
-        return r;
+        return rp_mount_errno(err, r);
 
     size_t n = tb.n;
     const struct rp_mountinfo *fs = tb.e;
     RP_AUTO_FREE bool *picked = calloc(n + 1, sizeof(*picked));
     if (!picked)
-        return -ENOMEM;
+        return rp_mount_errno(err, -ENOMEM);
     bool found = false;
     for (size_t i = 0; i < n; i++)
         found |= picked[i] = fs[i].id == top_id;
-    if (!found) {
-        snprintf(where, wlen, "mount %d is gone from the mount table", top_id);
-        return -ENOENT;
-    }
+    if (!found)
+        return rp_error_set(err, ENOENT, "mount %d is gone from the mount table", top_id);
 
     /* The top mount and, transitively, its children, except the node's
      * own mounts (and what is below them). */
@@ -129,10 +127,8 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
         if (!picked[i])
             continue;
         r = change_one(proc_fd, &fs[i], flags, verbose);
-        if (r < 0) {
-            snprintf(where, wlen, "%s", fs[i].target);
-            return r;
-        }
+        if (r < 0)
+            return rp_error_set(err, r, "%s", fs[i].target);
     }
     return 0;
 }

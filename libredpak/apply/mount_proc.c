@@ -51,13 +51,12 @@ static int bind_readonly(int proc_fd, const char *name)
                ? -errno : 0;
 }
 
-int rp_mount_proc_readonly(int proc_fd, const char **what)
+int rp_mount_proc_readonly(int proc_fd, const char *path, struct rp_error *err)
 {
     for (size_t i = 0; i < sizeof(kernel_entries) / sizeof(kernel_entries[0]); i++) {
-        *what = kernel_entries[i];
         int r = bind_readonly(proc_fd, kernel_entries[i]);
         if (r < 0)
-            return r;
+            return rp_error_set(err, r, "read-only bind of %s/%s", path, kernel_entries[i]);
     }
     return 0;
 }
