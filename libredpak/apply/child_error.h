@@ -13,9 +13,10 @@ struct rp_child_report {
     char msg[1024];
 };
 int rp_child_error_pipe(int fds[2], struct rp_error *err);
-/* Child: sends "<plan> step N: ..." (plan NULL: the message as it is) and
- * returns status, for _exit(). */
-int rp_child_error_send(int fd, const char *plan, int status, const struct rp_error *err);
+/* Child: sends err's message, which names its step ("namespaces (step 6):
+ * hostname ...", step_message.h), with "<prefix>: " in front unless prefix
+ * is NULL, and returns status, for _exit(). */
+int rp_child_error_send(int fd, const char *prefix, int status, const struct rp_error *err);
 /* Parent: 1 and *report filled, 0 at EOF, or a negative code. */
 int rp_child_error_recv(int fd, struct rp_child_report *report);
 

@@ -30,6 +30,11 @@
 #include "mount_proc.h"
 #include "mount_resolve.h"
 #include "notify.h"
+#include "step_message.h"
+
+/* The private propagation is line 1 of step 7 in `rednode-config plan`;
+ * the steps of the three plans follow (rp_mount_item). */
+#define PROPAGATION_ITEM 1
 
 struct mount_ctx {
     const struct rp_mount_plans *plans;
@@ -172,25 +177,26 @@ static int stage_enter(struct mount_ctx *c, struct rp_error *err)
     /* systemd makes / shared: without this, every mount below would
      * propagate to the host's namespace. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return rp_error_set(err, errno, "mount plan: make / private");
+        return rp_step_item_error(err, RP_STEP_MOUNTS, PROPAGATION_ITEM, errno,
+                                  "make / private");
     const char *stage = stage_dir();
     if (!stage)
-        return rp_error_set(err, ENOENT, "mount plan: staging tmpfs");
+        return rp_step_error(err, RP_STEP_MOUNTS, ENOENT, "staging tmpfs");
     if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0700") < 0)
-        return rp_error_set(err, errno, "mount plan: staging tmpfs");
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "staging tmpfs");
     RP_AUTO_FD int stage_fd = open(stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (stage_fd < 0 || mkdirat(stage_fd, "newroot", 0700) < 0 ||
         mkdirat(stage_fd, "oldroot", 0700) < 0)
-        return rp_error_set(err, errno, "mount plan: staging tmpfs");
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "staging tmpfs");
 
     char put_old[64];
     snprintf(put_old, sizeof(put_old), "%s%s", stage, RP_STAGE_HOST);
     if (syscall(SYS_pivot_root, stage, put_old) < 0 || chdir("/") < 0)
-        return rp_error_set(err, errno, "mount plan: pivot into the staging tmpfs");
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "pivot into the staging tmpfs");
     c->host_fd = open(RP_STAGE_HOST, O_PATH | O_DIRECTORY | O_CLOEXEC);
     c->proc_fd = open(RP_STAGE_PROC, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->host_fd < 0 || c->proc_fd < 0)
-        return rp_error_set(err, errno, "mount plan: open the host's / and /proc");
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "open the host's / and /proc");
     return 0;
 }
 
@@ -237,13 +243,13 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s,
     return r < 0 ? r : root_ready(c, s, readonly_now, err);
 }
 
-static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                   const char *plan, struct rp_error *err)
+static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                   struct rp_error *err)
 {
     RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src == -ENOENT && s->optional) {
-        rp_vlog(c->verbose, "%s step %zu: skipped, optional source %s is missing", plan, idx,
-                s->source);
+        rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                          "skipped, optional source %s is missing", s->source);
         c->skipped[c->n_skipped++] = s->path;
         return 0;
     }
@@ -448,8 +454,8 @@ static int op_pivot_root(struct mount_ctx *c, struct rp_error *err)
     return 0;
 }
 
-static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                         const char *plan, struct rp_error *err)
+static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                         struct rp_error *err)
 {
     const char *path = step_path(s);
     for (size_t i = c->n_own; i-- > 0;)
@@ -458,8 +464,8 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
              * but the node's own mounts, which keep their setting: the
              * walk of the mount table would change nothing. */
             if (c->own[i].readonly) {
-                rp_vlog(c->verbose, "%s step %zu: %s is read-only since it was bound", plan,
-                        idx, path);
+                rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                                  "%s is read-only since it was bound", path);
                 return 0;
             }
             return rp_mount_set_flags(c->proc_fd, c->own[i].id, MS_RDONLY, c->own, c->n_own,
@@ -467,8 +473,8 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
         }
     for (size_t i = 0; i < c->n_skipped; i++) {
         if (strcmp(c->skipped[i], path) == 0) {
-            rp_vlog(c->verbose, "%s step %zu: skipped, nothing was bound at %s", plan, idx,
-                    path);
+            rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                              "skipped, nothing was bound at %s", path);
             return 0;
         }
     }
@@ -488,8 +494,8 @@ static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp
     return 0;
 }
 
-static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                      const char *plan, struct rp_error *err)
+static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                      struct rp_error *err)
 {
     int r = check_stage(c, s->op, err);
     if (r < 0)
@@ -500,7 +506,7 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     case RP_MOP_ROOT_BIND:
         return op_root_bind(c, s, err);
     case RP_MOP_BIND:
-        return op_bind(c, s, idx, plan, err);
+        return op_bind(c, s, item, err);
     case RP_MOP_PROC:
         return op_proc(c, s, err);
     case RP_MOP_DEV:
@@ -520,32 +526,33 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     case RP_MOP_PIVOT_ROOT:
         return op_pivot_root(c, err);
     case RP_MOP_REMOUNT_RO:
-        return op_remount_ro(c, s, idx, plan, err);
+        return op_remount_ro(c, s, item, err);
     }
     return rp_mount_errno(err, -EINVAL);
 }
 
-/* The op said what failed and why; the step and the op go in front. */
-static int step_failed(const char *plan, size_t idx, const char *desc, struct rp_error *err)
+size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m,
+                     size_t i)
 {
-    int code = err->code;
-    char why[sizeof(err->msg)];
-    snprintf(why, sizeof(why), "%s", err->msg);
-    rp_error_set(err, 0, "%s step %zu: %s: %s", plan, idx, desc, why);
-    err->code = code;
-    return code;
+    size_t before = 0;
+    if (m != plans->mount)
+        before += plans->mount->n;
+    if (m == plans->finish)
+        before += plans->tmpfs->n;
+    return PROPAGATION_ITEM + before + i + 1;
 }
 
-static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, const char *plan,
-                      struct rp_error *err)
+/* The op said what failed and why in err; the step and the op go in front. */
+static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, struct rp_error *err)
 {
     for (size_t i = 0; i < m->n; i++) {
         const struct rp_mount_step *s = &m->steps[i];
+        size_t item = rp_mount_item(c->plans, m, i);
         char desc[2 * 4096 + 32];
         describe(s, desc, sizeof(desc));
-        rp_vlog(c->verbose, "%s step %zu: %s", plan, i + 1, desc);
-        if (apply_step(c, s, i + 1, plan, err) < 0)
-            return step_failed(plan, i + 1, desc, err);
+        rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item, "%s", desc);
+        if (apply_step(c, s, item, err) < 0)
+            return rp_step_item_wrap(err, RP_STEP_MOUNTS, item, "%s", desc);
     }
     return 0;
 }
@@ -561,18 +568,18 @@ int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *n
     c.own = calloc(plans->mount->n + plans->tmpfs->n + 1, sizeof(*c.own));
     c.skipped = calloc(plans->mount->n + 1, sizeof(*c.skipped));
     if (!c.own || !c.skipped)
-        return rp_error_set(err, ENOMEM, "mount plan");
+        return rp_step_error(err, RP_STEP_MOUNTS, ENOMEM, "the list of the node's mounts");
 
     int r;
     if ((r = stage_enter(&c, err)) < 0 ||
-        (r = apply_plan(&c, plans->mount, "mount", err)) < 0 ||
-        (r = apply_plan(&c, plans->tmpfs, "tmpfs", err)) < 0 ||
+        (r = apply_plan(&c, plans->mount, err)) < 0 ||
+        (r = apply_plan(&c, plans->tmpfs, err)) < 0 ||
         (notify && (r = rp_notify_bind(notify, c.root_fd, err)) < 0) ||
-        (r = apply_plan(&c, plans->finish, "finish", err)) < 0)
+        (r = apply_plan(&c, plans->finish, err)) < 0)
         return r;
     /* Without the pivot the workload would sit in the staging tmpfs with
      * the host's whole tree at /oldroot. */
     if (!c.pivoted)
-        return rp_error_set(err, 0, "finish plan: no pivot-root step");
+        return rp_step_error(err, RP_STEP_MOUNTS, 0, "no pivot-root step in the finish plan");
     return 0;
 }

@@ -17,6 +17,11 @@ struct rp_mount_plans {
     const struct rp_mount_plan *finish;    /* pivot_root, then the read-only remounts */
 };
 
+/* Step i (from 0) of m, one of the three plans, as `rednode-config plan`
+ * numbers it under step 7: the M of the messages' "mounts (step 7.M)". */
+size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m,
+                     size_t i);
+
 /* notify (NULL or a proxy without socket: none) is bound inside the root
  * before the finish plan makes it read-only (notify.c). */
 struct rp_notify;
@@ -38,9 +43,9 @@ struct rp_own_mount {
 
 /* The functions of these files that take err fill it on failure with what
  * failed below the step (a part of /dev, a submount), if anything, and the
- * system's reason; mount.c puts the step and its op in front. This one
- * says the reason alone, for a failure of code that needs no more words.
- * Returns code. */
+ * system's reason; mount.c puts "mounts (step 7.M): <op>: " in front. This
+ * one says the reason alone, for a failure of code that needs no more
+ * words. Returns code. */
 int rp_mount_errno(struct rp_error *err, int code);
 
 /* Builds the minimal /dev at path inside root_fd: a tmpfs with the host's

@@ -47,6 +47,7 @@
 #include "mount.h"
 #include "mount_resolve.h"
 #include "mountinfo.h"
+#include "step_message.h"
 
 #define IMAGE "/image"
 #define UPPER "/upper"
@@ -241,22 +242,22 @@ static bool link_present(int src_fd, const struct rp_mount_step *s)
     return strcmp(have, s->target) == 0;
 }
 
-/* Whether step s (of plan, number idx), with above the node's mount it is
- * resolved through (NULL: the image), would write into the image; if so,
- * why says how. */
+/* Whether step s (line item of step 7), with above the node's mount it
+ * is resolved through (NULL: the image), would write into the image; if
+ * so, why says how. */
 static int step_writes_image(int src_fd, const struct rp_image_build *b,
                              const struct rp_mount_step *s, const struct rp_mount_step *above,
-                             const char *plan, size_t idx, struct rp_error *why)
+                             size_t item, struct rp_error *why)
 {
     if (s->op == RP_MOP_DIR || s->op == RP_MOP_FILE)
-        return rp_error_set(why, 0, "%s step %zu makes %s", plan, idx, s->path);
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0, "makes %s", s->path);
     if (above)
-        return rp_error_set(why, 0, "%s step %zu: %s is below the node's mount at %s", plan, idx,
-                            s->path, above->path);
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0,
+                                  "%s is below the node's mount at %s", s->path, above->path);
     if (s->op == RP_MOP_SYMLINK ? !link_present(src_fd, s) : !target_present(src_fd, b, s))
-        return rp_error_set(why, 0, "%s step %zu: %s is not in the image as %s", plan, idx,
-                            s->path,
-                            s->op == RP_MOP_SYMLINK ? "that symlink" : "a mount point of its type");
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0, "%s is not in the image as %s",
+                                  s->path, s->op == RP_MOP_SYMLINK ? "that symlink"
+                                                                   : "a mount point of its type");
     return 0;
 }
 
@@ -266,7 +267,8 @@ static int step_writes_image(int src_fd, const struct rp_image_build *b,
  * direct bind only cheaper. */
 static int image_bindable(int src_fd, const struct rp_image_build *b, struct rp_error *why)
 {
-    const struct rp_mount_plan *mount = b->plans->mount, *tmpfs = b->plans->tmpfs;
+    const struct rp_mount_plans *plans = b->plans;
+    const struct rp_mount_plan *mount = plans->mount, *tmpfs = plans->tmpfs;
     if (!b->root->readonly)
         return rp_error_set(why, 0, "root.readonly is false");
     if (b->notify_socket)
@@ -277,15 +279,14 @@ static int image_bindable(int src_fd, const struct rp_image_build *b, struct rp_
     if (!all)
         return rp_error_set(why, 0, "out of memory");
     for (size_t i = 0; i < total; i++) {
-        const struct rp_mount_step *s =
-            i < mount->n ? &mount->steps[i] : &tmpfs->steps[i - mount->n];
-        const char *plan = i < mount->n ? "mount" : "tmpfs";
-        size_t idx = i < mount->n ? i + 1 : i - mount->n + 1;
+        const struct rp_mount_plan *m = i < mount->n ? mount : tmpfs;
+        size_t in_m = i < mount->n ? i : i - mount->n;
+        const struct rp_mount_step *s = &m->steps[in_m];
         if (s->op == RP_MOP_ROOT_BIND || s->op == RP_MOP_ROOT_TMPFS)
             continue;
         const struct rp_mount_step *above = mount_above(all, n, s->path);
         all[n++] = s;
-        int r = step_writes_image(src_fd, b, s, above, plan, idx, why);
+        int r = step_writes_image(src_fd, b, s, above, rp_mount_item(plans, m, in_m), why);
         if (r < 0)
             return r;
     }

@@ -37,6 +37,7 @@
 #include "mount.h"
 #include "mount_resolve.h"
 #include "notify.h"
+#include "step_message.h"
 
 /* The manager's messages are at most a pipe buffer (systemd reads 4096). */
 #define NOTIFY_MAX 4096
@@ -95,7 +96,7 @@ int rp_notify_bind(const struct rp_notify *n, int root_fd, struct rp_error *err)
     const char *base;
     RP_AUTO_FD int dir = rp_resolve_parent(root_fd, RP_NOTIFY_PATH, 1, &base);
     if (dir < 0)
-        return rp_error_set(err, -dir, "notify proxy: %s", RP_NOTIFY_DIR);
+        return rp_step_error(err, RP_STEP_MOUNTS, -dir, "notify proxy: %s", RP_NOTIFY_DIR);
     /* bind(2) takes a path, not a directory fd: reach the directory that
      * was resolved inside the root through its /proc magic link, so a
      * symlink in an image cannot move the socket out of the root. */
@@ -112,7 +113,7 @@ int rp_notify_bind(const struct rp_notify *n, int root_fd, struct rp_error *err)
     int e = errno;
     umask(old);
     if (r < 0)
-        return rp_error_set(err, e, "notify proxy: bind %s", RP_NOTIFY_PATH);
+        return rp_step_error(err, RP_STEP_MOUNTS, e, "notify proxy: bind %s", RP_NOTIFY_PATH);
     return 0;
 }
 

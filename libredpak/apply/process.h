@@ -1,5 +1,6 @@
-/* Step 8 in the first process, and the execve at the end of step 12
- * (process.c). */
+/* Step 8 in the first process, and the execve that follows step 12
+ * (process.c; `rednode-config plan` lists it first under step 13, and its
+ * messages name that step). */
 #ifndef REDPAK_PROCESS_H
 #define REDPAK_PROCESS_H
 

@@ -23,6 +23,7 @@
 #include "process.h"
 #include "seccomp_filter.h"
 #include "seccomp_learn.h"
+#include "step_message.h"
 #include "supervise.h"
 #include "terminal.h"
 #include "userns.h"
@@ -46,9 +47,37 @@ struct node_run {
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
-static int report(struct node_run *r, const char *plan, int status, const struct rp_error *err)
+/* The first process (or the workload's) tells the parent which step
+ * failed, in the step's own words, and exits with status. */
+static int report(struct node_run *r, int status, const struct rp_error *err)
 {
-    return rp_child_error_send(r->report[1], plan, status, err);
+    return rp_child_error_send(r->report[1], NULL, status, err);
+}
+
+/* SIGKILL when the parent dies (process.die_with_parent); step: the one
+ * that sets it, for the message. */
+static int die_with_parent(const struct rp_process_plan *process, enum rp_step step,
+                           struct rp_error *err)
+{
+    if (!process->die_with_parent || prctl(PR_SET_PDEATHSIG, SIGKILL) == 0)
+        return 0;
+    return rp_step_error(err, step, errno, "die_with_parent");
+}
+
+/* Step 12: the node's filter, or with --seccomp-learn the recording one
+ * that replaces it for this run. */
+static int load_filter(struct node_run *r, struct rp_error *err)
+{
+    int v = r->opts->verbose;
+    if (r->opts->seccomp_learn) {
+        rp_step_vlog(v, RP_STEP_SECCOMP, "load the learn filter");
+        return rp_seccomp_learn_load(&r->filter, r->learn_sock[1], err);
+    }
+    if (r->filter.len)
+        rp_step_vlog(v, RP_STEP_SECCOMP, "load the filter (%zu instructions)", r->filter.len);
+    else
+        rp_step_vlog(v, RP_STEP_SECCOMP, "no filter");
+    return rp_seccomp_apply(&r->filter, err);
 }
 
 /* Steps 9-12, last in the workload's own process: identity, capabilities,
@@ -59,26 +88,26 @@ static int workload(void *arg)
 {
     struct node_run *r = arg;
     const struct rp_plan *plan = r->plan;
+    int v = r->opts->verbose;
     struct rp_error err = {0};
     rp_signals_reset_child(&r->sig);
-    rp_vlog(r->opts->verbose, "step 9-12: identity, capabilities, no_new_privs, seccomp");
-    if (rp_identity_apply(&plan->process, &err) < 0)
-        return report(r, "identity plan", RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_IDENTITY, "%zu groups, gid %u, uid %u", plan->process.n_groups,
+                 (unsigned)plan->process.gid, (unsigned)plan->process.uid);
     /* prctl(2): a change of the effective or filesystem uid or gid clears
      * the parent-death signal; set it again for the workload, whose parent
      * is init or redwrap. */
-    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
+    if (rp_identity_apply(&plan->process, &err) < 0 ||
+        die_with_parent(&plan->process, RP_STEP_IDENTITY, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_CAPS, "bounding, permitted, effective, inheritable, ambient");
     if (rp_caps_apply(&plan->caps, &err) < 0)
-        return report(r, "capability plan", RP_EXIT_SETUP_FAILED, &err);
-    if (rp_no_new_privs_apply(&plan->process, &err) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
-    if ((r->opts->seccomp_learn ? rp_seccomp_learn_load(&r->filter, r->learn_sock[1], &err)
-                                : rp_seccomp_apply(&r->filter, &err)) < 0)
-        return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_NO_NEW_PRIVS, "no_new_privileges: %s",
+                 plan->process.no_new_privileges ? "true" : "false");
+    if (rp_no_new_privs_apply(&plan->process, &err) < 0 || load_filter(r, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     int status = rp_process_exec(r->argv, r->env, &err);
-    return report(r, "process plan", status, &err);
+    return report(r, status, &err);
 }
 
 /* Steps 6-8 in the node's first process, after the parent released it. */
@@ -102,30 +131,30 @@ static int first_process(struct node_run *r)
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
      * namespaces a helper cloned us and has exited since). */
-    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
-    rp_vlog(verbose, "step 6: namespaces");
+    if (die_with_parent(&plan->process, RP_STEP_PROCESS, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_NAMESPACES, "hostname, domainname, loopback, sysctls");
     if (rp_ns_apply(&plan->ns, &err) < 0)
-        return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
-    rp_vlog(verbose, "step 7: mounts and tmpfs");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
     struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish};
     if (rp_mount_apply(&mounts, &r->notify, verbose, &err) < 0)
-        return report(r, NULL, RP_EXIT_SETUP_FAILED, &err);  /* "mount step 3: ..." */
-    rp_vlog(verbose, "step 8: process");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);
     int keep[] = {r->report[1], r->learn_sock[1]};
     if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* Built before seccomp and the identity change, which may forbid what
      * building it needs, and before init's vfork, whose child should not
      * allocate. */
     r->env = rp_process_env(&plan->process, r->opts->environ);
     if (r->env)
         r->env = rp_notify_env(&r->notify, r->env);
-    if (!r->env)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
+    if (!r->env) {
+        rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "environment");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    }
     if (plan->process.init)
         return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
     return workload(r);
@@ -139,7 +168,7 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     rp_close_fd(&r->learn_sock[1]);
     int ret = rp_userns_apply(r->pid, &r->plan->ns, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
-        ret = rp_error_set(err, errno, "release the first process");
+        ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
     rp_close_fd(&r->release[1]);
     return ret;
 }
@@ -223,25 +252,25 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 1: compile the seccomp filter, check the cgroup controllers");
+    rp_step_vlog(v, RP_STEP_PLAN, "compile the seccomp filter, check the cgroup controllers");
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 2: host plan");
+    rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
     if (rp_host_apply(plan->host, plan->n_host, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 3: cgroup plan");
+    rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");
     if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 4: clone the first process");
+    rp_step_vlog(v, RP_STEP_CLONE, "the first process");
     if (open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
         _exit(first_process(&r));   /* a forked child never returns to the caller */
-    rp_vlog(v, "step 5: id maps of pid %d, release it", (int)r.pid);
+    rp_step_vlog(v, RP_STEP_ID_MAPS, "id maps of pid %d, then release it", (int)r.pid);
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 13: supervise");
+    rp_step_vlog(v, RP_STEP_SUPERVISE, "forward signals, reap, tear down");
     int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, &r.notify,
                               opts->trim_when_running, v, err);
     r.pid = 0;

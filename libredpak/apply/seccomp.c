@@ -26,6 +26,7 @@
 #include "auto_fd.h"
 #include "seccomp_filter.h"
 #include "seccomp_internal.h"
+#include "step_message.h"
 
 uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum)
 {
@@ -243,9 +244,10 @@ int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err)
      * with CAP_SYS_ADMIN: otherwise a filter could mislead a setuid
      * program it then executes. */
     if (errno == EACCES)
-        return rp_error_set(err, EACCES, "seccomp: loading the filter needs "
-                            "process.no_new_privileges: true (or cap_sys_admin kept)");
-    return rp_error_set(err, errno, "seccomp: loading the filter");
+        return rp_step_error(err, RP_STEP_SECCOMP, EACCES,
+                             "loading the filter needs process.no_new_privileges: true (or "
+                             "cap_sys_admin kept)");
+    return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the filter");
 }
 
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog)

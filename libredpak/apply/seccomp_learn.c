@@ -29,6 +29,7 @@
 #include "auto_fd.h"
 #include "seccomp_internal.h"
 #include "seccomp_learn.h"
+#include "step_message.h"
 
 /* The one message the filter lets through; at the same address in the
  * parent that compiles the filter and in the child that loads it (a clone
@@ -63,9 +64,10 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
                                 SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
     if (listener < 0) {
         if (errno == EACCES)
-            return rp_error_set(err, EACCES, "seccomp learn: loading the filter needs "
-                                "process.no_new_privileges: true (or cap_sys_admin kept)");
-        return rp_error_set(err, errno, "seccomp learn: loading the filter");
+            return rp_step_error(err, RP_STEP_SECCOMP, EACCES,
+                                 "loading the learn filter needs process.no_new_privileges: "
+                                 "true (or cap_sys_admin kept)");
+        return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the learn filter");
     }
     /* From here every syscall but the sendmsg below waits for the parent. */
     static char byte = 'L';
@@ -88,7 +90,8 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
         n = sendmsg(sock, &handover_msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n != 1)
-        return rp_error_set(err, n < 0 ? errno : EIO, "seccomp learn: sending the listener");
+        return rp_step_error(err, RP_STEP_SECCOMP, n < 0 ? errno : EIO,
+                             "learn filter: sending the listener");
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "step_message.h"
 #include "userns.h"
 
 /* The kernel takes a map in one write(2) and once only: a second write, or
@@ -21,7 +22,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text,
     snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
     RP_AUTO_FD int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return rp_error_set(err, errno, "namespace plan step 5: open %s", path);
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "open %s", path);
     size_t len = strlen(text);
     if (write(fd, text, len) != (ssize_t)len) {
         int e = errno;
@@ -30,7 +31,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text,
         for (char *p = shown; *p; p++)
             if (*p == '\n')
                 *p = ' ';
-        rp_error_set(err, e, "namespace plan step 5: write %s '%s'", path, shown);
+        rp_step_error(err, RP_STEP_ID_MAPS, e, "write %s '%s'", path, shown);
         if (e == EPERM)
             rp_userns_explain(err);
         return err->code;
@@ -67,11 +68,11 @@ int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *e
      * checks each map against the writer's credentials, not against the
      * other map; the child waits for both before it does anything. */
     if (format_map(plan->gid_map, plan->n_gid_map, text, sizeof(text)) < 0)
-        return rp_error_set(err, ENOSPC, "namespace plan step 5: gid_map");
+        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "gid_map");
     if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)
         return r;
     if (format_map(plan->uid_map, plan->n_uid_map, text, sizeof(text)) < 0)
-        return rp_error_set(err, ENOSPC, "namespace plan step 5: uid_map");
+        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "uid_map");
     if (plan->n_uid_map && (r = write_proc_file(pid, "uid_map", text, err)) < 0)
         return r;
     return 0;
