@@ -11,7 +11,7 @@
 #include <sys/prctl.h>
 
 #include "caps.h"
-#include "exec.h"
+#include "step_message.h"
 
 static uint64_t upto(unsigned last_cap)
 {
@@ -74,9 +74,9 @@ static int raise_effective(struct rp_error *err)
 {
     cap_t caps __attribute__((cleanup(free_caps))) = cap_get_proc();
     if (!caps)
-        return rp_error_set(err, errno, "capabilities: reading the current sets");
+        return rp_step_error(err, RP_STEP_CAPS, errno, "reading the current sets");
     if (cap_fill(caps, CAP_EFFECTIVE, CAP_PERMITTED) < 0 || cap_set_proc(caps) < 0)
-        return rp_error_set(err, errno, "capabilities: raising the effective set");
+        return rp_step_error(err, RP_STEP_CAPS, errno, "raising the effective set");
     return 0;
 }
 
@@ -92,26 +92,27 @@ int rp_caps_apply(const struct rp_caps_plan *plan, struct rp_error *err)
     uint64_t drops = rp_caps_bounding_drops(plan, last_cap);
     for (unsigned cap = 0; cap <= last_cap && cap < 64; cap++) {
         if ((drops & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-            return rp_error_set(err, errno, "capabilities: dropping %s from the bounding set",
-                                cap_label(cap));
+            return rp_step_error(err, RP_STEP_CAPS, errno, "dropping %s from the bounding set",
+                                 cap_label(cap));
     }
 
     cap_t caps __attribute__((cleanup(free_caps))) = rp_caps_state(plan, last_cap);
     if (!caps)
-        return rp_error_set(err, errno, "capabilities: building the sets");
+        return rp_step_error(err, RP_STEP_CAPS, errno, "building the sets");
     if (cap_set_proc(caps) < 0)
-        return rp_error_set(err, errno, "capabilities: setting permitted, effective and "
-                            "inheritable");
+        return rp_step_error(err, RP_STEP_CAPS, errno,
+                             "setting permitted, effective and inheritable");
 
     /* Ambient is cleared first: a set inherited from redwrap's caller must
      * not add to what the node asked for. */
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-        return rp_error_set(err, errno, "capabilities: clearing the ambient set");
+        return rp_step_error(err, RP_STEP_CAPS, errno, "clearing the ambient set");
     for (unsigned cap = 0; cap <= last_cap && cap < 64; cap++) {
         if ((plan->ambient & (UINT64_C(1) << cap)) &&
             prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-            return rp_error_set(err, errno, "capabilities: raising %s in the ambient set "
-                                "(it must be permitted and inheritable)", cap_label(cap));
+            return rp_step_error(err, RP_STEP_CAPS, errno,
+                                 "raising %s in the ambient set (it must be permitted and "
+                                 "inheritable)", cap_label(cap));
     }
     return 0;
 }

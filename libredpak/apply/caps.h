@@ -1,4 +1,5 @@
-/* Pieces of caps.c the unit tests reach. */
+/* Step 10, in the workload's process (caps.c), and the pieces of it the
+ * unit tests reach. */
 #ifndef REDPAK_CAPS_H
 #define REDPAK_CAPS_H
 
@@ -6,6 +7,8 @@
 #include <sys/capability.h>
 
 #include "redpak/plan.h"
+
+int rp_caps_apply(const struct rp_caps_plan *plan, struct rp_error *err);
 
 /* The permitted, effective and inheritable sets of the plan as a libcap
  * state (cap_free it). Capabilities beyond last_cap (the kernel's highest)

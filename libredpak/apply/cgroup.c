@@ -1,6 +1,6 @@
 /* Step 3 and the end of step 13: the node's cgroup v2.
  *
- * prepare: find the hierarchy and what it offers (cgroup_detect.c) before
+ * apply: find the hierarchy and what it offers (cgroup_detect.c) before
  * anything is made, so a required limit the host cannot apply fails with
  * nothing built; pick the parent (cgroup.parent, or the cgroup redwrap runs
  * in, so a systemd unit with Delegate=yes just works); remove cgroups left
@@ -13,7 +13,7 @@
  *
  * check, in step 1, runs the same detection alone: a required item whose
  * controller the hierarchy does not offer fails the run before the host
- * plan (step 2) changed anything. prepare detects again (a few reads) and
+ * plan (step 2) changed anything. apply detects again (a few reads) and
  * warns about the items that are not required.
  *
  * Teardown is cgroup_teardown.c's. */
@@ -28,17 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
+#include "cgroup.h"
 #include "cgroup_internal.h"
-#include "exec.h"
+#include "log.h"
 
 /* A leaf of redwrap's own cgroup that redwrap moves into when it must
  * enable controllers there (see enable_in). */
 #define SUPERVISOR_LEAF "supervisor"
-
-static void free_host(struct rp_cg_host *h)
-{
-    rp_cg_host_free(h);
-}
 
 /* ---- errors and warnings about items ---------------------------------- */
 
@@ -102,7 +99,7 @@ static int parent_dir(const struct rp_cgroup_plan *plan, const struct rp_cg_host
 /* mkdir -p below the mount; a parent made here stays (it is shared). */
 static int make_parents(const char *mount, const char *dir, int verbose)
 {
-    __attribute__((cleanup(rp_cg_free_str))) char *copy = strdup(dir);
+    RP_AUTO_FREE char *copy = strdup(dir);
     if (!copy)
         return -ENOMEM;
     size_t ml = strlen(mount);
@@ -134,7 +131,7 @@ static int make_parents(const char *mount, const char *dir, int verbose)
  * delegates controllers. */
 static int move_self_to_leaf(const char *self, int verbose)
 {
-    __attribute__((cleanup(rp_cg_free_str))) char *leaf = NULL;
+    RP_AUTO_FREE char *leaf = NULL;
     if (asprintf(&leaf, "%s/" SUPERVISOR_LEAF, self) < 0)
         return -ENOMEM;
     if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
@@ -176,7 +173,7 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
                                    sizeof(en->why));
             failed |= want & ~have;
         } else {
-            __attribute__((cleanup(rp_cg_free_str))) char *up = rp_cg_dirname(dir);
+            RP_AUTO_FREE char *up = rp_cg_dirname(dir);
             failed |= up ? enable_in(en, up, want & ~have) : want & ~have;
         }
     }
@@ -216,7 +213,7 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
     return failed;
 }
 
-/* ---- the three entry points ------------------------------------------- */
+/* ---- the node's cgroup: place, create, write ------------------------- */
 
 /* The kernel accepts a partition type it cannot honour and reports it
  * only when read back: "root invalid (Cpu list in cpuset.cpus not
@@ -257,7 +254,7 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err)
 {
     if (!plan->required || !plan->controllers)
         return 0;
-    __attribute__((cleanup(free_host))) struct rp_cg_host h;
+    __attribute__((cleanup(rp_cg_host_free))) struct rp_cg_host h;
     int r = rp_cg_host_detect(&h, err);
     if (r < 0)
         return r;
@@ -265,67 +262,78 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err)
     return missing ? controllers_unusable(plan, missing, NULL, &h, err) : 0;
 }
 
-int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
-                      struct rp_cgroup_run *cg, struct rp_error *err)
+/* Where the node's cgroup goes: cgroup.parent (made when missing) or the
+ * cgroup redwrap runs in. Returns 0 with *parent set, 1 when the node is
+ * to run without a cgroup of its own (no_cgroup said why), or a negative
+ * code. */
+static int place(const struct rp_cgroup_plan *plan, const struct rp_cg_host *h, int verbose,
+                 char **parent, struct rp_error *err)
 {
-    cg->dirfd = -1;
-    cg->path = NULL;
-    cg->created = false;
-    cg->end[0] = '\0';
-    cg->explained = false;
-
-    __attribute__((cleanup(free_host))) struct rp_cg_host h;
-    int r = rp_cg_host_detect(&h, err);
-    if (r < 0)
-        return r;
-    /* Everything the items need is checked before anything is created. */
-    unsigned missing = plan->controllers & ~h.offered;
-    if (missing && (r = controllers_unusable(plan, missing, NULL, &h, err)) < 0)
-        return r;
-    if (!h.mount) {
-        /* Every item was refused above; only the quiet note is left. */
-        char why[256];
-        rp_cg_host_why_missing(&h, 0, why, sizeof(why));
-        rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
-                "ends its processes", why);
-        return 0;
-    }
-
-    __attribute__((cleanup(rp_cg_free_str))) char *parent = NULL;
-    if ((r = parent_dir(plan, &h, &parent, err)) < 0) {
+    unsigned usable = plan->controllers & h->offered;
+    int r = parent_dir(plan, h, parent, err);
+    if (r < 0) {
         char what[sizeof(err->msg)];
         snprintf(what, sizeof(what), "%s", err->msg);
-        return no_cgroup(plan, plan->controllers & h.offered, what, verbose, err);
+        r = no_cgroup(plan, usable, what, verbose, err);
+        return r < 0 ? r : 1;
     }
-    if (plan->parent && (r = make_parents(h.mount, parent, verbose)) < 0) {
+    if (plan->parent && (r = make_parents(h->mount, *parent, verbose)) < 0) {
         char what[512];
-        snprintf(what, sizeof(what), "creating the parent %s failed: %s", parent, strerror(-r));
-        return no_cgroup(plan, plan->controllers & h.offered, what, verbose, err);
+        snprintf(what, sizeof(what), "creating the parent %s failed: %s", *parent, strerror(-r));
+        r = no_cgroup(plan, usable, what, verbose, err);
+        return r < 0 ? r : 1;
     }
-    rp_cg_remove_stale(parent, verbose);
+    return 0;
+}
 
+/* Enables the controllers the items need up to parent; *usable gets those
+ * the node's cgroup will have. The items whose controller could not be
+ * enabled fail the run (required) or are warned about. */
+static int enable_controllers(const struct rp_cgroup_plan *plan, const struct rp_cg_host *h,
+                              const char *parent, int verbose, unsigned *usable,
+                              struct rp_error *err)
+{
+    unsigned want = plan->controllers & h->offered;
+    *usable = 0;
+    if (!want)
+        return 0;
     /* redwrap's own cgroup matters only to enabling controllers. */
-    unsigned want = plan->controllers & h.offered;
-    __attribute__((cleanup(rp_cg_free_str))) char *self = NULL;
+    RP_AUTO_FREE char *self = NULL;
     struct rp_error ignored;
-    if (want && !plan->parent)
+    if (!plan->parent)
         self = strdup(parent);
-    else if (want && rp_cg_self_dir(&h, &self, &ignored) < 0)
+    else if (rp_cg_self_dir(h, &self, &ignored) < 0)
         self = NULL;
-    struct enabling en = {.h = &h, .self = self ? self : "", .verbose = verbose};
-    unsigned failed = want ? enable_in(&en, parent, want) : 0;
-    if (failed && (r = controllers_unusable(plan, failed, en.why, &h, err)) < 0)
+    struct enabling en = {.h = h, .self = self ? self : "", .verbose = verbose};
+    unsigned failed = enable_in(&en, parent, want);
+    int r;
+    if (failed && (r = controllers_unusable(plan, failed, en.why, h, err)) < 0)
         return r;
-    unsigned usable = want & ~failed;
+    *usable = want & ~failed;
+    return 0;
+}
 
+/* "<parent>/redpak-<node>-<pid>-<random>", malloc'd; NULL when out of memory. */
+static char *node_cgroup_path(const struct rp_cgroup_plan *plan, const char *parent)
+{
     uint32_t rnd = 0;
     if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
         rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
-    if (asprintf(&cg->path, "%s/" NODE_PREFIX "%s-%d-%08x", parent,
-                 plan->name ? plan->name : "node", (int)getpid(), rnd) < 0) {
-        cg->path = NULL;
+    char *path;
+    if (asprintf(&path, "%s/" NODE_PREFIX "%s-%d-%08x", parent,
+                 plan->name ? plan->name : "node", (int)getpid(), rnd) < 0)
+        return NULL;
+    return path;
+}
+
+/* Makes the node's cgroup under parent and opens it for clone3. When it
+ * cannot be made, no_cgroup decides (cg->created stays false). */
+static int create(const struct rp_cgroup_plan *plan, const char *parent, unsigned usable,
+                  int verbose, struct rp_cgroup_run *cg, struct rp_error *err)
+{
+    cg->path = node_cgroup_path(plan, parent);
+    if (!cg->path)
         return rp_error_set(err, ENOMEM, "cgroup: name");
-    }
     if (mkdir(cg->path, 0755) < 0) {
         char what[512];
         snprintf(what, sizeof(what), "mkdir %s: %s", cg->path, strerror(errno));
@@ -344,47 +352,89 @@ int rp_cgroup_prepare(const struct rp_cgroup_plan *plan, int verbose,
     /* clone3's CLONE_INTO_CGROUP takes a directory fd opened for reading. */
     cg->dirfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (cg->dirfd < 0) {
-        r = rp_error_set(err, errno, "cgroup: open %s", cg->path);
+        int r = rp_error_set(err, errno, "cgroup: open %s", cg->path);
         rmdir(cg->path);
         free(cg->path);
         cg->path = NULL;
         return r;
     }
+    return 0;
+}
 
+/* Writes one item. A failure is a warning (0) unless the plan requires
+ * its items: then err says what failed. */
+static int write_item(const struct rp_cgroup_plan *plan, const struct rp_cgroup_write *w,
+                      int verbose, const struct rp_cgroup_run *cg, struct rp_error *err)
+{
+    char got[256] = "";
+    int r = rp_cg_write_at(cg->dirfd, w->file, w->value);
+    if (r == 0 && w->kind == RP_CG_CPUSET_CPUS_PARTITION &&
+        (r = check_partition(cg->dirfd, w->value, got, sizeof(got))) == -EINVAL) {
+        if (!plan->required) {
+            rp_log("warning: cgroup: %s not applied: the kernel reads back \"%s\"", w->file, got);
+            return 0;
+        }
+        return rp_error_set(err, 0, "cgroup: %s: the kernel reads back \"%s\" after \"%s\" "
+                            "was written to %s", w->file, got, w->value, cg->path);
+    }
+    if (r == 0) {
+        rp_vlog(verbose, "cgroup: write %s=%s", w->file, w->value);
+        return 0;
+    }
+    if (!plan->required) {
+        rp_log("warning: cgroup: %s not applied: writing \"%s\" to %s/%s failed: %s", w->file,
+               w->value, cg->path, w->file, strerror(-r));
+        return 0;
+    }
+    return rp_error_set(err, r, "cgroup: %s: writing \"%s\" to %s/%s", w->file, w->value,
+                        cg->path, w->file);
+}
+
+/* The items in the plan's order; a required one that fails removes the
+ * node's cgroup again. */
+static int write_items(const struct rp_cgroup_plan *plan, unsigned usable, int verbose,
+                       struct rp_cgroup_run *cg, struct rp_error *err)
+{
     for (size_t i = 0; i < plan->n_writes; i++) {
         const struct rp_cgroup_write *w = &plan->writes[i];
         if (!(w->controller & usable))
             continue;       /* already warned about */
-        char got[256] = "";
-        r = rp_cg_write_at(cg->dirfd, w->file, w->value);
-        if (r == 0 && w->kind == RP_CG_CPUSET_CPUS_PARTITION &&
-            (r = check_partition(cg->dirfd, w->value, got, sizeof(got))) == -EINVAL) {
-            if (!plan->required) {
-                rp_log("warning: cgroup: %s not applied: the kernel reads back \"%s\"",
-                       w->file, got);
-                continue;
-            }
-            rp_error_set(err, 0, "cgroup: %s: the kernel reads back \"%s\" after \"%s\" "
-                         "was written to %s", w->file, got, w->value, cg->path);
+        if (write_item(plan, w, verbose, cg, err) < 0) {
             struct rp_error e2;
             rp_cgroup_teardown(cg, verbose, &e2);
             return err->code;
         }
-        if (r == 0) {
-            rp_vlog(verbose, "cgroup: write %s=%s", w->file, w->value);
-            continue;
-        }
-        if (!plan->required) {
-            rp_log("warning: cgroup: %s not applied: writing \"%s\" to %s/%s failed: %s",
-                   w->file, w->value, cg->path, w->file, strerror(-r));
-            continue;
-        }
-        rp_error_set(err, r, "cgroup: %s: writing \"%s\" to %s/%s", w->file, w->value, cg->path,
-                     w->file);
-        struct rp_error e2;
-        rp_cgroup_teardown(cg, verbose, &e2);
-        return err->code;
     }
     return 0;
 }
 
+int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cgroup_run *cg,
+                    struct rp_error *err)
+{
+    *cg = (struct rp_cgroup_run){.dirfd = -1};
+    __attribute__((cleanup(rp_cg_host_free))) struct rp_cg_host h;
+    int r = rp_cg_host_detect(&h, err);
+    if (r < 0)
+        return r;
+    /* Everything the items need is checked before anything is created. */
+    unsigned missing = plan->controllers & ~h.offered;
+    if (missing && (r = controllers_unusable(plan, missing, NULL, &h, err)) < 0)
+        return r;
+    if (!h.mount) {
+        /* Every item was refused above; only the quiet note is left. */
+        char why[256];
+        rp_cg_host_why_missing(&h, 0, why, sizeof(why));
+        rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
+                "ends its processes", why);
+        return 0;
+    }
+    RP_AUTO_FREE char *parent = NULL;
+    if ((r = place(plan, &h, verbose, &parent, err)) != 0)
+        return r < 0 ? r : 0;
+    rp_cg_remove_stale(parent, verbose);
+    unsigned usable;
+    if ((r = enable_controllers(plan, &h, parent, verbose, &usable, err)) < 0 ||
+        (r = create(plan, parent, usable, verbose, cg, err)) < 0 || !cg->created)
+        return r;
+    return write_items(plan, usable, verbose, cg, err);
+}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auto_fd.h"
 #include "mountinfo.h"
 #include "statmount.h"
 #include "redpak/plan.h"
@@ -41,17 +42,6 @@ unsigned rp_cg_controllers_parse(const char *line)
     return bits;
 }
 
-static void free_mount_table(struct rp_mountinfo_table *t)
-{
-    rp_mountinfo_free(t);
-}
-
-static void close_file(FILE **f)
-{
-    if (*f)
-        fclose(*f);
-}
-
 /* The controllers a v1 mount carries show up as its super-block options
  * ("rw,memory"; "rw,cpu,cpuacct"). */
 static unsigned v1_controllers(const struct rp_mountinfo *fs)
@@ -65,7 +55,7 @@ static unsigned v1_controllers(const struct rp_mountinfo *fs)
 
 static unsigned kernel_controllers(void)
 {
-    __attribute__((cleanup(close_file))) FILE *f = fopen("/proc/cgroups", "re");
+    RP_AUTO_FILE FILE *f = fopen("/proc/cgroups", "re");
     char name[64];
     unsigned hierarchy, count, enabled, bits = 0;
     if (!f)
@@ -82,7 +72,7 @@ static int read_offered(struct rp_cg_host *h, struct rp_error *err)
 {
     char path[4096], line[512] = "";
     snprintf(path, sizeof(path), "%s/cgroup.controllers", h->mount);
-    __attribute__((cleanup(close_file))) FILE *f = fopen(path, "re");
+    RP_AUTO_FILE FILE *f = fopen(path, "re");
     if (!f)
         return rp_error_set(err, errno, "cgroup: read %s", path);
     if (!fgets(line, sizeof(line), f))
@@ -124,7 +114,7 @@ static int find_usual_mount(struct rp_cg_host *h, struct rp_error *err)
  * table systemd or an init script made. */
 static int find_mount_in_table(struct rp_cg_host *h, struct rp_error *err)
 {
-    __attribute__((cleanup(free_mount_table))) struct rp_mountinfo_table t = {0};
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table t = {0};
     int rc = rp_mountinfo_read(AT_FDCWD, "/proc/self/mountinfo", &t);
     if (rc < 0)
         return rp_error_set(err, -rc, "cgroup: read /proc/self/mountinfo");
@@ -152,7 +142,7 @@ int rp_cg_host_detect(struct rp_cg_host *h, struct rp_error *err)
 /* For the explanation only: which controllers cgroup v1 hierarchies hold. */
 static unsigned v1_host_controllers(void)
 {
-    __attribute__((cleanup(free_mount_table))) struct rp_mountinfo_table t = {0};
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table t = {0};
     unsigned bits = 0;
     if (rp_mountinfo_read(AT_FDCWD, "/proc/self/mountinfo", &t) < 0)
         return 0;
@@ -171,7 +161,7 @@ void rp_cg_host_free(struct rp_cg_host *h)
 
 int rp_cg_self_dir(const struct rp_cg_host *h, char **dir, struct rp_error *err)
 {
-    __attribute__((cleanup(close_file))) FILE *f = fopen("/proc/self/cgroup", "re");
+    RP_AUTO_FILE FILE *f = fopen("/proc/self/cgroup", "re");
     char line[4096];
     if (!f)
         return rp_error_set(err, errno, "cgroup: read /proc/self/cgroup");

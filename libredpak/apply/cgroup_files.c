@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "cgroup_internal.h"
 
 /* One write(2) per value: cgroup files parse what a single write brings. */

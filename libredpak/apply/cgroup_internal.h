@@ -4,13 +4,9 @@
 #ifndef REDPAK_CGROUP_INTERNAL_H
 #define REDPAK_CGROUP_INTERNAL_H
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include "auto_fd.h"
 #include "enum_names.h"
 #include "redpak/error.h"
 
@@ -18,17 +14,6 @@
 #define NODE_PREFIX "redpak-"
 /* On the node's cgroup: the pid namespace of the redwrap that owns it. */
 #define OWNER_XATTR "user.redpak.pidns"
-
-/* __attribute__((cleanup)) helpers. */
-static inline void rp_cg_free_str(char **s)
-{
-    free(*s);
-}
-static inline void rp_cg_close_dir(DIR **d)
-{
-    if (*d)
-        closedir(*d);
-}
 
 /* cgroup_files.c. One write(2) per value; reads of small files into buf,
  * NUL-terminated. 0 or -errno. */

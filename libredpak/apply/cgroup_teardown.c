@@ -2,7 +2,7 @@
  * pids.events say, kill everything left (cgroup.kill, or freeze + SIGKILL +
  * thaw on kernels before 5.14), wait until cgroup.events says "populated
  * 0", remove the cgroup. Also the cleanup of cgroups whose redwrap was
- * killed before it could do this, run by the next prepare. */
+ * killed before it could do this, run by the next rp_cgroup_apply. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
+#include "cgroup.h"
 #include "cgroup_internal.h"
-#include "exec.h"
+#include "log.h"
 
 /* How long teardown waits for the killed processes to leave. */
 #define EMPTY_TIMEOUT_MS 10000
@@ -74,7 +76,7 @@ static int kill_by_freezing(int dirfd)
             fclose(f);
     }
     int dup_fd = dup(dirfd);
-    __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
     for (struct dirent *e; d && (e = readdir(d));) {
         if (e->d_type != DT_DIR || e->d_name[0] == '.')
             continue;
@@ -104,7 +106,7 @@ static int remove_tree(int parentfd, const char *name)
     RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         int dup_fd = dup(fd);
-        __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+        RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
         for (struct dirent *e; d && (e = readdir(d));)
             if (e->d_type == DT_DIR && e->d_name[0] != '.')
                 remove_tree(fd, e->d_name);
@@ -168,7 +170,7 @@ void rp_cg_own_pidns(char *buf, size_t len)
 static bool owned_elsewhere(const char *parent, const char *name, const char *mine)
 {
     char owner[64];
-    __attribute__((cleanup(rp_cg_free_str))) char *path = NULL;
+    RP_AUTO_FREE char *path = NULL;
     if (asprintf(&path, "%s/%s", parent, name) < 0)
         return true;
     ssize_t n = getxattr(path, OWNER_XATTR, owner, sizeof(owner) - 1);
@@ -190,7 +192,7 @@ void rp_cg_remove_stale(const char *parent, int verbose)
     if (pfd < 0)
         return;
     int dup_fd = dup(pfd);
-    __attribute__((cleanup(rp_cg_close_dir))) DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
     for (struct dirent *e; d && (e = readdir(d));) {
         pid_t owner = e->d_type == DT_DIR ? owner_of(e->d_name) : 0;
         if (owner <= 0 || owner == getpid())
@@ -253,7 +255,7 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
         return 0;
     }
     rp_cgroup_explain_end(cg);
-    __attribute__((cleanup(rp_cg_free_str))) char *parent = rp_cg_dirname(cg->path);
+    RP_AUTO_FREE char *parent = rp_cg_dirname(cg->path);
     const char *name = strrchr(cg->path, '/') + 1;
     RP_AUTO_FD int pfd = parent ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     int r = pfd < 0 ? -errno : destroy(pfd, name);
@@ -264,8 +266,7 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
                      "cgroup.kill", cg->path, EMPTY_TIMEOUT_MS / 1000);
     else
         rp_error_set(err, r, "cgroup: tear down %s", cg->path);
-    close(cg->dirfd);
-    cg->dirfd = -1;
+    rp_close_fd(&cg->dirfd);
     free(cg->path);
     cg->path = NULL;
     return r;

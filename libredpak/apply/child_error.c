@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "child_error.h"
 
 _Static_assert(sizeof(struct rp_child_report) <= PIPE_BUF, "one atomic write");
 
@@ -22,18 +22,15 @@ int rp_child_error_pipe(int fds[2], struct rp_error *err)
     return 0;
 }
 
-int rp_child_error_send(int fd, const char *plan, int status, const struct rp_error *err)
+int rp_child_error_send(int fd, const char *prefix, int status, const struct rp_error *err)
 {
     struct rp_child_report r = {.code = err->code ? err->code : -EIO, .status = status};
-    /* Plans number their steps in their own messages ("step 6: hostname
-     * ..."); the plan's name goes in front: "namespace plan step 6: ...".
-     * No plan: the message names its own (the mount plans do). */
-    if (!plan)
-        plan = "";
-    const char *sep = !*plan ? "" : strncmp(err->msg, "step ", 5) == 0 ? " " : ": ";
+    if (!prefix)
+        prefix = "";
+    const char *sep = *prefix ? ": " : "";
     /* A message that does not fit is cut: its start says what failed. */
-    size_t room = sizeof(r.msg) - strlen(plan) - strlen(sep) - 1;
-    snprintf(r.msg, sizeof(r.msg), "%s%s%.*s", plan, sep, (int)room, err->msg);
+    size_t room = sizeof(r.msg) - strlen(prefix) - strlen(sep) - 1;
+    snprintf(r.msg, sizeof(r.msg), "%s%s%.*s", prefix, sep, (int)room, err->msg);
     ssize_t n;
     do
         n = write(fd, &r, sizeof(r));

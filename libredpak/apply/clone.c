@@ -12,7 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "auto_fd.h"
+#include "cgroup.h"
+#include "clone.h"
+#include "log.h"
+#include "ns.h"
+#include "step_message.h"
+#include "userns.h"
+#include "redpak/run.h"
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -60,8 +67,8 @@ static pid_t clone_node(int flags, int cgroup_fd, bool *in_cgroup, struct rp_err
         pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
     if (pid < 0) {
         int e = errno;
-        rp_error_set(err, e, "namespace plan step 4: clone the first process (flags 0x%x)",
-                     (unsigned)flags);
+        rp_step_error(err, RP_STEP_CLONE, e, "clone the first process (flags 0x%x)",
+                      (unsigned)flags);
         if ((flags & CLONE_NEWUSER) && (e == EPERM || e == ENOSPC || e == EUSERS || e == EACCES))
             rp_userns_explain(err);
         return err->code;
@@ -76,11 +83,9 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
 {
     char text[32];
     int len = snprintf(text, sizeof(text), "%d\n", (int)pid);
-    int fd = openat(cg->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(cg->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
     int ok = fd >= 0 && write(fd, text, (size_t)len) == len;
     int e = errno;
-    if (fd >= 0)
-        close(fd);
     if (ok) {
         rp_vlog(verbose, "cgroup: moved the first process into %s/cgroup.procs (clone3 could "
                 "not place it there)", cg->path ? cg->path : "the node's cgroup");
@@ -91,8 +96,8 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
                "without its own cgroup", cg->path ? cg->path : "its cgroup", strerror(e));
         return 0;
     }
-    return rp_error_set(err, e, "cgroup plan: move the first process into %s/cgroup.procs",
-                        cg->path ? cg->path : "the node's cgroup");
+    return rp_step_error(err, RP_STEP_CLONE, e, "move the first process into %s/cgroup.procs",
+                         cg->path ? cg->path : "the node's cgroup");
 }
 
 /* What the helper of clone_joined tells the parent. */
@@ -112,14 +117,14 @@ static pid_t clone_joined(const struct rp_ns_plan *plan, int cgroup_fd, bool *in
 {
     int msg[2];
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-        return rp_error_set(err, errno, "namespace plan step 4: become a child subreaper");
+        return rp_step_error(err, RP_STEP_CLONE, errno, "become a child subreaper");
     if (pipe2(msg, O_CLOEXEC) < 0)
-        return rp_error_set(err, errno, "namespace plan step 4: pipe");
+        return rp_step_error(err, RP_STEP_CLONE, errno, "pipe");
     pid_t helper = fork();
     if (helper < 0) {
         close(msg[0]);
         close(msg[1]);
-        return rp_error_set(err, errno, "namespace plan step 4: fork");
+        return rp_step_error(err, RP_STEP_CLONE, errno, "fork");
     }
     if (helper == 0) {
         /* The helper: a forked child ends with _exit, never returning
@@ -147,8 +152,8 @@ static pid_t clone_joined(const struct rp_ns_plan *plan, int cgroup_fd, bool *in
     while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
         ;
     if (n != (ssize_t)sizeof(m))
-        return rp_error_set(err, EPROTO, "namespace plan step 4: the helper that joins "
-                                         "namespaces ended without a word");
+        return rp_step_error(err, RP_STEP_CLONE, EPROTO,
+                             "the helper that joins namespaces ended without a word");
     if (m.pid <= 0) {
         *err = m.err;
         return err->code;
@@ -157,16 +162,15 @@ static pid_t clone_joined(const struct rp_ns_plan *plan, int cgroup_fd, bool *in
     return m.pid;
 }
 
-pid_t rp_clone_first(const struct rp_plan *plan, const struct rp_cgroup_run *cg, int verbose,
-                     struct rp_error *err)
+pid_t rp_clone_apply(const struct rp_ns_plan *ns, const struct rp_cgroup_plan *cgroup,
+                     const struct rp_cgroup_run *cg, int verbose, struct rp_error *err)
 {
     bool in_cgroup = false;
-    pid_t pid = rp_ns_has_joins(&plan->ns)
-                    ? clone_joined(&plan->ns, cg->dirfd, &in_cgroup, err)
-                    : clone_node(rp_ns_clone_flags(&plan->ns), cg->dirfd, &in_cgroup, err);
+    pid_t pid = rp_ns_has_joins(ns) ? clone_joined(ns, cg->dirfd, &in_cgroup, err)
+                                    : clone_node(rp_ns_clone_flags(ns), cg->dirfd, &in_cgroup, err);
     if (pid <= 0 || in_cgroup || cg->dirfd < 0)
         return pid;
-    int r = attach_to_cgroup(&plan->cgroup, cg, pid, verbose, err);
+    int r = attach_to_cgroup(cgroup, cg, pid, verbose, err);
     if (r < 0) {
         /* Not released yet: it has run nothing of the node. */
         kill(pid, SIGKILL);

@@ -6,7 +6,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "identity.h"
+#include "step_message.h"
 
 /* Whether CAP_SETGID is in the effective set: then an EPERM from setgroups
  * can only mean the user namespace denies it. */
@@ -32,9 +33,11 @@ static int set_groups(const struct rp_process_plan *plan, struct rp_error *err)
     if (errno == EPERM && plan->n_groups == 0 && have_setgid())
         return 0;
     if (errno == EPERM && have_setgid())
-        return rp_error_set(err, EPERM, "identity: process.groups cannot be set in a user "
-                            "namespace mapped by an unprivileged user (setgroups is denied)");
-    return rp_error_set(err, errno, "identity: setgroups (%zu groups)", plan->n_groups);
+        return rp_step_error(err, RP_STEP_IDENTITY, EPERM,
+                             "process.groups cannot be set in a user namespace mapped by an "
+                             "unprivileged user (setgroups is denied)");
+    return rp_step_error(err, RP_STEP_IDENTITY, errno, "setgroups (%zu groups)",
+                         plan->n_groups);
 }
 
 int rp_identity_apply(const struct rp_process_plan *plan, struct rp_error *err)
@@ -45,7 +48,7 @@ int rp_identity_apply(const struct rp_process_plan *plan, struct rp_error *err)
     /* The gid first: changing it needs CAP_SETGID, which a non-root uid
      * would already have lost. */
     if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
-        return rp_error_set(err, errno, "identity: setresgid %u", (unsigned)plan->gid);
+        return rp_step_error(err, RP_STEP_IDENTITY, errno, "setresgid %u", (unsigned)plan->gid);
     /* When every uid leaves 0 the kernel empties the permitted, effective
      * and ambient sets. Keepcaps saves the permitted set so that the
      * capability step (next) can still drop from the bounding set and
@@ -53,9 +56,9 @@ int rp_identity_apply(const struct rp_process_plan *plan, struct rp_error *err)
      * workload. execve clears keepcaps, and it never carries the
      * permitted set of a non-root process into the workload by itself. */
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-        return rp_error_set(err, errno, "identity: PR_SET_KEEPCAPS");
+        return rp_step_error(err, RP_STEP_IDENTITY, errno, "PR_SET_KEEPCAPS");
     if (setresuid(plan->uid, plan->uid, plan->uid) < 0)
-        return rp_error_set(err, errno, "identity: setresuid %u", (unsigned)plan->uid);
+        return rp_step_error(err, RP_STEP_IDENTITY, errno, "setresuid %u", (unsigned)plan->uid);
     return 0;
 }
 
@@ -66,6 +69,6 @@ int rp_no_new_privs_apply(const struct rp_process_plan *plan, struct rp_error *e
     /* From here on execve cannot grant privileges: setuid bits and file
      * capabilities are ignored, for the workload and all its children. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return rp_error_set(err, errno, "no_new_privileges: PR_SET_NO_NEW_PRIVS");
+        return rp_step_error(err, RP_STEP_NO_NEW_PRIVS, errno, "PR_SET_NO_NEW_PRIVS");
     return 0;
 }

@@ -22,8 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "child_error.h"
+#include "init.h"
+#include "supervise.h"
 #include "trim.h"
+#include "redpak/run.h"
 
 /* Never runs: the signals stay blocked and are read from a signalfd. But
  * PID 1 only receives a signal it has a handler for, so there must be one. */

@@ -26,13 +26,19 @@
 
 #include "auto_fd.h"
 #include "enum_names.h"
-#include "exec.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_proc.h"
 #include "mount_resolve.h"
+#include "notify.h"
+#include "step_message.h"
+
+/* The private propagation is line 1 of step 7 in `rednode-config plan`;
+ * the steps of the three plans follow (rp_mount_item). */
+#define PROPAGATION_ITEM 1
 
 struct mount_ctx {
-    const struct rp_plan *plan;
+    const struct rp_mount_plans *plans;
     bool notify_socket;     /* the NOTIFY_SOCKET proxy's socket goes into the root */
     int verbose;
     int host_fd;            /* the host's "/" (at /oldroot) until the pivot */
@@ -48,12 +54,9 @@ struct mount_ctx {
 static void ctx_release(struct mount_ctx *c)
 {
     /* host_fd and proc_fd reach the host's tree: none may outlive step 7. */
-    int *fds[] = {&c->host_fd, &c->proc_fd, &c->root_fd};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-        if (*fds[i] >= 0)
-            close(*fds[i]);
-        *fds[i] = -1;
-    }
+    rp_close_fd(&c->host_fd);
+    rp_close_fd(&c->proc_fd);
+    rp_close_fd(&c->root_fd);
     free(c->own);
     free(c->skipped);
 }
@@ -75,6 +78,13 @@ static void describe(const struct rp_mount_step *s, char *buf, size_t len)
         snprintf(buf, len, "%s %s", op, step_path(s));
 }
 
+int rp_mount_errno(struct rp_error *err, int code)
+{
+    snprintf(err->msg, sizeof(err->msg), "%s", strerror(-code));
+    err->code = code;
+    return code;
+}
+
 /* Remembers the mount now on top of path as one of the node's own. */
 static int own_add(struct mount_ctx *c, const char *path)
 {
@@ -93,7 +103,7 @@ static int own_add(struct mount_ctx *c, const char *path)
  * submounts it brought, once it is there; read-only too when asked
  * (readonly), see op_bind. */
 static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool readonly,
-                      char *where, size_t wlen)
+                      struct rp_error *err)
 {
     unsigned long flags = (s->flags & ~(unsigned long)MS_RDONLY) | (readonly ? MS_RDONLY : 0);
     /* Below a fresh bind are only the mounts it brought from the host: the
@@ -106,13 +116,13 @@ static int bind_flags(struct mount_ctx *c, const struct rp_mount_step *s, bool r
     RP_AUTO_FD int fd = strcmp(path, "/") == 0 ? fcntl(c->root_fd, F_DUPFD_CLOEXEC, 0)
                                                : rp_resolve(c->root_fd, path, RP_CREATE_NONE, 0);
     if (fd < 0)
-        return strcmp(path, "/") == 0 ? -errno : fd;
+        return rp_mount_errno(err, strcmp(path, "/") == 0 ? -errno : fd);
     int r = rp_mount_set_flags_fresh(fd, flags);
     if (r == -ENOSYS)
         r = rp_mount_set_flags(c->proc_fd, c->own[c->n_own - 1].id, flags, c->own, c->n_own,
-                               c->verbose, where, wlen);
+                               c->verbose, err);
     else if (r < 0)
-        snprintf(where, wlen, "%s", path);
+        rp_error_set(err, r, "%s", path);
     c->own[c->n_own - 1].readonly = r == 0 && readonly;
     return r;
 }
@@ -126,156 +136,173 @@ static int mount_on(int target_fd, const char *source, const char *fstype, unsig
     return mount(source, target, fstype, flags, data) < 0 ? -errno : 0;
 }
 
+/* Any existing directory will do as the staging mount point: the tmpfs
+ * covers it only in this namespace, and only until the pivot below makes
+ * the tmpfs the root and uncovers the host's /tmp again (at /oldroot/tmp,
+ * so bind sources under /tmp stay reachable). */
+static const char *stage_dir(void)
+{
+    static const char *const candidates[] = {"/tmp", "/run", "/mnt"};
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        struct stat st;
+        if (lstat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
+            return candidates[i];
+    }
+    return NULL;
+}
+
 /* Private propagation, then a pivot into a staging tmpfs that holds two
  * empty directories: newroot (where the node's root is built) and oldroot
  * (where the host's tree now sits, and where bind sources are found). */
-static int stage_enter(struct mount_ctx *c, const char **what)
+static int stage_enter(struct mount_ctx *c, struct rp_error *err)
 {
     /* systemd makes / shared: without this, every mount below would
      * propagate to the host's namespace. */
-    *what = "make / private";
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return -errno;
-
-    /* Any existing directory will do as the staging mount point: the
-     * tmpfs covers it only in this namespace, and only until the pivot
-     * below makes the tmpfs the root and uncovers the host's /tmp again
-     * (at /oldroot/tmp, so bind sources under /tmp stay reachable). */
-    static const char *const candidates[] = {"/tmp", "/run", "/mnt"};
-    const char *stage = NULL;
-    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]) && !stage; i++) {
-        struct stat st;
-        if (lstat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
-            stage = candidates[i];
-    }
-    *what = "staging tmpfs";
+        return rp_step_item_error(err, RP_STEP_MOUNTS, PROPAGATION_ITEM, errno,
+                                  "make / private");
+    const char *stage = stage_dir();
     if (!stage)
-        return -ENOENT;
+        return rp_step_error(err, RP_STEP_MOUNTS, ENOENT, "staging tmpfs");
     if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0700") < 0)
-        return -errno;
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "staging tmpfs");
     RP_AUTO_FD int stage_fd = open(stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (stage_fd < 0 || mkdirat(stage_fd, "newroot", 0700) < 0 ||
         mkdirat(stage_fd, "oldroot", 0700) < 0)
-        return -errno;
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "staging tmpfs");
 
-    *what = "pivot into the staging tmpfs";
     char put_old[64];
     snprintf(put_old, sizeof(put_old), "%s%s", stage, RP_STAGE_HOST);
     if (syscall(SYS_pivot_root, stage, put_old) < 0 || chdir("/") < 0)
-        return -errno;
-    *what = "open the host's / and /proc";
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "pivot into the staging tmpfs");
     c->host_fd = open(RP_STAGE_HOST, O_PATH | O_DIRECTORY | O_CLOEXEC);
     c->proc_fd = open(RP_STAGE_PROC, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->host_fd < 0 || c->proc_fd < 0)
-        return -errno;
+        return rp_step_error(err, RP_STEP_MOUNTS, errno, "open the host's / and /proc");
     return 0;
 }
 
 static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, bool readonly_now,
-                      char *where, size_t wlen)
+                      struct rp_error *err)
 {
     c->root_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->root_fd < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     int id = rp_fd_mount_id(c->proc_fd, c->root_fd);
     if (id < 0)
-        return id;
+        return rp_mount_errno(err, id);
     c->own[c->n_own++] = (struct rp_own_mount){.path = "/", .id = id};
     /* The root stays writable until the finish plan: mount points, dirs
      * and files are still to be made in it; unless nothing is (an image
      * bound directly, mount_image.c), then it is read-only at once. */
-    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, readonly_now, where, wlen) : 0;
+    return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, readonly_now, err) : 0;
 }
 
-static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                         size_t wlen)
+static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s,
+                         struct rp_error *err)
 {
     char opts[96];
     int n = snprintf(opts, sizeof(opts), "mode=0%o", (unsigned)(s->mode & 07777));
     if (s->size)
         snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
     if (mount("tmpfs", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV | s->flags, opts) < 0)
-        return -errno;
-    return root_ready(c, s, false, where, wlen);
+        return rp_mount_errno(err, -errno);
+    return root_ready(c, s, false, err);
 }
 
-static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                        size_t wlen)
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s,
+                        struct rp_error *err)
 {
     RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
-        return src;
+        return rp_mount_errno(err, src);
     struct rp_image_build b = {
-        .plan = c->plan, .root = s, .notify_socket = c->notify_socket,
+        .plans = c->plans, .root = s, .notify_socket = c->notify_socket,
         .host_fd = c->host_fd, .proc_fd = c->proc_fd, .verbose = c->verbose,
     };
     bool readonly_now = false;
-    int r = rp_mount_image(src, &b, &readonly_now, where, wlen);
-    return r < 0 ? r : root_ready(c, s, readonly_now, where, wlen);
+    int r = rp_mount_image(src, &b, &readonly_now, err);
+    return r < 0 ? r : root_ready(c, s, readonly_now, err);
 }
 
-static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                   const char *plan, char *where, size_t wlen)
+static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                   struct rp_error *err)
 {
     RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src == -ENOENT && s->optional) {
-        rp_vlog(c->verbose, "%s step %zu: skipped, optional source %s is missing", plan, idx,
-                s->source);
+        rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                          "skipped, optional source %s is missing", s->source);
         c->skipped[c->n_skipped++] = s->path;
         return 0;
     }
     if (src < 0)
-        return src;
+        return rp_mount_errno(err, src);
     struct stat st;
     if (fstat(src, &st) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     bool dir = S_ISDIR(st.st_mode);
     RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE,
                                     dir ? 0755 : 0644);
     if (tgt < 0)
-        return tgt;
+        return rp_mount_errno(err, tgt);
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
     /* Recursive, so that the host's submounts are seen (and, readonly,
      * made read-only too) rather than the empty directories below them. */
     int r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
     if (r < 0 || (r = own_add(c, s->path)) < 0)
-        return r;
+        return rp_mount_errno(err, r);
     /* A read-only bind is read-only at once, not only in the finish plan:
      * until then a later step (a mount point made for a nested bind, a
      * file, a dir reached through an image's symlink) would write into the
      * host's directory. With it, such a step fails with EROFS instead. The
      * finish plan's remount of it then changes nothing. */
-    return bind_flags(c, s, s->readonly, where, wlen);
+    return bind_flags(c, s, s->readonly, err);
 }
 
-/* proc, mqueue, tmpfs: a fresh filesystem on a directory. */
+/* proc, mqueue, tmpfs: a fresh filesystem on a directory. needs: why the
+ * kernel refuses it with EPERM (NULL: nothing more to say). */
 static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char *fstype,
-                 unsigned long flags, const char *data)
+                 unsigned long flags, const char *data, const char *needs, struct rp_error *err)
 {
     RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, 0755);
     if (tgt < 0)
-        return tgt;
+        return rp_mount_errno(err, tgt);
     int r = mount_on(tgt, fstype, fstype, flags | s->flags, data);
-    return r < 0 ? r : own_add(c, s->path);
+    if (r == -EPERM && needs)
+        return rp_error_set(err, r, "from a new user namespace, %s needs %s", fstype, needs);
+    if (r < 0 || (r = own_add(c, s->path)) < 0)
+        return rp_mount_errno(err, r);
+    return 0;
 }
 
-/* /proc/sys and the other host kernel knobs in the node's proc: read-only
- * (mount_proc.c says why). */
-static int op_proc_readonly(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                            size_t wlen)
+/* A proc of the node's own pid namespace: it shows the node's processes
+ * only. The kernel allows it in a user namespace because the host's /proc
+ * is still fully visible at /oldroot/proc, and only for a pid namespace
+ * that user namespace owns. /proc/sys and the other host kernel knobs in
+ * it are then made read-only (mount_proc.c says why). */
+static int op_proc(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
+    int r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.pid: new",
+                  err);
+    if (r < 0)
+        return r;
     RP_AUTO_FD int fd = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
     if (fd < 0)
-        return fd;
-    const char *what = "";
-    int r = rp_mount_proc_readonly(fd, &what);
-    if (r < 0)
-        snprintf(where, wlen, "read-only bind of %s/%s", s->path, what);
-    return r;
+        return rp_mount_errno(err, fd);
+    return rp_mount_proc_readonly(fd, s->path, err);
 }
 
-static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_dev(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
+{
+    int r = rp_mount_dev(c->root_fd, c->host_fd, s->path, err);
+    if (r < 0)
+        return r;
+    r = own_add(c, s->path);
+    return r < 0 ? rp_mount_errno(err, r) : 0;
+}
+
+static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
     /* Owner as mount options: the kernel reads uid= and gid= in the
      * mounting process's user namespace, so ids inside the node are right. */
@@ -286,87 +313,92 @@ static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s)
     if (s->has_owner)
         snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u", (unsigned)s->uid,
                  (unsigned)s->gid);
-    return op_fs(c, s, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    return op_fs(c, s, "tmpfs", MS_NOSUID | MS_NODEV, opts, NULL, err);
 }
 
-static int op_symlink(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_symlink(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
     const char *base;
     RP_AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
     if (parent < 0)
-        return parent;
+        return rp_mount_errno(err, parent);
     if (symlinkat(s->target, parent, base) == 0)
         return 0;
     if (errno != EEXIST)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     /* The same link already there (an image that has it) is fine. */
     char have[4096];
     ssize_t len = readlinkat(parent, base, have, sizeof(have) - 1);
     if (len < 0)
-        return -EEXIST;
+        return rp_mount_errno(err, -EEXIST);
     have[len] = '\0';
-    return strcmp(have, s->target) == 0 ? 0 : -EEXIST;
+    return strcmp(have, s->target) == 0 ? 0 : rp_mount_errno(err, -EEXIST);
 }
 
 /* Mode and owner of an fd that can be written to: exactly the plan's. */
-static int set_mode_owner(int fd, const struct rp_mount_step *s)
+static int set_mode_owner(int fd, const struct rp_mount_step *s, struct rp_error *err)
 {
     if (fchmod(fd, s->mode & 07777) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     return 0;
 }
 
-static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s)
+static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
     RP_AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, s->mode & 07777);
     if (at < 0)
-        return at;
+        return rp_mount_errno(err, at);
     RP_AUTO_FD int dir = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
-        return -errno;
-    return set_mode_owner(dir, s);
+        return rp_mount_errno(err, -errno);
+    return set_mode_owner(dir, s, err);
 }
 
-static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                            size_t wlen)
+/* A file step's path that is not there yet, created in its parent. */
+static int create_for_content(struct mount_ctx *c, const struct rp_mount_step *s,
+                              struct rp_error *err)
+{
+    const char *base;
+    RP_AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
+    if (parent < 0)
+        return rp_mount_errno(err, parent);
+    /* O_EXCL and O_NOFOLLOW: what appeared since the lookup (a dangling
+     * symlink, say) is refused rather than written through. */
+    int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                    s->mode & 07777);
+    if (fd < 0 && errno == EEXIST)
+        return rp_error_set(err, errno, "a symlink to nothing inside the node is in the way");
+    return fd < 0 ? rp_mount_errno(err, -errno) : fd;
+}
+
+static int open_for_content(struct mount_ctx *c, const struct rp_mount_step *s,
+                            struct rp_error *err)
 {
     RP_AUTO_FD int at = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
-    if (at == -ENOENT) {
-        const char *base;
-        RP_AUTO_FD int parent = rp_resolve_parent(c->root_fd, s->path, 1, &base);
-        if (parent < 0)
-            return parent;
-        /* O_EXCL and O_NOFOLLOW: what appeared since the lookup (a dangling
-         * symlink, say) is refused rather than written through. */
-        int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        s->mode & 07777);
-        if (fd < 0 && errno == EEXIST)
-            snprintf(where, wlen, "a symlink to nothing inside the node is in the way");
-        return fd < 0 ? -errno : fd;
-    }
+    if (at == -ENOENT)
+        return create_for_content(c, s, err);
     if (at < 0)
-        return at;
+        return rp_mount_errno(err, at);
     struct stat st;
     if (fstat(at, &st) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     if (S_ISDIR(st.st_mode))
-        return -EISDIR;
+        return rp_mount_errno(err, -EISDIR);
     if (!S_ISREG(st.st_mode))
-        return -EINVAL;
+        return rp_mount_errno(err, -EINVAL);
     /* Reopened through the fd, not the path: the file checked is the
      * file written. */
     char path[64];
     rp_fd_path(path, sizeof(path), RP_STAGE_PROC, at);
     int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    return fd < 0 ? -errno : fd;
+    return fd < 0 ? rp_mount_errno(err, -errno) : fd;
 }
 
-static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, char *where,
-                   size_t wlen)
+static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
-    RP_AUTO_FD int fd = open_for_content(c, s, where, wlen);
+    RP_AUTO_FD int fd = open_for_content(c, s, err);
     if (fd < 0)
         return fd;
     for (size_t done = 0; done < s->content_len;) {
@@ -374,39 +406,38 @@ static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, char *whe
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return -errno;
+            return rp_mount_errno(err, -errno);
         done += (size_t)n;
     }
-    return set_mode_owner(fd, s);
+    return set_mode_owner(fd, s, err);
 }
 
 /* The new root becomes "/"; the staging tmpfs, and the host's tree under
  * it, are detached, so nothing of the host is reachable by path again. */
-static int op_pivot_root(struct mount_ctx *c)
+static int op_pivot_root(struct mount_ctx *c, struct rp_error *err)
 {
     /* The last handle on the host's tree goes first. */
-    close(c->host_fd);
-    c->host_fd = -1;
+    rp_close_fd(&c->host_fd);
     if (fchdir(c->root_fd) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     /* pivot_root(".", "."): the old root ends up stacked on top of the new
      * one, at "/", and needs no put_old directory inside the node. */
     if (syscall(SYS_pivot_root, ".", ".") < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     /* Private before the unmount: an unmount propagates like a mount does,
      * and must not reach a peer of the host's. */
     if (mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     if (umount2(".", MNT_DETACH) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     if (chdir("/") < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     c->pivoted = true;
     return 0;
 }
 
-static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                         const char *plan, char *where, size_t wlen)
+static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                         struct rp_error *err)
 {
     const char *path = step_path(s);
     for (size_t i = c->n_own; i-- > 0;)
@@ -415,135 +446,122 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
              * but the node's own mounts, which keep their setting: the
              * walk of the mount table would change nothing. */
             if (c->own[i].readonly) {
-                rp_vlog(c->verbose, "%s step %zu: %s is read-only since it was bound", plan,
-                        idx, path);
+                rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                                  "%s is read-only since it was bound", path);
                 return 0;
             }
             return rp_mount_set_flags(c->proc_fd, c->own[i].id, MS_RDONLY, c->own, c->n_own,
-                                      c->verbose, where, wlen);
+                                      c->verbose, err);
         }
     for (size_t i = 0; i < c->n_skipped; i++) {
         if (strcmp(c->skipped[i], path) == 0) {
-            rp_vlog(c->verbose, "%s step %zu: skipped, nothing was bound at %s", plan, idx,
-                    path);
+            rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
+                              "skipped, nothing was bound at %s", path);
             return 0;
         }
     }
-    snprintf(where, wlen, "not a mount made by this node");
-    return -EINVAL;
+    return rp_error_set(err, EINVAL, "not a mount made by this node");
 }
 
 /* Which steps need which stage of the build. */
-static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, const char **what)
+static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp_error *err)
 {
     bool root_op = op == RP_MOP_ROOT_TMPFS || op == RP_MOP_ROOT_BIND;
     if (root_op && c->root_fd >= 0)
-        *what = "the node already has a root";
-    else if (!root_op && op != RP_MOP_REMOUNT_RO && c->root_fd < 0)
-        *what = "no root step before it";
-    else if (c->pivoted && op != RP_MOP_REMOUNT_RO)
-        *what = "after pivot-root";
-    else
-        return 0;
-    return -EINVAL;
+        return rp_error_set(err, EINVAL, "the node already has a root");
+    if (!root_op && op != RP_MOP_REMOUNT_RO && c->root_fd < 0)
+        return rp_error_set(err, EINVAL, "no root step before it");
+    if (c->pivoted && op != RP_MOP_REMOUNT_RO)
+        return rp_error_set(err, EINVAL, "after pivot-root");
+    return 0;
 }
 
-static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t idx,
-                      const char *plan, char *where, size_t wlen)
+static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+                      struct rp_error *err)
 {
-    const char *what = NULL;
-    int r = check_stage(c, s->op, &what);
-    if (r < 0) {
-        snprintf(where, wlen, "%s", what);
+    int r = check_stage(c, s->op, err);
+    if (r < 0)
         return r;
-    }
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS:
-        return op_root_tmpfs(c, s, where, wlen);
+        return op_root_tmpfs(c, s, err);
     case RP_MOP_ROOT_BIND:
-        return op_root_bind(c, s, where, wlen);
+        return op_root_bind(c, s, err);
     case RP_MOP_BIND:
-        return op_bind(c, s, idx, plan, where, wlen);
+        return op_bind(c, s, item, err);
     case RP_MOP_PROC:
-        /* A proc of the node's own pid namespace: it shows the node's
-         * processes only. The kernel allows it in a user namespace because
-         * the host's /proc is still fully visible at /oldroot/proc, and
-         * only for a pid namespace that user namespace owns. */
-        r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-        if (r == -EPERM)
-            snprintf(where, wlen, "from a new user namespace, proc needs namespaces.pid: new");
-        return r < 0 ? r : op_proc_readonly(c, s, where, wlen);
+        return op_proc(c, s, err);
     case RP_MOP_DEV:
-        r = rp_mount_dev(c->root_fd, c->host_fd, s->path, &what);
-        if (r < 0) {
-            snprintf(where, wlen, "%s", what);
-            return r;
-        }
-        return own_add(c, s->path);
+        return op_dev(c, s, err);
     case RP_MOP_MQUEUE:
-        /* Same rule: the ipc namespace must be owned by the mounting one. */
-        r = op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-        if (r == -EPERM)
-            snprintf(where, wlen, "from a new user namespace, mqueue needs namespaces.ipc: new");
-        return r;
+        /* As for proc: the ipc namespace must be owned by the mounting one. */
+        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+                     "namespaces.ipc: new", err);
     case RP_MOP_SYMLINK:
-        return op_symlink(c, s);
+        return op_symlink(c, s, err);
     case RP_MOP_DIR:
-        return op_dir(c, s);
+        return op_dir(c, s, err);
     case RP_MOP_FILE:
-        return op_file(c, s, where, wlen);
+        return op_file(c, s, err);
     case RP_MOP_TMPFS:
-        return op_tmpfs(c, s);
+        return op_tmpfs(c, s, err);
     case RP_MOP_PIVOT_ROOT:
-        return op_pivot_root(c);
+        return op_pivot_root(c, err);
     case RP_MOP_REMOUNT_RO:
-        return op_remount_ro(c, s, idx, plan, where, wlen);
+        return op_remount_ro(c, s, item, err);
     }
-    return -EINVAL;
+    return rp_mount_errno(err, -EINVAL);
 }
 
-static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, const char *plan,
-                      struct rp_error *err)
+size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m,
+                     size_t i)
+{
+    size_t before = 0;
+    if (m != plans->mount)
+        before += plans->mount->n;
+    if (m == plans->finish)
+        before += plans->tmpfs->n;
+    return PROPAGATION_ITEM + before + i + 1;
+}
+
+/* The op said what failed and why in err; the step and the op go in front. */
+static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, struct rp_error *err)
 {
     for (size_t i = 0; i < m->n; i++) {
         const struct rp_mount_step *s = &m->steps[i];
+        size_t item = rp_mount_item(c->plans, m, i);
         char desc[2 * 4096 + 32];
         describe(s, desc, sizeof(desc));
-        rp_vlog(c->verbose, "%s step %zu: %s", plan, i + 1, desc);
-        char where[4096] = "";
-        int r = apply_step(c, s, i + 1, plan, where, sizeof(where));
-        if (r < 0)
-            return rp_error_set(err, -r, "%s step %zu: %s%s%s", plan, i + 1, desc,
-                                where[0] ? ": " : "", where);
+        rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item, "%s", desc);
+        if (apply_step(c, s, item, err) < 0)
+            return rp_step_item_wrap(err, RP_STEP_MOUNTS, item, "%s", desc);
     }
     return 0;
 }
 
-int rp_mount_apply(const struct rp_plan *plan, const struct rp_notify *notify, int verbose,
-                   struct rp_error *err)
+int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify,
+                   int verbose, struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
-        .plan = plan, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
+        .plans = plans, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
         .host_fd = -1, .proc_fd = -1, .root_fd = -1,
     };
     /* Bounded by the plans: each step makes at most one mount of its own. */
-    c.own = calloc(plan->mount.n + plan->tmpfs.n + 1, sizeof(*c.own));
-    c.skipped = calloc(plan->mount.n + 1, sizeof(*c.skipped));
+    c.own = calloc(plans->mount->n + plans->tmpfs->n + 1, sizeof(*c.own));
+    c.skipped = calloc(plans->mount->n + 1, sizeof(*c.skipped));
     if (!c.own || !c.skipped)
-        return rp_error_set(err, ENOMEM, "mount plan");
+        return rp_step_error(err, RP_STEP_MOUNTS, ENOMEM, "the list of the node's mounts");
 
-    const char *what = NULL;
-    int r = stage_enter(&c, &what);
-    if (r < 0)
-        return rp_error_set(err, -r, "mount plan: %s", what);
-    if ((r = apply_plan(&c, &plan->mount, "mount", err)) < 0 ||
-        (r = apply_plan(&c, &plan->tmpfs, "tmpfs", err)) < 0 ||
+    int r;
+    if ((r = stage_enter(&c, err)) < 0 ||
+        (r = apply_plan(&c, plans->mount, err)) < 0 ||
+        (r = apply_plan(&c, plans->tmpfs, err)) < 0 ||
         (notify && (r = rp_notify_bind(notify, c.root_fd, err)) < 0) ||
-        (r = apply_plan(&c, &plan->finish, "finish", err)) < 0)
+        (r = apply_plan(&c, plans->finish, err)) < 0)
         return r;
     /* Without the pivot the workload would sit in the staging tmpfs with
      * the host's whole tree at /oldroot. */
     if (!c.pivoted)
-        return rp_error_set(err, 0, "finish plan: no pivot-root step");
+        return rp_step_error(err, RP_STEP_MOUNTS, 0, "no pivot-root step in the finish plan");
     return 0;
 }

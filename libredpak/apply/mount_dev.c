@@ -80,54 +80,56 @@ static int bind_device(int dev, int host_fd, const char *name)
     return mount_at(dev, name, NULL, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 }
 
-int rp_mount_dev(int root_fd, int host_fd, const char *path, const char **what)
+/* The tmpfs at path that holds the rest. */
+static int dev_tmpfs(int root_fd, const char *path)
 {
-    *what = "tmpfs";
-    {
-        RP_AUTO_FD int at = rp_resolve(root_fd, path, RP_CREATE_DIR, 0755);
-        if (at < 0)
-            return at;
-        char target[64];
-        rp_fd_path(target, sizeof(target), RP_STAGE_PROC, at);
-        /* nosuid, noexec: nothing here is a program. Not nodev: it would
-         * not matter to the bound nodes, which keep their own mount's flags. */
-        if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
-            return -errno;
-    }
-    /* Looked up again: the fd above is the directory under the tmpfs. */
+    RP_AUTO_FD int at = rp_resolve(root_fd, path, RP_CREATE_DIR, 0755);
+    if (at < 0)
+        return at;
+    char target[64];
+    rp_fd_path(target, sizeof(target), RP_STAGE_PROC, at);
+    /* nosuid, noexec: nothing here is a program. Not nodev: it would not
+     * matter to the bound nodes, which keep their own mount's flags. */
+    if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+        return -errno;
+    return 0;
+}
+
+/* A fresh filesystem at dev/name. */
+static int dev_fs(int dev, const char *name, const char *fstype, unsigned long flags,
+                  const char *data)
+{
+    if (mkdirat(dev, name, 0755) < 0)
+        return -errno;
+    return mount_at(dev, name, fstype, fstype, flags, data);
+}
+
+int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *err)
+{
+    int r = dev_tmpfs(root_fd, path);
+    if (r < 0)
+        return rp_error_set(err, r, "tmpfs");
+    /* Looked up again: the fd of dev_tmpfs is the directory under the tmpfs. */
     RP_AUTO_FD int dev = rp_resolve(root_fd, path, RP_CREATE_NONE, 0);
     if (dev < 0)
-        return dev;
+        return rp_error_set(err, dev, "tmpfs");
 
-    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
-        *what = devices[i];
-        int r = bind_device(dev, host_fd, devices[i]);
-        if (r < 0)
-            return r;
-    }
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+        if ((r = bind_device(dev, host_fd, devices[i])) < 0)
+            return rp_error_set(err, r, "%s", devices[i]);
 
     /* newinstance: the node's ptys are its own, not the host's; ptmxmode
      * lets any uid open pts/ptmx. No gid=: the host's tty group is
      * usually not mapped into the node. */
-    *what = "pts";
-    if (mkdirat(dev, "pts", 0755) < 0)
-        return -errno;
-    int r = mount_at(dev, "pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-                     "newinstance,ptmxmode=0666,mode=0620");
+    r = dev_fs(dev, "pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
     if (r < 0)
-        return r;
-
-    *what = "shm";
-    if (mkdirat(dev, "shm", 0755) < 0)
-        return -errno;
-    r = mount_at(dev, "shm", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+        return rp_error_set(err, r, "pts");
+    r = dev_fs(dev, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
     if (r < 0)
-        return r;
+        return rp_error_set(err, r, "shm");
 
-    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-        *what = links[i].name;
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
         if (symlinkat(links[i].target, dev, links[i].name) < 0)
-            return -errno;
-    }
+            return rp_error_set(err, errno, "%s", links[i].name);
     return 0;
 }

@@ -19,20 +19,10 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"
 #include "mountinfo.h"
-
-static void free_table(struct rp_mountinfo_table *tb)
-{
-    rp_mountinfo_free(tb);
-}
-
-static void free_ptr(void *p)
-{
-    free(*(void **)p);
-}
 
 /* The MS_* flags of mount(2) as the MOUNT_ATTR_* bits of mount_setattr(2). */
 static uint64_t attr_bits(unsigned long flags)
@@ -96,29 +86,27 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags)
 }
 
 int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
-                       const struct rp_own_mount *own, size_t n_own, int verbose, char *where,
-                       size_t wlen)
+                       const struct rp_own_mount *own, size_t n_own, int verbose,
+                       struct rp_error *err)
 {
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)
         return 0;
-    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table tb = {0};
     int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
-        return r;
+        return rp_mount_errno(err, r);
 
     size_t n = tb.n;
     const struct rp_mountinfo *fs = tb.e;
-    __attribute__((cleanup(free_ptr))) bool *picked = calloc(n + 1, sizeof(*picked));
+    RP_AUTO_FREE bool *picked = calloc(n + 1, sizeof(*picked));
     if (!picked)
-        return -ENOMEM;
+        return rp_mount_errno(err, -ENOMEM);
     bool found = false;
     for (size_t i = 0; i < n; i++)
         found |= picked[i] = fs[i].id == top_id;
-    if (!found) {
-        snprintf(where, wlen, "mount %d is gone from the mount table", top_id);
-        return -ENOENT;
-    }
+    if (!found)
+        return rp_error_set(err, ENOENT, "mount %d is gone from the mount table", top_id);
 
     /* The top mount and, transitively, its children, except the node's
      * own mounts (and what is below them). */
@@ -139,10 +127,8 @@ int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
         if (!picked[i])
             continue;
         r = change_one(proc_fd, &fs[i], flags, verbose);
-        if (r < 0) {
-            snprintf(where, wlen, "%s", fs[i].target);
-            return r;
-        }
+        if (r < 0)
+            return rp_error_set(err, r, "%s", fs[i].target);
     }
     return 0;
 }

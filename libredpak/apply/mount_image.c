@@ -43,19 +43,14 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
-#include "redpak/plan.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"
 #include "mountinfo.h"
+#include "step_message.h"
 
 #define IMAGE "/image"
 #define UPPER "/upper"
-
-static void free_table(struct rp_mountinfo_table *tb)
-{
-    rp_mountinfo_free(tb);
-}
 
 static int mount_id_of(int proc_fd, const char *path)
 {
@@ -65,17 +60,17 @@ static int mount_id_of(int proc_fd, const char *path)
 
 /* The image at /image, its submounts with it, all read-only before the
  * overlay or a bind of a submount can reach them. */
-static int bind_image(int src_fd, int proc_fd, int verbose, int *image_id, char *where,
-                      size_t wlen)
+static int bind_image(int src_fd, int proc_fd, int verbose, int *image_id,
+                      struct rp_error *err)
 {
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
     if (mkdir(IMAGE, 0700) < 0 || mount(source, IMAGE, NULL, MS_BIND | MS_REC, NULL) < 0)
-        return -errno;
+        return rp_mount_errno(err, -errno);
     *image_id = mount_id_of(proc_fd, IMAGE);
     if (*image_id < 0)
-        return *image_id;
-    return rp_mount_set_flags(proc_fd, *image_id, MS_RDONLY, NULL, 0, verbose, where, wlen);
+        return rp_mount_errno(err, *image_id);
+    return rp_mount_set_flags(proc_fd, *image_id, MS_RDONLY, NULL, 0, verbose, err);
 }
 
 /* The upper layer's tmpfs. No size: the kernel's default (half of RAM),
@@ -97,15 +92,12 @@ static int make_upper(int src_fd)
 }
 
 /* The overlay on /newroot. Through fsopen rather than mount(2): the
- * kernel says in the context's log why it refused (why, wlen bytes). */
-static int make_overlay(char *why, size_t wlen)
+ * kernel says in the context's log why it refused, and why passes it on. */
+static int make_overlay(struct rp_error *why)
 {
     RP_AUTO_FD int fs = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fs < 0) {
-        int e = errno;
-        snprintf(why, wlen, "overlayfs: %s", strerror(e));
-        return -e;
-    }
+    if (fs < 0)
+        return rp_error_set(why, errno, "overlayfs");
     if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", IMAGE, 0) < 0 ||
         fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", UPPER "/upper", 0) < 0 ||
         fsconfig(fs, FSCONFIG_SET_STRING, "workdir", UPPER "/work", 0) < 0 ||
@@ -115,49 +107,52 @@ static int make_overlay(char *why, size_t wlen)
         ssize_t n = read(fs, log, sizeof(log) - 1);
         log[n > 0 ? n : 0] = '\0';
         /* "e overlayfs: ...": the kernel's own words, without the level. */
-        snprintf(why, wlen, "%s: %s", n > 2 ? log + 2 : "overlayfs", strerror(e));
-        return -e;
+        return rp_error_set(why, e, "%s", n > 2 ? log + 2 : "overlayfs");
     }
     RP_AUTO_FD int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-    if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, "/newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-        int e = errno;
-        snprintf(why, wlen, "overlayfs: %s", strerror(e));
-        return -e;
-    }
+    if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, "/newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return rp_error_set(why, errno, "overlayfs");
     return 0;
 }
 
 /* Each mount directly below /image, bound (with what is below it) at the
  * same path on the overlay, where its mount point is a directory or file
  * of the lower layer. They stay read-only: a bind copies the flags. */
-static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
+/* target: the submount's path below /image. */
+static int bind_submount(int root, const char *target)
+{
+    RP_AUTO_FD int src = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (src < 0)
+        return -errno;
+    RP_AUTO_FD int tgt = rp_resolve(root, target + strlen(IMAGE), RP_CREATE_NONE, 0);
+    if (tgt < 0)
+        return tgt;
+    char from[64], to[64];
+    rp_fd_path(from, sizeof(from), RP_STAGE_PROC, src);
+    rp_fd_path(to, sizeof(to), RP_STAGE_PROC, tgt);
+    return mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+}
+
+/* Each mount directly below /image, bound (with what is below it) at the
+ * same path on the overlay, where its mount point is a directory or file
+ * of the lower layer. They stay read-only: a bind copies the flags. */
+static int bind_submounts(int proc_fd, int image_id, struct rp_error *err)
 {
     RP_AUTO_FD int root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
-        return -errno;
-    __attribute__((cleanup(free_table))) struct rp_mountinfo_table tb = {0};
+        return rp_mount_errno(err, -errno);
+    __attribute__((cleanup(rp_mountinfo_free))) struct rp_mountinfo_table tb = {0};
     int r = rp_mountinfo_read(proc_fd, "self/mountinfo", &tb);
     if (r < 0)
-        return r;
+        return rp_mount_errno(err, r);
     for (size_t i = 0; i < tb.n; i++) {
         const char *target = tb.e[i].target;
         if (tb.e[i].parent_id != image_id || tb.e[i].id == image_id ||
             strncmp(target, IMAGE "/", strlen(IMAGE "/")) != 0)
             continue;
-        snprintf(where, wlen, "image submount %s", target + strlen(IMAGE));
-        RP_AUTO_FD int src = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (src < 0)
-            return -errno;
-        RP_AUTO_FD int tgt = rp_resolve(root, target + strlen(IMAGE), RP_CREATE_NONE, 0);
-        if (tgt < 0)
-            return tgt;
-        char from[64], to[64];
-        rp_fd_path(from, sizeof(from), RP_STAGE_PROC, src);
-        rp_fd_path(to, sizeof(to), RP_STAGE_PROC, tgt);
-        if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
-            return -errno;
+        if ((r = bind_submount(root, target)) < 0)
+            return rp_error_set(err, r, "image submount %s", target + strlen(IMAGE));
     }
-    where[0] = '\0';
     return 0;
 }
 
@@ -165,25 +160,20 @@ static int bind_submounts(int proc_fd, int image_id, char *where, size_t wlen)
  * what is mounted below it. The kernel refuses such a copy when the mounts
  * below are locked, as the host's mounts are once seen from a new user
  * namespace: the copy would uncover what they cover. The same copy asked
- * for here says so before the overlay fails with a bare EINVAL. Returns
- * true, with why filled, when the image cannot be a layer. */
-static bool image_not_layerable(char *why, size_t wlen)
+ * for here says so before the overlay fails with a bare EINVAL. Returns 0,
+ * or a negative code with why filled when the image cannot be a layer. */
+static int image_layerable(struct rp_error *why)
 {
-    int fd = open_tree(AT_FDCWD, IMAGE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (fd >= 0) {
-        close(fd);
-        return false;
-    }
-    if (errno != EINVAL)
-        return false;
-    snprintf(why, wlen, "the image has host mounts below it, which the node's user namespace "
-                        "locks, and overlayfs cannot layer");
-    return true;
+    RP_AUTO_FD int fd = open_tree(AT_FDCWD, IMAGE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (fd >= 0 || errno != EINVAL)
+        return 0;
+    return rp_error_set(why, 0, "the image has host mounts below it, which the node's user "
+                                "namespace locks, and overlayfs cannot layer");
 }
 
 /* Opens path inside the image (src_fd as "/") without following any
  * symlink, not even in the last component. With no symlink on the way and
- * no node mount above it (see plan_writes_image), a step reaches the very
+ * no node mount above it (see image_bindable), a step reaches the very
  * same inode when it runs. -ENOSYS without openat2 (before Linux 5.6). */
 static int open_in_image(int src_fd, const char *path)
 {
@@ -252,85 +242,95 @@ static bool link_present(int src_fd, const struct rp_mount_step *s)
     return strcmp(have, s->target) == 0;
 }
 
-/* Whether building the root from the plan would write into the image; if
- * so, why (wlen bytes) names the first step that would. Errs towards
- * "writes": the overlay is always correct, the direct bind only cheaper. */
-static bool plan_writes_image(int src_fd, const struct rp_image_build *b,
-                              const struct rp_mount_step *root, char *why, size_t wlen)
+/* Whether step s (line item of step 7), with above the node's mount it
+ * is resolved through (NULL: the image), would write into the image; if
+ * so, why says how. */
+static int step_writes_image(int src_fd, const struct rp_image_build *b,
+                             const struct rp_mount_step *s, const struct rp_mount_step *above,
+                             size_t item, struct rp_error *why)
 {
-    const struct rp_plan *p = b->plan;
-    if (!root->readonly) {
-        snprintf(why, wlen, "root.readonly is false");
-        return true;
-    }
-    if (b->notify_socket) {
-        snprintf(why, wlen, "the notify proxy's socket is made in it");
-        return true;
-    }
+    if (s->op == RP_MOP_DIR || s->op == RP_MOP_FILE)
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0, "makes %s", s->path);
+    if (above)
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0,
+                                  "%s is below the node's mount at %s", s->path, above->path);
+    if (s->op == RP_MOP_SYMLINK ? !link_present(src_fd, s) : !target_present(src_fd, b, s))
+        return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0, "%s is not in the image as %s",
+                                  s->path, s->op == RP_MOP_SYMLINK ? "that symlink"
+                                                                   : "a mount point of its type");
+    return 0;
+}
+
+/* Whether the image can be bound as the root directly: building the root
+ * from the plan writes nothing into it. If not, why names the first step
+ * that would. Errs towards "writes": the overlay is always correct, the
+ * direct bind only cheaper. */
+static int image_bindable(int src_fd, const struct rp_image_build *b, struct rp_error *why)
+{
+    const struct rp_mount_plans *plans = b->plans;
+    const struct rp_mount_plan *mount = plans->mount, *tmpfs = plans->tmpfs;
+    if (!b->root->readonly)
+        return rp_error_set(why, 0, "root.readonly is false");
+    if (b->notify_socket)
+        return rp_error_set(why, 0, "the notify proxy's socket is made in it");
     /* Both plans in the order they are applied. */
-    size_t n = 0, total = p->mount.n + p->tmpfs.n;
-    const struct rp_mount_step **all = calloc(total + 1, sizeof(*all));
-    if (!all) {
-        snprintf(why, wlen, "out of memory");
-        return true;
-    }
-    bool writes = false;
-    for (size_t i = 0; i < total && !writes; i++) {
-        const struct rp_mount_step *s =
-            i < p->mount.n ? &p->mount.steps[i] : &p->tmpfs.steps[i - p->mount.n];
-        const char *plan = i < p->mount.n ? "mount" : "tmpfs";
-        size_t idx = i < p->mount.n ? i + 1 : i - p->mount.n + 1;
+    size_t n = 0, total = mount->n + tmpfs->n;
+    RP_AUTO_FREE const struct rp_mount_step **all = calloc(total + 1, sizeof(*all));
+    if (!all)
+        return rp_error_set(why, 0, "out of memory");
+    for (size_t i = 0; i < total; i++) {
+        const struct rp_mount_plan *m = i < mount->n ? mount : tmpfs;
+        size_t in_m = i < mount->n ? i : i - mount->n;
+        const struct rp_mount_step *s = &m->steps[in_m];
         if (s->op == RP_MOP_ROOT_BIND || s->op == RP_MOP_ROOT_TMPFS)
             continue;
         const struct rp_mount_step *above = mount_above(all, n, s->path);
         all[n++] = s;
-        if (s->op == RP_MOP_DIR || s->op == RP_MOP_FILE) {
-            snprintf(why, wlen, "%s step %zu makes %s", plan, idx, s->path);
-            writes = true;
-        } else if (above) {
-            snprintf(why, wlen, "%s step %zu: %s is below the node's mount at %s", plan, idx,
-                     s->path, above->path);
-            writes = true;
-        } else if (s->op == RP_MOP_SYMLINK ? !link_present(src_fd, s)
-                                           : !target_present(src_fd, b, s)) {
-            snprintf(why, wlen, "%s step %zu: %s is not in the image as %s", plan, idx, s->path,
-                     s->op == RP_MOP_SYMLINK ? "that symlink" : "a mount point of its type");
-            writes = true;
-        }
+        int r = step_writes_image(src_fd, b, s, above, rp_mount_item(plans, m, in_m), why);
+        if (r < 0)
+            return r;
     }
-    free(all);
-    return writes;
+    return 0;
 }
 
-int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now, char *where,
-                   size_t wlen)
+/* Recursive: the image's own submounts come along (and are made read-only
+ * with it, at once or in the finish plan). */
+static int bind_as_root(const char *source, struct rp_error *err)
+{
+    if (mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
+        return rp_mount_errno(err, -errno);
+    return 0;
+}
+
+int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now,
+                   struct rp_error *err)
 {
     int proc_fd = b->proc_fd, verbose = b->verbose;
-    char why[256];
+    struct rp_error why = {0};
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
     *readonly_now = false;
-    if (!plan_writes_image(src_fd, b, b->root, why, sizeof(why))) {
+    if (image_bindable(src_fd, b, &why) == 0) {
         rp_vlog(verbose, "root.source: bound read-only, no overlay: the plan makes nothing in "
                          "the image");
         *readonly_now = true;
-        return mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+        return bind_as_root(source, err);
     }
-    rp_vlog(verbose, "root.source: an overlay is needed: %s", why);
+    rp_vlog(verbose, "root.source: an overlay is needed: %s", why.msg);
 
     int image_id = -1;
-    int r = bind_image(src_fd, proc_fd, verbose, &image_id, where, wlen);
-    if (r < 0 || (r = make_upper(src_fd)) < 0)
+    int r = bind_image(src_fd, proc_fd, verbose, &image_id, err);
+    if (r < 0)
         return r;
-    if (!image_not_layerable(why, sizeof(why)) && make_overlay(why, sizeof(why)) == 0) {
+    if ((r = make_upper(src_fd)) < 0)
+        return rp_mount_errno(err, r);
+    if (image_layerable(&why) == 0 && make_overlay(&why) == 0) {
         rp_vlog(verbose, "root.source: an overlay, the image read-only below it");
-        return bind_submounts(proc_fd, image_id, where, wlen);
+        return bind_submounts(proc_fd, image_id, err);
     }
 
     rp_vlog(verbose, "warning: root.source: no overlay (%s): the image is bound as the root "
                      "and steps that create mount points, dirs or files write into it",
-            why);
-    /* Recursive: the image's own submounts come along (and are made
-     * read-only with it in the finish plan). */
-    return mount(source, "/newroot", NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
+            why.msg);
+    return bind_as_root(source, err);
 }

@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "auto_fd.h"
 #include "mount.h"
 #include "mount_proc.h"
 #include "mount_resolve.h"
@@ -34,33 +35,28 @@ static const char *const kernel_entries[] = {"sys", "sysrq-trigger", "irq", "bus
 static int bind_readonly(int proc_fd, const char *name)
 {
     char path[64];
-    int fd = openat(proc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    RP_AUTO_FD int entry = openat(proc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (entry < 0)
         /* A kernel without CONFIG_MAGIC_SYSRQ has no sysrq-trigger. */
         return errno == ENOENT ? 0 : -errno;
-    rp_fd_path(path, sizeof(path), RP_STAGE_PROC, fd);
-    int r = mount(path, path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
-    close(fd);
-    if (r < 0)
-        return r;
-    fd = openat(proc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    rp_fd_path(path, sizeof(path), RP_STAGE_PROC, entry);
+    if (mount(path, path, NULL, MS_BIND, NULL) < 0)
         return -errno;
-    rp_fd_path(path, sizeof(path), RP_STAGE_PROC, fd);
-    r = mount(NULL, path, NULL,
-              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0
-            ? -errno : 0;
-    close(fd);
-    return r;
+    RP_AUTO_FD int bound = openat(proc_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (bound < 0)
+        return -errno;
+    rp_fd_path(path, sizeof(path), RP_STAGE_PROC, bound);
+    return mount(NULL, path, NULL,
+                 MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0
+               ? -errno : 0;
 }
 
-int rp_mount_proc_readonly(int proc_fd, const char **what)
+int rp_mount_proc_readonly(int proc_fd, const char *path, struct rp_error *err)
 {
     for (size_t i = 0; i < sizeof(kernel_entries) / sizeof(kernel_entries[0]); i++) {
-        *what = kernel_entries[i];
         int r = bind_readonly(proc_fd, kernel_entries[i]);
         if (r < 0)
-            return r;
+            return rp_error_set(err, r, "read-only bind of %s/%s", path, kernel_entries[i]);
     }
     return 0;
 }

@@ -2,10 +2,12 @@
 #ifndef REDPAK_MOUNT_PROC_H
 #define REDPAK_MOUNT_PROC_H
 
-/* proc_fd: the node's freshly mounted proc (a directory fd). Binds
- * sys, sysrq-trigger, irq, bus and fs (those present) onto themselves,
- * read-only, nosuid, nodev, noexec. Returns 0 or -errno and names the
- * entry in *what. */
-int rp_mount_proc_readonly(int proc_fd, const char **what);
+#include "redpak/error.h"
+
+/* proc_fd: the node's freshly mounted proc (a directory fd), at path in
+ * the node. Binds sys, sysrq-trigger, irq, bus and fs (those present)
+ * onto themselves, read-only, nosuid, nodev, noexec. Returns 0, or a
+ * negative code with err naming the entry. */
+int rp_mount_proc_readonly(int proc_fd, const char *path, struct rp_error *err);
 
 #endif

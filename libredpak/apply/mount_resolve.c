@@ -23,11 +23,23 @@ static int open_root(int root_fd)
     return fd < 0 ? -errno : fd;
 }
 
+/* Where the walk of rp_resolve_walk stands. */
+struct walk {
+    int root_fd;
+    struct stat root_st;    /* to know the root when ".." reaches it */
+    int cur;                /* O_PATH fd of the directory reached so far */
+    /* The part still to walk, from p; a symlink's target is put in front
+     * of it. */
+    char todo[2 * PATH_MAX];
+    char *p;
+    int links;              /* symlinks followed */
+};
+
 /* cur becomes next; cur's old fd is closed. */
-static void step_to(int *cur, int next)
+static void step_to(struct walk *w, int next)
 {
-    close(*cur);
-    *cur = next;
+    close(w->cur);
+    w->cur = next;
 }
 
 static bool is_root(int fd, const struct stat *root)
@@ -36,98 +48,105 @@ static bool is_root(int fd, const struct stat *root)
     return fstat(fd, &st) == 0 && st.st_dev == root->st_dev && st.st_ino == root->st_ino;
 }
 
+/* The next component of the path into name: 1, or 0 at the end of the
+ * path, or -ENAMETOOLONG. */
+static int next_component(struct walk *w, char name[NAME_MAX + 1])
+{
+    while (*w->p == '/')
+        w->p++;
+    if (!*w->p)
+        return 0;
+    char *end = strchrnul(w->p, '/');
+    size_t n = (size_t)(end - w->p);
+    if (n > NAME_MAX)
+        return -ENAMETOOLONG;
+    memcpy(name, w->p, n);
+    name[n] = '\0';
+    w->p = end;
+    return 1;
+}
+
+/* "..": the root is its own parent, as "/.." is. */
+static int walk_up(struct walk *w)
+{
+    if (is_root(w->cur, &w->root_st))
+        return 0;
+    int up = openat(w->cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (up < 0)
+        return -errno;
+    step_to(w, up);
+    return 0;
+}
+
+/* A symlink: its target replaces the component, read here rather than
+ * followed by the kernel so that "/" means root_fd. A magic /proc link
+ * reads as text too and is confined like any other. */
+static int walk_link(struct walk *w, int link)
+{
+    char target[PATH_MAX];
+    ssize_t len = readlinkat(link, "", target, sizeof(target) - 1);
+    if (len < 0)
+        return -errno;
+    if (++w->links > MAX_LINKS)
+        return -ELOOP;
+    if (len == 0)
+        return -ENOENT;
+    size_t rest = strlen(w->p);
+    if ((size_t)len + rest + 1 > sizeof(w->todo))
+        return -ENAMETOOLONG;
+    memmove(w->todo + len, w->p, rest + 1);
+    memcpy(w->todo, target, (size_t)len);
+    w->p = w->todo;
+    if (w->todo[0] != '/')
+        return 0;
+    int top = open_root(w->root_fd);
+    if (top < 0)
+        return top;
+    step_to(w, top);
+    return 0;
+}
+
+/* A component other than "." and "..": steps into it, or expands it when
+ * it is a symlink. */
+static int walk_into(struct walk *w, const char *name)
+{
+    RP_AUTO_FD int next = openat(w->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0)
+        return -errno;
+    struct stat st;
+    if (fstat(next, &st) < 0)
+        return -errno;
+    if (S_ISLNK(st.st_mode))
+        return walk_link(w, next);
+    step_to(w, next);
+    next = -1;              /* now w->cur */
+    return 0;
+}
+
 int rp_resolve_walk(int root_fd, const char *path)
 {
-    /* The part still to walk; a symlink's target is put in front of it. */
-    char todo[2 * PATH_MAX];
+    struct walk w = {.root_fd = root_fd};
     if (strlen(path) >= PATH_MAX)
         return -ENAMETOOLONG;
-    strcpy(todo, path);
-
-    struct stat root_st;
-    if (fstat(root_fd, &root_st) < 0)
+    strcpy(w.todo, path);
+    w.p = w.todo;
+    if (fstat(root_fd, &w.root_st) < 0)
         return -errno;
-    int cur = open_root(root_fd);
-    if (cur < 0)
-        return cur;
-    int links = 0, r = 0;
-    char *p = todo;
-    for (;;) {
-        while (*p == '/')
-            p++;
-        if (!*p)
-            return cur;
-        char *end = strchrnul(p, '/');
-        size_t n = (size_t)(end - p);
-        char name[NAME_MAX + 1];
-        if (n > NAME_MAX) {
-            r = -ENAMETOOLONG;
-            break;
-        }
-        memcpy(name, p, n);
-        name[n] = '\0';
-        p = end;
+    w.cur = open_root(root_fd);
+    if (w.cur < 0)
+        return w.cur;
+    char name[NAME_MAX + 1];
+    int r;
+    while ((r = next_component(&w, name)) > 0) {
         if (strcmp(name, ".") == 0)
             continue;
-        if (strcmp(name, "..") == 0) {
-            /* The root is its own parent, as "/.." is. */
-            if (is_root(cur, &root_st))
-                continue;
-            int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-            if (up < 0) {
-                r = -errno;
-                break;
-            }
-            step_to(&cur, up);
-            continue;
-        }
-        int next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0) {
-            r = -errno;
+        r = strcmp(name, "..") == 0 ? walk_up(&w) : walk_into(&w, name);
+        if (r < 0)
             break;
-        }
-        struct stat st;
-        if (fstat(next, &st) < 0) {
-            r = -errno;
-            close(next);
-            break;
-        }
-        if (!S_ISLNK(st.st_mode)) {
-            step_to(&cur, next);
-            continue;
-        }
-        /* A symlink: its target replaces the component, read here rather
-         * than followed by the kernel so that "/" means root_fd. A magic
-         * /proc link reads as text too and is confined like any other. */
-        char target[PATH_MAX];
-        ssize_t len = readlinkat(next, "", target, sizeof(target) - 1);
-        close(next);
-        if (len < 0 || ++links > MAX_LINKS) {
-            r = len < 0 ? -errno : -ELOOP;
-            break;
-        }
-        if (len == 0) {
-            r = -ENOENT;
-            break;
-        }
-        size_t rest = strlen(p);
-        if ((size_t)len + rest + 1 > sizeof(todo)) {
-            r = -ENAMETOOLONG;
-            break;
-        }
-        memmove(todo + len, p, rest + 1);
-        memcpy(todo, target, (size_t)len);
-        p = todo;
-        if (todo[0] == '/') {
-            int top = open_root(root_fd);
-            if (top < 0) {
-                r = top;
-                break;
-            }
-            step_to(&cur, top);
-        }
     }
-    close(cur);
+    if (r == 0)
+        return w.cur;
+    close(w.cur);
     return r;
 }
 

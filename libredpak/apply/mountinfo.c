@@ -1,5 +1,6 @@
 /* The mount table as the kernel prints it: see mountinfo.h. */
 #include "mountinfo.h"
+#include "auto_fd.h"
 #include "read_all.h"
 
 #include <errno.h>
@@ -75,12 +76,11 @@ static int parse_line(char *line, struct rp_mountinfo *m)
 int rp_mountinfo_read(int dirfd, const char *path, struct rp_mountinfo_table *t)
 {
     *t = (struct rp_mountinfo_table){0};
-    int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+    RP_AUTO_FD int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
     /* No cap: the kernel's own table, however many mounts it lists. */
     int r = rp_read_all(fd, SIZE_MAX, &t->text, NULL);
-    close(fd);
     if (r < 0)
         return r;
     size_t lines = 0;

@@ -32,9 +32,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "auto_fd.h"
+#include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"
+#include "notify.h"
+#include "step_message.h"
 
 /* The manager's messages are at most a pipe buffer (systemd reads 4096). */
 #define NOTIFY_MAX 4096
@@ -91,9 +94,9 @@ int rp_notify_bind(const struct rp_notify *n, int root_fd, struct rp_error *err)
     if (n->fd < 0)
         return 0;
     const char *base;
-    int dir = rp_resolve_parent(root_fd, RP_NOTIFY_PATH, 1, &base);
+    RP_AUTO_FD int dir = rp_resolve_parent(root_fd, RP_NOTIFY_PATH, 1, &base);
     if (dir < 0)
-        return rp_error_set(err, -dir, "notify proxy: %s", RP_NOTIFY_DIR);
+        return rp_step_error(err, RP_STEP_MOUNTS, -dir, "notify proxy: %s", RP_NOTIFY_DIR);
     /* bind(2) takes a path, not a directory fd: reach the directory that
      * was resolved inside the root through its /proc magic link, so a
      * symlink in an image cannot move the socket out of the root. */
@@ -109,9 +112,8 @@ int rp_notify_bind(const struct rp_notify *n, int root_fd, struct rp_error *err)
                  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)len + 1));
     int e = errno;
     umask(old);
-    close(dir);
     if (r < 0)
-        return rp_error_set(err, e, "notify proxy: bind %s", RP_NOTIFY_PATH);
+        return rp_step_error(err, RP_STEP_MOUNTS, e, "notify proxy: bind %s", RP_NOTIFY_PATH);
     return 0;
 }
 
@@ -233,7 +235,5 @@ void rp_notify_relay(const struct rp_notify *n, int verbose)
 
 void rp_notify_close(struct rp_notify *n)
 {
-    if (n->fd >= 0)
-        close(n->fd);
-    n->fd = -1;
+    rp_close_fd(&n->fd);
 }

@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "ns.h"
+#include "step_message.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -63,8 +64,8 @@ int rp_ns_join(const struct rp_ns_plan *plan, struct rp_error *err)
             continue;
         fds[k] = open(plan->ns[k].path, O_RDONLY | O_CLOEXEC);
         if (fds[k] < 0)
-            r = rp_error_set(err, errno, "namespace plan step 4: open %s namespace %s",
-                             rp_ns_name((enum rp_ns_kind)k), plan->ns[k].path);
+            r = rp_step_error(err, RP_STEP_CLONE, errno, "open %s namespace %s",
+                              rp_ns_name((enum rp_ns_kind)k), plan->ns[k].path);
     }
     /* The user namespace first: joining it grants the capabilities needed
      * to join the namespaces it owns. RP_NS_USER is the first kind. */
@@ -73,9 +74,9 @@ int rp_ns_join(const struct rp_ns_plan *plan, struct rp_error *err)
             continue;
         /* Passing the type makes the kernel refuse a file of another kind. */
         if (setns(fds[k], ns_clone_flag[k]) < 0)
-            r = rp_error_set(err, errno, "namespace plan step 4: join %s namespace %s%s",
-                             rp_ns_name((enum rp_ns_kind)k), plan->ns[k].path,
-                             errno == EINVAL ? " (not a namespace of that kind?)" : "");
+            r = rp_step_error(err, RP_STEP_CLONE, errno, "join %s namespace %s%s",
+                              rp_ns_name((enum rp_ns_kind)k), plan->ns[k].path,
+                              errno == EINVAL ? " (not a namespace of that kind?)" : "");
     }
     for (int k = 0; k < RP_NS_COUNT; k++)
         rp_close_fd(&fds[k]);
@@ -87,14 +88,14 @@ static int loopback_up(struct rp_error *err)
 {
     RP_AUTO_FD int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
-        return rp_error_set(err, errno, "step 6: loopback up: socket");
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "loopback up: socket");
     struct ifreq ifr = {0};
     strcpy(ifr.ifr_name, "lo");
     if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-        return rp_error_set(err, errno, "step 6: loopback up: SIOCGIFFLAGS lo");
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "loopback up: SIOCGIFFLAGS lo");
     ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
     if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-        return rp_error_set(err, errno, "step 6: loopback up: SIOCSIFFLAGS lo");
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "loopback up: SIOCSIFFLAGS lo");
     return 0;
 }
 
@@ -105,11 +106,11 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
 {
     RP_AUTO_FD int fd = open(kv->key, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return rp_error_set(err, errno, "step 6: sysctl %s", kv->key);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s", kv->key);
     size_t len = strlen(kv->value);
     if (write(fd, kv->value, len) != (ssize_t)len)
-        return rp_error_set(err, errno, "step 6: sysctl %s = %s", kv->key,
-                            kv->value);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s = %s", kv->key,
+                             kv->value);
     return 0;
 }
 
@@ -125,7 +126,7 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
 static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     if (unshare(CLONE_NEWTIME) < 0)
-        return rp_error_set(err, errno, "step 6: unshare time namespace");
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "unshare time namespace");
     if (!plan->set_time_offsets)
         return 0;
     char text[128];
@@ -133,23 +134,23 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
                        plan->time_monotonic, plan->time_boottime);
     RP_AUTO_FD int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, text, (size_t)len) != len)
-        return rp_error_set(err, errno,
-                            "step 6: time offsets monotonic %" PRId64
-                            " boottime %" PRId64 " in /proc/self/timens_offsets",
-                            plan->time_monotonic, plan->time_boottime);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno,
+                             "time offsets monotonic %" PRId64 " boottime %" PRId64
+                             " in /proc/self/timens_offsets",
+                             plan->time_monotonic, plan->time_boottime);
     return 0;
 }
 
-int rp_ns_setup_child(const struct rp_ns_plan *plan, struct rp_error *err)
+int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     int r;
     if (plan->ns[RP_NS_CGROUP].mode == RP_NS_NEW && unshare(CLONE_NEWCGROUP) < 0)
-        return rp_error_set(err, errno, "step 6: unshare cgroup namespace");
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "unshare cgroup namespace");
     if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
-        return rp_error_set(err, errno, "step 6: hostname %s", plan->hostname);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "hostname %s", plan->hostname);
     if (plan->domainname && setdomainname(plan->domainname, strlen(plan->domainname)) < 0)
-        return rp_error_set(err, errno, "step 6: domainname %s",
-                            plan->domainname);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "domainname %s",
+                             plan->domainname);
     if (plan->loopback_up && (r = loopback_up(err)) < 0)
         return r;
     for (size_t i = 0; i < plan->n_sysctl; i++)

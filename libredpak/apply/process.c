@@ -10,8 +10,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "exec.h"
 #include "names.h"
+#include "process.h"
+#include "step_message.h"
+#include "redpak/run.h"
 
 /* Used to find a command when the workload's environment has no PATH. */
 #define RP_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -54,7 +56,7 @@ static int close_inherited_fds(const int *keep, size_t n_keep, struct rp_error *
         first = next + 1;
     }
     if (r < 0)
-        return rp_error_set(err, r, "step 8: close inherited file descriptors");
+        return rp_step_error(err, RP_STEP_PROCESS, r, "close inherited file descriptors");
     return 0;
 }
 
@@ -65,14 +67,14 @@ int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t
         const struct rp_rlimit *l = &plan->rlimits[i];
         struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
         if (setrlimit(l->resource, &rl) < 0)
-            return rp_error_set(err, errno, "step 8: rlimit %s %llu %llu",
-                                rp_rlimit_name(l->resource),
-                                (unsigned long long)l->soft, (unsigned long long)l->hard);
+            return rp_step_error(err, RP_STEP_PROCESS, errno, "rlimit %s %llu %llu",
+                                 rp_rlimit_name(l->resource), (unsigned long long)l->soft,
+                                 (unsigned long long)l->hard);
     }
     umask(plan->umask);
     const char *cwd = plan->cwd ? plan->cwd : "/";
     if (chdir(cwd) < 0)
-        return rp_error_set(err, errno, "step 8: cwd %s", cwd);
+        return rp_step_error(err, RP_STEP_PROCESS, errno, "cwd %s", cwd);
     return close_inherited_fds(keep, n_keep, err);
 }
 
@@ -165,7 +167,7 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
 {
     const char *cmd = argv[0];
     if (!cmd || !*cmd) {
-        rp_error_set(err, ENOENT, "exec: empty command");
+        rp_step_error(err, RP_STEP_SUPERVISE, ENOENT, "exec: empty command");
         return RP_EXIT_NOT_FOUND;
     }
     if (strchr(cmd, '/')) {
@@ -174,10 +176,11 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
         /* ENOENT for a file that exists: its interpreter (the ELF loader
          * or a #! line) is what is missing from the node. */
         if (e == ENOENT && access(cmd, F_OK) == 0)
-            rp_error_set(err, e, "exec %s: its interpreter (ELF loader or #! line) is missing "
-                                 "in the node", cmd);
+            rp_step_error(err, RP_STEP_SUPERVISE, e,
+                          "exec %s: its interpreter (ELF loader or #! line) is missing in the "
+                          "node", cmd);
         else
-            rp_error_set(err, e, "exec %s", cmd);
+            rp_step_error(err, RP_STEP_SUPERVISE, e, "exec %s", cmd);
         return exec_status(e);
     }
     const char *path = env_lookup(envp, "PATH");
@@ -204,10 +207,11 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
     }
     int e = saw_eacces ? EACCES : last;
     if (e == ENOENT) {
-        rp_error_set(err, 0, "exec %s: command not found in PATH %s", cmd, path);
+        rp_step_error(err, RP_STEP_SUPERVISE, 0, "exec %s: command not found in PATH %s", cmd,
+                      path);
         err->code = -ENOENT;
     } else {
-        rp_error_set(err, e, "exec %s", cmd);
+        rp_step_error(err, RP_STEP_SUPERVISE, e, "exec %s", cmd);
     }
     return exec_status(e);
 }

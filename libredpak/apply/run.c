@@ -9,7 +9,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "auto_fd.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "child_error.h"
+#include "clone.h"
+#include "host.h"
+#include "identity.h"
+#include "init.h"
+#include "log.h"
+#include "mount.h"
+#include "notify.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp_filter.h"
+#include "seccomp_learn.h"
+#include "step_message.h"
+#include "supervise.h"
+#include "terminal.h"
+#include "userns.h"
+#include "redpak/run.h"
 
 /* Everything one run holds, shared by both sides of the clone. */
 struct node_run {
@@ -29,9 +48,37 @@ struct node_run {
     pid_t pid;              /* the first process until it was reaped, else 0 */
 };
 
-static int report(struct node_run *r, const char *plan, int status, const struct rp_error *err)
+/* The first process (or the workload's) tells the parent which step
+ * failed, in the step's own words, and exits with status. */
+static int report(struct node_run *r, int status, const struct rp_error *err)
 {
-    return rp_child_error_send(r->report[1], plan, status, err);
+    return rp_child_error_send(r->report[1], NULL, status, err);
+}
+
+/* SIGKILL when the parent dies (process.die_with_parent); step: the one
+ * that sets it, for the message. */
+static int die_with_parent(const struct rp_process_plan *process, enum rp_step step,
+                           struct rp_error *err)
+{
+    if (!process->die_with_parent || prctl(PR_SET_PDEATHSIG, SIGKILL) == 0)
+        return 0;
+    return rp_step_error(err, step, errno, "die_with_parent");
+}
+
+/* Step 12: the node's filter, or with --seccomp-learn the recording one
+ * that replaces it for this run. */
+static int load_filter(struct node_run *r, struct rp_error *err)
+{
+    int v = r->opts->verbose;
+    if (r->opts->seccomp_learn) {
+        rp_step_vlog(v, RP_STEP_SECCOMP, "load the learn filter");
+        return rp_seccomp_learn_load(&r->filter, r->learn_sock[1], err);
+    }
+    if (r->filter.len)
+        rp_step_vlog(v, RP_STEP_SECCOMP, "load the filter (%zu instructions)", r->filter.len);
+    else
+        rp_step_vlog(v, RP_STEP_SECCOMP, "no filter");
+    return rp_seccomp_apply(&r->filter, err);
 }
 
 /* Steps 9-12, last in the workload's own process: identity, capabilities,
@@ -42,26 +89,26 @@ static int workload(void *arg)
 {
     struct node_run *r = arg;
     const struct rp_plan *plan = r->plan;
+    int v = r->opts->verbose;
     struct rp_error err = {0};
     rp_signals_reset_child(&r->sig);
-    rp_vlog(r->opts->verbose, "step 9-12: identity, capabilities, no_new_privs, seccomp");
-    if (rp_identity_apply(&plan->process, &err) < 0)
-        return report(r, "identity plan", RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_IDENTITY, "%zu groups, gid %u, uid %u", plan->process.n_groups,
+                 (unsigned)plan->process.gid, (unsigned)plan->process.uid);
     /* prctl(2): a change of the effective or filesystem uid or gid clears
      * the parent-death signal; set it again for the workload, whose parent
      * is init or redwrap. */
-    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
+    if (rp_identity_apply(&plan->process, &err) < 0 ||
+        die_with_parent(&plan->process, RP_STEP_IDENTITY, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_CAPS, "bounding, permitted, effective, inheritable, ambient");
     if (rp_caps_apply(&plan->caps, &err) < 0)
-        return report(r, "capability plan", RP_EXIT_SETUP_FAILED, &err);
-    if (rp_no_new_privs_apply(&plan->process, &err) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
-    if ((r->opts->seccomp_learn ? rp_seccomp_learn_load(&r->filter, r->learn_sock[1], &err)
-                                : rp_seccomp_load(&r->filter, &err)) < 0)
-        return report(r, "seccomp plan", RP_EXIT_SETUP_FAILED, &err);
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(v, RP_STEP_NO_NEW_PRIVS, "no_new_privileges: %s",
+                 plan->process.no_new_privileges ? "true" : "false");
+    if (rp_no_new_privs_apply(&plan->process, &err) < 0 || load_filter(r, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     int status = rp_process_exec(r->argv, r->env, &err);
-    return report(r, "process plan", status, &err);
+    return report(r, status, &err);
 }
 
 /* Steps 6-8 in the node's first process, after the parent released it. */
@@ -71,45 +118,44 @@ static int first_process(struct node_run *r)
     int verbose = r->opts->verbose;
     struct rp_error err = {0};
     char go;
-    close(r->release[1]);
-    close(r->report[0]);
-    close(r->sig.fd);
-    if (r->learn_sock[0] >= 0)
-        close(r->learn_sock[0]);
+    rp_close_fd(&r->release[1]);
+    rp_close_fd(&r->report[0]);
+    rp_close_fd(&r->sig.fd);
+    rp_close_fd(&r->learn_sock[0]);
     /* The node reaches its cgroup through its cgroup namespace, never
      * through redwrap's handle on the host's hierarchy. */
-    if (r->cg.dirfd >= 0)
-        close(r->cg.dirfd);
+    rp_close_fd(&r->cg.dirfd);
     /* EOF: the parent could not write the maps; it says why itself. */
     if (read(r->release[0], &go, 1) != 1)
         return RP_EXIT_SETUP_FAILED;
-    close(r->release[0]);
+    rp_close_fd(&r->release[0]);
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
      * namespaces a helper cloned us and has exited since). */
-    if (plan->process.die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -errno, .msg = "die_with_parent"});
-    rp_vlog(verbose, "step 6: namespaces");
-    if (rp_ns_setup_child(&plan->ns, &err) < 0)
-        return report(r, "namespace plan", RP_EXIT_SETUP_FAILED, &err);
-    rp_vlog(verbose, "step 7: mounts and tmpfs");
-    if (rp_mount_apply(plan, &r->notify, verbose, &err) < 0)
-        return report(r, NULL, RP_EXIT_SETUP_FAILED, &err);  /* "mount step 3: ..." */
-    rp_vlog(verbose, "step 8: process");
+    if (die_with_parent(&plan->process, RP_STEP_PROCESS, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_NAMESPACES, "hostname, domainname, loopback, sysctls");
+    if (rp_ns_apply(&plan->ns, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
+    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish};
+    if (rp_mount_apply(&mounts, &r->notify, verbose, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);
     int keep[] = {r->report[1], r->learn_sock[1]};
     if (rp_process_apply(&plan->process, keep, 2, &err) < 0)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED, &err);
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* Built before seccomp and the identity change, which may forbid what
      * building it needs, and before init's vfork, whose child should not
      * allocate. */
     r->env = rp_process_env(&plan->process, r->opts->environ);
     if (r->env)
         r->env = rp_notify_env(&r->notify, r->env);
-    if (!r->env)
-        return report(r, "process plan", RP_EXIT_SETUP_FAILED,
-                      &(struct rp_error){.code = -ENOMEM, .msg = "environment: out of memory"});
+    if (!r->env) {
+        rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "environment");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    }
     if (plan->process.init)
         return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
     return workload(r);
@@ -118,17 +164,13 @@ static int first_process(struct node_run *r)
 /* Step 5, parent: the id maps, then one byte that lets the child go on. */
 static int release_first_process(struct node_run *r, struct rp_error *err)
 {
-    close(r->release[0]);
-    close(r->report[1]);
-    r->release[0] = r->report[1] = -1;
-    if (r->learn_sock[1] >= 0)
-        close(r->learn_sock[1]);
-    r->learn_sock[1] = -1;
-    int ret = rp_userns_write_maps(r->pid, &r->plan->ns, err);
+    rp_close_fd(&r->release[0]);
+    rp_close_fd(&r->report[1]);
+    rp_close_fd(&r->learn_sock[1]);
+    int ret = rp_userns_apply(r->pid, &r->plan->ns, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
-        ret = rp_error_set(err, errno, "release the first process");
-    close(r->release[1]);
-    r->release[1] = -1;
+        ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
+    rp_close_fd(&r->release[1]);
     return ret;
 }
 
@@ -191,12 +233,9 @@ static void node_run_end(struct node_run *r)
     int *fds[] = {r->release, r->report, r->learn_sock};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         for (int end = 0; end < 2; end++)
-            if (fds[i][end] >= 0)
-                close(fds[i][end]);
-    if (r->learn.sock >= 0)
-        close(r->learn.sock);
-    if (r->learn.listener >= 0)
-        close(r->learn.listener);
+            rp_close_fd(&fds[i][end]);
+    rp_close_fd(&r->learn.sock);
+    rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
     rp_notify_close(&r->notify);
     rp_signals_restore(&r->sig);
@@ -214,24 +253,25 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 1: compile the seccomp filter, check the cgroup controllers");
+    rp_step_vlog(v, RP_STEP_PLAN, "compile the seccomp filter, check the cgroup controllers");
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 2: host plan");
-    if (rp_host_apply(plan, v, err) < 0)
+    rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
+    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 3: cgroup plan");
-    if (rp_cgroup_prepare(&plan->cgroup, v, &r.cg, err) < 0)
+    rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");
+    if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 4: clone the first process");
-    if (open_channels(&r, err) < 0 || (r.pid = rp_clone_first(plan, &r.cg, v, err)) < 0)
+    rp_step_vlog(v, RP_STEP_CLONE, "the first process");
+    if (open_channels(&r, err) < 0 ||
+        (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
         _exit(first_process(&r));   /* a forked child never returns to the caller */
-    rp_vlog(v, "step 5: id maps of pid %d, release it", (int)r.pid);
+    rp_step_vlog(v, RP_STEP_ID_MAPS, "id maps of pid %d, then release it", (int)r.pid);
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_vlog(v, "step 13: supervise");
+    rp_step_vlog(v, RP_STEP_SUPERVISE, "forward signals, reap, tear down");
     int status = rp_supervise(&r.sig, r.pid, r.report[0], &r.learn, &r.notify,
                               opts->trim_when_running, v, err);
     r.pid = 0;

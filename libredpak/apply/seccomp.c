@@ -24,8 +24,9 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "seccomp_filter.h"
 #include "seccomp_internal.h"
+#include "step_message.h"
 
 uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum)
 {
@@ -52,12 +53,6 @@ static enum scmp_compare compare_op(enum rp_seccomp_op op)
     case RP_SC_MASKED_EQ: return SCMP_CMP_MASKED_EQ;
     }
     return _SCMP_CMP_MIN;
-}
-
-static void release_ctx(scmp_filter_ctx *ctx)
-{
-    if (*ctx)
-        seccomp_release(*ctx);
 }
 
 scmp_filter_ctx rp_seccomp_ctx_new(uint32_t default_action, struct rp_error *err)
@@ -228,7 +223,8 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
     if (!plan->enabled)
         return 0;
     uint32_t def = rp_seccomp_action_value(plan->default_action, plan->default_errno);
-    scmp_filter_ctx ctx __attribute__((cleanup(release_ctx))) = rp_seccomp_ctx_new(def, err);
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
+        rp_seccomp_ctx_new(def, err);
     if (!ctx)
         return err->code;
     int rc = rp_seccomp_add_rules(ctx, def, plan->rules, plan->n_rules, err);
@@ -237,7 +233,7 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
     return rp_seccomp_export(ctx, prog, err);
 }
 
-int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err)
+int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err)
 {
     if (prog->len == 0)
         return 0;
@@ -248,9 +244,10 @@ int rp_seccomp_load(const struct rp_seccomp_prog *prog, struct rp_error *err)
      * with CAP_SYS_ADMIN: otherwise a filter could mislead a setuid
      * program it then executes. */
     if (errno == EACCES)
-        return rp_error_set(err, EACCES, "seccomp: loading the filter needs "
-                            "process.no_new_privileges: true (or cap_sys_admin kept)");
-    return rp_error_set(err, errno, "seccomp: loading the filter");
+        return rp_step_error(err, RP_STEP_SECCOMP, EACCES,
+                             "loading the filter needs process.no_new_privileges: true (or "
+                             "cap_sys_admin kept)");
+    return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the filter");
 }
 
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog)

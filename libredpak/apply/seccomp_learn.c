@@ -26,24 +26,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "auto_fd.h"
 #include "seccomp_internal.h"
+#include "seccomp_learn.h"
+#include "step_message.h"
 
 /* The one message the filter lets through; at the same address in the
  * parent that compiles the filter and in the child that loads it (a clone
  * without CLONE_VM copies the address space as it is). */
 static struct msghdr handover_msg;
 
-static void release_ctx(scmp_filter_ctx *ctx)
-{
-    if (*ctx)
-        seccomp_release(*ctx);
-}
-
 int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err)
 {
     *prog = (struct rp_seccomp_prog){0};
-    scmp_filter_ctx ctx __attribute__((cleanup(release_ctx))) =
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
         rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
     if (!ctx)
         return err->code;
@@ -68,9 +64,10 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
                                 SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
     if (listener < 0) {
         if (errno == EACCES)
-            return rp_error_set(err, EACCES, "seccomp learn: loading the filter needs "
-                                "process.no_new_privileges: true (or cap_sys_admin kept)");
-        return rp_error_set(err, errno, "seccomp learn: loading the filter");
+            return rp_step_error(err, RP_STEP_SECCOMP, EACCES,
+                                 "loading the learn filter needs process.no_new_privileges: "
+                                 "true (or cap_sys_admin kept)");
+        return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the learn filter");
     }
     /* From here every syscall but the sendmsg below waits for the parent. */
     static char byte = 'L';
@@ -93,7 +90,8 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
         n = sendmsg(sock, &handover_msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n != 1)
-        return rp_error_set(err, n < 0 ? errno : EIO, "seccomp learn: sending the listener");
+        return rp_step_error(err, RP_STEP_SECCOMP, n < 0 ? errno : EIO,
+                             "learn filter: sending the listener");
     return 0;
 }
 
@@ -189,12 +187,6 @@ static void free_names(char ***names)
     free(*names);
 }
 
-static void close_file(FILE **f)
-{
-    if (*f)
-        fclose(*f);
-}
-
 /* Syscalls the vDSO usually answers in user space, so that they are rarely
  * seen here; whether the kernel is entered depends on the clock source of
  * the machine, not on the program, so the fragment always allows them. */
@@ -226,7 +218,7 @@ int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
     }
     qsort(names, n, sizeof(*names), by_name);
 
-    FILE *out __attribute__((cleanup(close_file))) = fopen(path, "we");
+    RP_AUTO_FILE FILE *out = fopen(path, "we");
     if (!out)
         return rp_error_set(err, errno, "seccomp learn: %s", path);
     fprintf(out,

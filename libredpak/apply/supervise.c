@@ -11,8 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "child_error.h"
+#include "log.h"
+#include "notify.h"
+#include "seccomp_learn.h"
+#include "supervise.h"
 #include "trim.h"
+#include "redpak/run.h"
 
 static const int forwarded_signals[] = {
     SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,

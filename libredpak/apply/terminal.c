@@ -9,7 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "terminal.h"
 
 /* tcsetpgrp from a process outside the foreground group raises SIGTTOU,
  * which stops it; blocked, the call just succeeds. */

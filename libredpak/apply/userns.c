@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
-#include "exec.h"
+#include "step_message.h"
+#include "userns.h"
 
 /* The kernel takes a map in one write(2) and once only: a second write, or
  * a map split over two writes, fails with EPERM. */
@@ -21,7 +22,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text,
     snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
     RP_AUTO_FD int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        return rp_error_set(err, errno, "namespace plan step 5: open %s", path);
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "open %s", path);
     size_t len = strlen(text);
     if (write(fd, text, len) != (ssize_t)len) {
         int e = errno;
@@ -30,7 +31,7 @@ static int write_proc_file(pid_t pid, const char *name, const char *text,
         for (char *p = shown; *p; p++)
             if (*p == '\n')
                 *p = ' ';
-        rp_error_set(err, e, "namespace plan step 5: write %s '%s'", path, shown);
+        rp_step_error(err, RP_STEP_ID_MAPS, e, "write %s '%s'", path, shown);
         if (e == EPERM)
             rp_userns_explain(err);
         return err->code;
@@ -51,7 +52,7 @@ static int format_map(const struct rp_id_map *map, size_t n, char *buf, size_t l
     return 0;
 }
 
-int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
 {
     if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
         return 0;
@@ -68,11 +69,11 @@ int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_err
      * credentials, not against the other map; the child waits for both
      * before it does anything. */
     if (format_map(plan->gid_map, plan->n_gid_map, text, sizeof(text)) < 0)
-        return rp_error_set(err, ENOSPC, "namespace plan step 5: gid_map");
+        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "gid_map");
     if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)
         return r;
     if (format_map(plan->uid_map, plan->n_uid_map, text, sizeof(text)) < 0)
-        return rp_error_set(err, ENOSPC, "namespace plan step 5: uid_map");
+        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "uid_map");
     if (plan->n_uid_map && (r = write_proc_file(pid, "uid_map", text, err)) < 0)
         return r;
     return 0;
@@ -81,13 +82,12 @@ int rp_userns_write_maps(pid_t pid, const struct rp_ns_plan *plan, struct rp_err
 /* Reads a small integer sysctl; -1 when the file does not exist. */
 static long read_sysctl(const char *path)
 {
-    FILE *f = fopen(path, "re");
+    RP_AUTO_FILE FILE *f = fopen(path, "re");
     if (!f)
         return -1;
     long v = -1;
     if (fscanf(f, "%ld", &v) != 1)
         v = -1;
-    fclose(f);
     return v;
 }
 

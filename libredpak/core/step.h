@@ -1,7 +1,7 @@
 /* The thirteen steps of docs/apply-order.md, in the order redwrap applies
  * them. One table names them for everything that shows a step: the plan
  * printer's headings, -v logging and the executor's error messages
- * ("namespaces step 6.3: hostname ..."). */
+ * ("namespaces (step 6): hostname web1: ..."). */
 #ifndef REDPAK_STEP_H
 #define REDPAK_STEP_H
 

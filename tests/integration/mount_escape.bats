@@ -165,7 +165,7 @@ YAML
     # The link points at a path that does not exist inside the node: the
     # file step is refused rather than written through it.
     [ "$status" -eq 125 ]
-    [[ "$stderr" == *"mount step 2: file /victim: a symlink to nothing inside the node is in the way: File exists"* ]]
+    [[ "$stderr" == *"mounts (step 7.3): file /victim: a symlink to nothing inside the node is in the way: File exists"* ]]
     [ "$(cat "/tmp/$MARK")" = original ]
 }
 

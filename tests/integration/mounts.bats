@@ -78,7 +78,7 @@ mounts:
 YAML
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
     [ "$status" -eq 125 ]
-    [[ "$stderr" == *"mount step 4: bind $SCRATCH/other -> /data/nested: Read-only file system"* ]]
+    [[ "$stderr" == *"mounts (step 7.5): bind $SCRATCH/other -> /data/nested: Read-only file system"* ]]
 
     write_host_usr_node "$SCRATCH/file.yaml" <<YAML
 mounts:
@@ -355,9 +355,9 @@ mounts:
 YAML
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /usr/bin/true
     [ "$status" -eq 125 ]
-    # The whole message, once: the plan and step named once, then what
-    # failed and why (step 1 is the root).
-    [ "$stderr" = "redwrap: mount step 4: bind /nonexistent -> /data: No such file or directory" ]
+    # The whole message, once: the step and its line named once, then what
+    # failed and why (7.1 is the private propagation, 7.2 the root).
+    [ "$stderr" = "redwrap: mounts (step 7.5): bind /nonexistent -> /data: No such file or directory" ]
 
     write_host_usr_node "$SCRATCH/optional.yaml" <<'YAML'
 mounts:
@@ -368,7 +368,7 @@ mounts:
 YAML
     run --separate-stderr redwrap_as "$1" -v --node "$SCRATCH/optional.yaml" -- /usr/bin/true
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"mount step 3: skipped, optional source /nonexistent is missing"* ]]
+    [[ "$stderr" == *"mounts (step 7.4): skipped, optional source /nonexistent is missing"* ]]
 }
 
 @test "a missing bind source fails the run unless the bind is optional (root)" {
@@ -418,7 +418,7 @@ proc_of_the_hosts_pid_namespace_is_refused_with_a_reason() {
     printf 'namespaces: {pid: host}\n' | write_host_usr_node "$SCRATCH/node.yaml"
     run --separate-stderr redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 125 ]
-    [[ "$stderr" == *"mount step 7: proc /proc: from a new user namespace, proc needs namespaces.pid: new: Operation not permitted"* ]]
+    [[ "$stderr" == *"mounts (step 7.8): proc /proc: from a new user namespace, proc needs namespaces.pid: new: Operation not permitted"* ]]
 }
 
 @test "a proc of the host's pid namespace is refused with the reason (root)" {
@@ -609,28 +609,28 @@ overlay_when_the_plan_makes_something() { # WHO WHY-IN-STDERR then the node's ed
 
 overlay_cases() {
     overlay_when_the_plan_makes_something "$1" \
-        "mount step 2: /data/new is not in the image as a mount point of its type" \
+        "mounts (step 7.3): /data/new is not in the image as a mount point of its type" \
         's|path: /data/in,|path: /data/new,|'
     overlay_when_the_plan_makes_something "$1" \
-        "mount step 5: /bin/new is not in the image as that symlink" \
+        "mounts (step 7.6): /bin/new is not in the image as that symlink" \
         's|path: /bin/current,|path: /bin/new,|'
-    overlay_when_the_plan_makes_something "$1" "mount step 7 makes /etc/new" \
+    overlay_when_the_plan_makes_something "$1" "mounts (step 7.8): makes /etc/new" \
         '/^tmpfs:/i\  - {type: dir, path: /etc/new}'
     # An optional bind's mount point must be there too: its source may
     # appear before the step runs.
     overlay_when_the_plan_makes_something "$1" \
-        "mount step 6: /opt is not in the image as a mount point of its type" \
+        "mounts (step 7.7): /opt is not in the image as a mount point of its type" \
         's|path: /mnt, source|path: /opt, source|'
     overlay_when_the_plan_makes_something "$1" "root.readonly is false" \
         "s|^root: .*|root: {source: $SCRATCH/img, readonly: false}|"
     # A mount point reached through a symlink of the image (/tmplink ->
     # /tmp, as /var/run -> /run): the check follows none of the image's.
     overlay_when_the_plan_makes_something "$1" \
-        "tmpfs step 1: /tmplink is not in the image as a mount point of its type" \
+        "mounts (step 7.8): /tmplink is not in the image as a mount point of its type" \
         's|{path: /tmp}|{path: /tmplink}|'
     # Below another of the node's mounts: resolved through that mount.
     overlay_when_the_plan_makes_something "$1" \
-        "tmpfs step 2: /tmp/x is below the node's mount at /tmp" \
+        "mounts (step 7.9): /tmp/x is below the node's mount at /tmp" \
         '/{path: \/tmp}/a\  - {path: /tmp/x}'
 }
 

@@ -48,14 +48,14 @@ mounts:
 YAML
     run wrap /usr/bin/true
     [ "$status" -eq 125 ]
-    [[ $output == "redwrap: mount step 3: bind /nonexistent/redpak-source -> /data: No such file or directory"* ]]
+    [[ $output == "redwrap: mounts (step 7.4): bind /nonexistent/redpak-source -> /data: No such file or directory"* ]]
 }
 
 @test "exit: a failed namespace step names its plan, step and reason" {
     node <<<'sysctl: {net.ipv4.no_such_sysctl: 1}'
     run wrap /bin/true
     [ "$status" -eq 125 ]
-    [[ $output == *"redwrap: namespace plan step 6: sysctl /proc/sys/net/ipv4/no_such_sysctl: No such file or directory"* ]]
+    [[ $output == *"redwrap: namespaces (step 6): sysctl /proc/sys/net/ipv4/no_such_sysctl: No such file or directory"* ]]
 }
 
 @test "exit: a command that is not found gives 127" {
@@ -184,7 +184,7 @@ YAML
     [ "$status" -eq 0 ]
     local step
     for step in 1 2 3 4 5 6 7 8 13; do
-        [[ $output == *"redwrap: step $step:"* ]]
+        [[ $output == *"(step $step): "* ]]
     done
 }
 

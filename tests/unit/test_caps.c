@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "exec.h"
+#include "identity.h"
 
 #define BIT(c) (UINT64_C(1) << (c))
 

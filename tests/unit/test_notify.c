@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exec.h"
+#include "notify.h"
 
 struct world {
     char dir[64];

@@ -15,7 +15,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "exec.h"
+#include "child_error.h"
+#include "ns.h"
+#include "process.h"
+#include "step_message.h"
+#include "supervise.h"
+#include "redpak/run.h"
 
 static char *caller_env[] = {
     "PATH=/caller/bin", "HOME=/root", "TOKEN=secret", "PASSED=from-caller", NULL,
@@ -127,14 +132,14 @@ static void test_child_report_names_its_plan_and_step(void **state)
     int fds[2];
     struct rp_error err = {0};
     assert_int_equal(rp_child_error_pipe(fds, &err), 0);
-    rp_error_set(&err, ENOENT, "step 6: sysctl %s", "/proc/sys/net/x");
-    assert_int_equal(rp_child_error_send(fds[1], "namespace plan", 125, &err), 125);
+    rp_step_error(&err, RP_STEP_NAMESPACES, ENOENT, "sysctl %s", "/proc/sys/net/x");
+    assert_int_equal(rp_child_error_send(fds[1], NULL, 125, &err), 125);
     close(fds[1]);
     struct rp_child_report r;
     assert_int_equal(rp_child_error_recv(fds[0], &r), 1);
     assert_int_equal(r.status, 125);
     assert_int_equal(r.code, -ENOENT);
-    assert_string_equal(r.msg, "namespace plan step 6: sysctl /proc/sys/net/x: "
+    assert_string_equal(r.msg, "namespaces (step 6): sysctl /proc/sys/net/x: "
                                "No such file or directory");
     /* Then EOF: what a successful execve looks like to the parent. */
     assert_int_equal(rp_child_error_recv(fds[0], &r), 0);
@@ -146,11 +151,11 @@ static void test_child_report_without_plan_is_the_message_itself(void **state)
     int fds[2];
     struct rp_error err = {0};
     assert_int_equal(rp_child_error_pipe(fds, &err), 0);
-    rp_error_set(&err, EPERM, "mount step 3: bind /a -> /b");
+    rp_error_set(&err, EPERM, "mounts (step 7.4): bind /a -> /b");
     rp_child_error_send(fds[1], NULL, 125, &err);
     struct rp_child_report r;
     assert_int_equal(rp_child_error_recv(fds[0], &r), 1);
-    assert_string_equal(r.msg, "mount step 3: bind /a -> /b: Operation not permitted");
+    assert_string_equal(r.msg, "mounts (step 7.4): bind /a -> /b: Operation not permitted");
     close(fds[0]);
     close(fds[1]);
 }

@@ -25,7 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "seccomp_filter.h"
+#include "seccomp_learn.h"
 #include "seccomp_profile.h"
 
 /* A rule for one syscall; the names live in static storage per call site. */
@@ -56,7 +57,7 @@ static int run_filtered(const struct rp_seccomp_plan *plan, int (*probe)(void))
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || rp_seccomp_load(&prog, &err) < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || rp_seccomp_apply(&prog, &err) < 0)
             _exit(100);
         /* Straight to the kernel: a sanitizer's _exit would first run its
          * leak check, whose syscalls the filter may refuse. */
@@ -196,7 +197,7 @@ static void test_disabled_plan_compiles_to_no_filter(void **state)
     struct rp_error err = {0};
     assert_int_equal(rp_seccomp_compile(&plan, &prog, &err), 0);
     assert_int_equal(prog.len, 0);
-    assert_int_equal(rp_seccomp_load(&prog, &err), 0);
+    assert_int_equal(rp_seccomp_apply(&prog, &err), 0);
 }
 
 static void test_denied_syscall_returns_its_configured_errno(void **state)

@@ -1,0 +1,20 @@
+/* Step 12 (seccomp.c): the filter, compiled in the parent (step 1) and
+ * loaded in the workload's process last, before execve. */
+#ifndef REDPAK_SECCOMP_FILTER_H
+#define REDPAK_SECCOMP_FILTER_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+#include "redpak/plan.h"
+
+struct rp_seccomp_prog {
+    struct sock_filter *filter;
+    size_t len;             /* 0: no filter */
+};
+int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
+                       struct rp_error *err);
+int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err);
+void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
+
+#endif

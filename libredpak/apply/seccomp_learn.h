@@ -1,0 +1,42 @@
+/* seccomp_learn.c: redwrap --seccomp-learn. The learn filter replaces the
+ * node's own filter for that run: every native syscall of the workload and
+ * of its children is handed to the parent, recorded and let through.
+ * Parent, before clone: socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC);
+ * compile with the child's end (the same number in the workload process,
+ * which must keep it open through step 8). Child, step 12 instead of
+ * rp_seccomp_apply: load, which sends the listener over that end. Parent:
+ * close the child's end, poll its own end and call recv once readable
+ * (listener -1: the workload ended before loading); then poll the listener
+ * and call handle on POLLIN until POLLHUP (no filtered process left);
+ * finally write the fragment. */
+#ifndef REDPAK_SECCOMP_LEARN_H
+#define REDPAK_SECCOMP_LEARN_H
+
+#include <stddef.h>
+
+#include "seccomp_filter.h"
+#include "redpak/error.h"
+
+struct rp_seccomp_learned {
+    int *nr;                /* native syscall numbers seen, sorted */
+    size_t n, cap;
+};
+int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err);
+int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct rp_error *err);
+int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err);
+int rp_seccomp_learn_handle(int listener, struct rp_seccomp_learned *l, struct rp_error *err);
+/* A "seccomp:" section: default_action kill_process, base none, one allow
+ * rule with the sorted names of the syscalls seen. */
+int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
+                           struct rp_error *err);
+void rp_seccomp_learn_free(struct rp_seccomp_learned *l);
+
+/* --seccomp-learn, parent side: the socket the listener arrives on, then
+ * the listener itself, and what was recorded. */
+struct rp_learn_run {
+    int sock;               /* -1 when not learning or once the listener came */
+    int listener;           /* -1 until received, and after POLLHUP */
+    struct rp_seccomp_learned learned;
+};
+
+#endif
