@@ -31,6 +31,7 @@
 #include "auto_fd.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "error_internal.h"
 #include "log.h"
 
 /* A leaf of redwrap's own cgroup that redwrap moves into when it must

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "auto_fd.h"
+#include "error_internal.h"
 #include "mountinfo.h"
 #include "statmount.h"
 #include "redpak/plan.h"

@@ -19,6 +19,7 @@
 #include "auto_fd.h"
 #include "cgroup.h"
 #include "cgroup_internal.h"
+#include "error_internal.h"
 #include "log.h"
 
 /* How long teardown waits for the killed processes to leave. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "child_error.h"
+#include "error_internal.h"
 
 _Static_assert(sizeof(struct rp_child_report) <= PIPE_BUF, "one atomic write");
 

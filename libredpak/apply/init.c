@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "child_error.h"
+#include "error_internal.h"
 #include "init.h"
 #include "supervise.h"
 #include "trim.h"

@@ -26,6 +26,7 @@
 
 #include "auto_fd.h"
 #include "enum_names.h"
+#include "error_internal.h"
 #include "log.h"
 #include "mount.h"
 #include "mount_proc.h"

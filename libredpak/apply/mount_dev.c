@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "error_internal.h"
 #include "mount.h"
 #include "mount_resolve.h"
 

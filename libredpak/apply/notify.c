@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "error_internal.h"
 #include "log.h"
 #include "mount.h"
 #include "mount_resolve.h"

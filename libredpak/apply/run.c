@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "child_error.h"
 #include "clone.h"
+#include "error_internal.h"
 #include "host.h"
 #include "identity.h"
 #include "init.h"

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "error_internal.h"
 #include "seccomp_filter.h"
 #include "seccomp_internal.h"
 #include "step_message.h"

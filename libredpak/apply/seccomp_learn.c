@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "error_internal.h"
 #include "seccomp_internal.h"
 #include "seccomp_learn.h"
 #include "step_message.h"

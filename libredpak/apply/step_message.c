@@ -1,6 +1,8 @@
 /* The one format of the executor's step messages (step_message.h). */
 #include "step_message.h"
 
+#include "error_internal.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 

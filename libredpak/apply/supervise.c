@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "child_error.h"
+#include "error_internal.h"
 #include "log.h"
 #include "notify.h"
 #include "seccomp_learn.h"

@@ -1,4 +1,5 @@
 /* Diagnostics (node-file problems) and run-time errors as values. */
+#include "error_internal.h"
 #include "redpak/error.h"
 
 #include <errno.h>

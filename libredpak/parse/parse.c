@@ -3,6 +3,7 @@
  * the walk below checks every key of node-format.md, collecting every
  * problem so that one run shows them all. The sections live in files of
  * their own; this one walks the top level and the small scalar keys. */
+#include "error_internal.h"
 #include "parse.h"
 #include "read_all.h"
 

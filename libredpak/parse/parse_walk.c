@@ -2,6 +2,8 @@
  * unknown-key check, and variable expansion. */
 #include "parse.h"
 
+#include "error_internal.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

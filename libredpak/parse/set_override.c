@@ -2,6 +2,7 @@
  * file"): each override replaces or adds one scalar in the YAML tree
  * before the walk, so the walk validates it exactly like a value of the
  * file and reports it as "--set:N:COL". */
+#include "error_internal.h"
 #include "parse.h"
 
 #include <errno.h>

@@ -6,6 +6,8 @@
  * crosses the limit, in time linear in the file). */
 #include "yaml_tree.h"
 
+#include "error_internal.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * thirteen steps"). Pure: it reads the node, the node's passwd/group files
  * when a name needs them, and stat()s io.max device paths; it changes
  * nothing. */
+#include "error_internal.h"
 #include "plan_internal.h"
 
 #include <errno.h>

@@ -3,6 +3,7 @@
  * accepts. Without a cgroup section the node still gets a cgroup of its
  * own where one can be made (so teardown finds every process), never a
  * required one (docs/architecture.md, "A cgroup for every node"). */
+#include "error_internal.h"
 #include "plan_internal.h"
 
 #include <errno.h>

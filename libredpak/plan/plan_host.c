@@ -2,6 +2,7 @@
  * the node exists. Host sysctls are an explicit opt-in (root only, checked
  * when applied); bind sources marked create are made here so that the
  * mount plan finds them. */
+#include "error_internal.h"
 #include "plan_internal.h"
 
 #include <stdio.h>

@@ -4,6 +4,7 @@
  * only fail at run time, deep inside the child (setuid: EINVAL, chown:
  * EINVAL, files owned by "nobody"), so it is a plan error that points at
  * the line to fix. */
+#include "error_internal.h"
 #include "plan_internal.h"
 
 #include <errno.h>

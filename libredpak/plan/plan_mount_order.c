@@ -23,6 +23,8 @@
  * quadratic in the mounts a 1 MiB node file can hold. */
 #include "plan_internal.h"
 
+#include "error_internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

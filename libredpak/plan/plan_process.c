@@ -1,6 +1,7 @@
 /* Steps 8, 9 and 11, the process plan: the workload's command, its
  * environment, limits and working directory, the identity it runs as (ids
  * inside the node, resolved and checked in step 1) and no_new_privs. */
+#include "error_internal.h"
 #include "plan_internal.h"
 
 #include <stdio.h>

@@ -1,6 +1,8 @@
 /* Steps 10 and 12: the capability plan and the seccomp plan. */
 #include "plan_internal.h"
 
+#include "error_internal.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "child_error.h"
+#include "error_internal.h"
 #include "ns.h"
 #include "process.h"
 #include "step_message.h"

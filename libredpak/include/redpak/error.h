@@ -54,11 +54,4 @@ RP_PUBLIC void rp_set_program_name(const char *name);
 #ifdef __cplusplus
 }
 #endif
-
-/* The library fills these values, programs read and free them: the
- * functions that fill them are the library's own (core/error_internal.h),
- * declared here only for the library's sources and its white-box tests. */
-#ifdef REDPAK_INTERNAL
-#include "error_internal.h"
-#endif
 #endif
