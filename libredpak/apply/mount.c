@@ -473,7 +473,7 @@ static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp
     if (!root_op && op != RP_MOP_REMOUNT_RO && c->root_fd < 0)
         return rp_error_set(err, EINVAL, "no root step before it");
     if (c->pivoted && op != RP_MOP_REMOUNT_RO)
-        return rp_error_set(err, EINVAL, "after pivot-root");
+        return rp_error_set(err, EINVAL, "after pivot_root");
     return 0;
 }
 
@@ -563,6 +563,6 @@ int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *n
     /* Without the pivot the workload would sit in the staging tmpfs with
      * the host's whole tree at /oldroot. */
     if (!c.pivoted)
-        return rp_step_error(err, RP_STEP_MOUNTS, 0, "no pivot-root step in the finish plan");
+        return rp_step_error(err, RP_STEP_MOUNTS, 0, "no pivot_root step in the finish plan");
     return 0;
 }

@@ -1,5 +1,5 @@
 /* Messages on stderr, one line each, prefixed with the name of the program
- * that prints them (rp_log_set_program; "redpak" until a program names
+ * that prints them (rp_set_program_name; "redpak" until a program names
  * itself). */
 #ifndef REDPAK_LOG_H
 #define REDPAK_LOG_H

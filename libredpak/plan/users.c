@@ -16,11 +16,6 @@
 /* An /etc/passwd larger than this is not a passwd file. */
 #define USERS_FILE_MAX (16u << 20)
 
-static void str_free(char **s)
-{
-    free(*s);
-}
-
 /* Opens rel under root as if root were "/": an image's etc/passwd may be
  * an absolute symlink ("/etc/passwd"), which must resolve inside the
  * image, never to the host's file of the same name. */
@@ -133,7 +128,7 @@ static int table_load(struct rp_users *u, bool group)
     RP_AUTO_FD int fd = open_in_root(u->root, group ? "etc/group" : "etc/passwd");
     if (fd < 0)
         return t->err = fd;
-    __attribute__((cleanup(str_free))) char *buf = NULL;
+    RP_AUTO_FREE char *buf = NULL;
     t->err = read_table_file(fd, &buf);
     if (!t->err)
         t->err = parse_table(buf, group, t);
