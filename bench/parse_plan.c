@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_parse_plan: how long a node takes from YAML text to plans.
  *
  * Usage: bench_parse_plan [ITERATIONS_SCALE]

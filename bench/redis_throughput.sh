@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Redis throughput in its node against the same redis-server on the host.
 #
 #   bench/redis_throughput.sh [ROUNDS]        (default 11; needs root)

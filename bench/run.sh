@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The benchmark of redpak, side by side with bubblewrap: one command, one
 # table (Markdown, as docs/performance.md shows it), PASS/FAIL per target.
 #

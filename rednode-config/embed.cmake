@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turns the JSON Schema into a C string, so `rednode-config schema` prints
 # exactly the schema the tests check, wherever the binary is installed.
 file(READ ${INPUT} content HEX)

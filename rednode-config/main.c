@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rednode-config: validate node files, print the plan redwrap would apply,
  * print the JSON Schema of the format. Thin: the work is in libredpak. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* redwrap: build a REDNODE from a node file and run a command inside it.
  * Thin on purpose: arguments in, one call into libredpak, an exit status out. */
 #include <getopt.h>

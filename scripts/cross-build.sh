@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Cross-builds redpak for ARCH (arm64 or armhf) with Debian's cross
 # toolchain and runs the unit tests under qemu-user.
 #

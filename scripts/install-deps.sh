@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Installs every build and test dependency of redpak from Debian's archive.
 # Idempotent: packages already present are left alone, and apt-get update runs
 # only when something is missing.

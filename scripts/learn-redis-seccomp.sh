@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Learns the seccomp allow-list of a Redis node from Redis itself and writes
 # it into the node file's seccomp: section (default_action kill_process).
 #

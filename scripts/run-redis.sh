@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Starts Redis in its REDNODE (nodes/redis.yaml), in the foreground.
 #
 #   ./scripts/run-redis.sh [--tcp] [REDWRAP OPTIONS...]

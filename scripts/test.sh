@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs every test of redpak on a fresh machine: installs the dependencies,
 # builds a normal and an ASan+UBSan tree, and runs ctest on both (the
 # sanitizer tree runs the unit tests). The VM tests fetch their kernel here,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The least a launcher can do to run a command in the node the launch
  * benchmark measures, as a reference for what the kernel's own work costs
  * on this machine: the namespaces of bwrap --unshare-all (user, ipc, pid,

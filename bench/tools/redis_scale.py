@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """redis_scale: start N Redis nodes at once, time each until it answers PING.
 
 Usage: redis_scale.py REDWRAP NODE_FILE WORKDIR N [N...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* spawn_timer: how long a command takes from fork to its exit, N times.
  *
  * Usage: spawn_timer [-n RUNS] [-w WARMUP] [-l LABEL] -- CMD [ARG]...

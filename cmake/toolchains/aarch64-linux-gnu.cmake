@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross-build for arm64 (aarch64-linux-gnu) with Debian's cross toolchain
 # (gcc-aarch64-linux-gnu). The libraries redpak links (libyaml, libcap, libseccomp,
 # and cmocka for the tests) come from a sysroot

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross-build for armhf (arm-linux-gnueabihf) with Debian's cross toolchain
 # (gcc-arm-linux-gnueabihf). The libraries redpak links (libyaml, libcap, libseccomp,
 # and cmocka for the tests) come from a sysroot

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared part of the Debian cross toolchain files: REDPAK_TRIPLET names the
 # target. A toolchain file is read again for every try_compile, so the
 # sysroot is passed on through the environment as well as the cache.

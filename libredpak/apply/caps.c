@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 10: the capability plan, in the kernel's order of permission:
  * bounding set first (dropping needs CAP_SETPCAP, still effective then),
  * then permitted/effective/inheritable in one capset, then ambient (a

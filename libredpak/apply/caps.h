@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 10, in the workload's process (caps.c), and the pieces of it the
  * unit tests reach. */
 #ifndef REDPAK_CAPS_H

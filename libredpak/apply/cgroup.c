@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 3 and the end of step 13: the node's cgroup v2.
  *
  * apply: find the hierarchy and what it offers (cgroup_detect.c) before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 3 and the end of step 13 (cgroup.c, cgroup_teardown.c): the node's
  * cgroup v2, made and removed by the parent. */
 #ifndef REDPAK_CGROUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the host offers for cgroup v2: where the unified hierarchy is mounted,
  * which controllers it has, and, when it lacks one, why (a hybrid host that
  * binds it to cgroup v1, or a kernel without it). Read before anything of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small reads and writes of cgroup files, shared by cgroup.c and
  * cgroup_teardown.c. */
 #include <errno.h>

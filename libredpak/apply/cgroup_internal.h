@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the cgroup files: cgroup_detect.c (what the host offers),
  * cgroup.c (the node's cgroup: place, enable, write), cgroup_teardown.c
  * (kill, wait, remove; stale cgroups), cgroup_files.c (small file I/O). */

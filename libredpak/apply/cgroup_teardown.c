@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The end of step 13 for the node's cgroup: keep what memory.events and
  * pids.events say, kill everything left (cgroup.kill, or freeze + SIGKILL +
  * thaw on kernels before 5.14), wait until cgroup.events says "populated

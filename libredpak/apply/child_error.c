@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The first process's report channel. Between clone and execve the node's
  * first process has no terminal of its own to speak of and must not print
  * half a story: it sends one fixed-size record through a pipe the parent

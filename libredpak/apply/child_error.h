@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* child_error.c: the first process reports a failed step to the parent
  * through a close-on-exec pipe; a successful execve closes it (EOF). */
 #ifndef REDPAK_CHILD_ERROR_H

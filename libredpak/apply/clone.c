@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 4: the node's first process, created in its new namespaces and,
  * where the kernel can, directly in its cgroup. */
 #include <errno.h>

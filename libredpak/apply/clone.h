@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 4 (clone.c): the node's first process. */
 #ifndef REDPAK_CLONE_H
 #define REDPAK_CLONE_H

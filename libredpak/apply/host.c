@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 2, the host plan: the only changes redwrap makes outside the node,
  * made before anything of the node exists so that a refusal costs nothing.
  * Both are explicit opt-ins of the node file: host.sysctl, and bind

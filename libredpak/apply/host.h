@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 2, the host plan (host.c): the only changes redwrap makes outside
  * the node, in the parent, before anything of the node exists. */
 #ifndef REDPAK_HOST_H

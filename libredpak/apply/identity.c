@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steps 9 and 11: the workload's identity (supplementary groups, gid, uid,
  * exactly as the process plan says) and no_new_privs. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steps 9 and 11, in the workload's process (identity.c). */
 #ifndef REDPAK_IDENTITY_H
 #define REDPAK_IDENTITY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node's PID 1 (process.init: true). A workload is rarely written to
  * be PID 1: the kernel gives PID 1 no default signal actions (a SIGTERM
  * it has no handler for is dropped) and makes it the parent of every

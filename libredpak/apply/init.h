@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* init.c: the node's PID 1 with process.init. */
 #ifndef REDPAK_INIT_H
 #define REDPAK_INIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 7: the node's filesystem. Runs in the first process, inside the new
  * mount namespace (and the new user namespace, whose maps are written),
  * before anything of the workload. Three plans, one op list each, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 7 (child, in the new mount namespace), and the interfaces between
  * its files: mount.c walks the plans; mount_dev.c, mount_flags.c and
  * mount_image.c do the larger ops. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal /dev for the node: what programs expect to find and nothing of
  * the host's hardware. The same set as bubblewrap's --dev. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flags on a mount and the mounts that came with it: nosuid and nodev on a
  * fresh bind, read-only last of all in step 7.
  *

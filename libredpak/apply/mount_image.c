@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* root.source: an image directory becomes the node's root without being
  * written to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Read-only kernel knobs in the node's proc.
  *
  * A node's proc is mounted in the node's pid namespace, but /proc/sys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parts of a node's proc that reach the host's kernel, made read-only. */
 #ifndef REDPAK_MOUNT_PROC_H
 #define REDPAK_MOUNT_PROC_H

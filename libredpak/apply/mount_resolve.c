@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lookups confined to the node's root (mount_resolve.h explains why). */
 #include "mount_resolve.h"
 #include "auto_fd.h"

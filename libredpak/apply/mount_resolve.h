@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Opening paths inside the node's root without ever leaving it.
  *
  * A mount target is a path the node's author wrote, but it is looked up in

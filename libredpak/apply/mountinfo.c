@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mount table as the kernel prints it: see mountinfo.h. */
 #include "mountinfo.h"
 #include "auto_fd.h"

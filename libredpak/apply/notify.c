@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The NOTIFY_SOCKET proxy: sd_notify(3) through the node's walls.
  *
  * A service manager started redwrap with Type=notify and NOTIFY_SOCKET set:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* notify.c: the NOTIFY_SOCKET proxy. When redwrap runs under a service
  * manager (NOTIFY_SOCKET set, Type=notify), the workload's sd_notify
  * messages reach the manager through redwrap: the parent opens a datagram

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Namespaces: which ones the clone creates, joining the ones given by path,
  * and step 6 inside the new ones (hostname, domainname, loopback,
  * namespaced sysctls, time offsets). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Namespaces (ns.c): which ones the clone of step 4 creates, the ones
  * joined by path before it, and step 6 inside the new ones. */
 #ifndef REDPAK_NS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 8, the process plan (rlimits, umask, cwd, environment, inherited
  * file descriptors), and the execve that ends step 12. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 8 in the first process, and the execve that follows step 12
  * (process.c; `rednode-config plan` lists it first under step 13, and its
  * messages name that step). */

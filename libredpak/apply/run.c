@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_run: the fixed order (docs/architecture.md, "The thirteen steps"),
  * one call per plan. The parent (redwrap, on the host) does steps 1-5 and
  * 13; the node's first process does 6-8 and, through init's fork or by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 12: the seccomp filter. Compiled in the parent (step 1), where a
  * failure is still a clean setup error and libseccomp may allocate freely;
  * the child only hands the finished BPF program to the kernel, as the last

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 12 (seccomp.c): the filter, compiled in the parent (step 1) and
  * loaded in the workload's process last, before execve. */
 #ifndef REDPAK_SECCOMP_FILTER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pieces of seccomp.c shared with seccomp_learn.c and the unit tests. */
 #ifndef REDPAK_SECCOMP_INTERNAL_H
 #define REDPAK_SECCOMP_INTERNAL_H

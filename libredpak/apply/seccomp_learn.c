@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* redwrap --seccomp-learn: record every syscall the workload makes, without
  * an audit daemon, and write a seccomp: fragment that allows exactly those.
  *

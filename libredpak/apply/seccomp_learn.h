@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* seccomp_learn.c: redwrap --seccomp-learn. The learn filter replaces the
  * node's own filter for that run: every native syscall of the workload and
  * of its children is handed to the parent, recorded and let through.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* statmount(2) with the ABI spelled out here: the C library and kernel
  * headers of Debian 12 predate it (Linux 6.8, include/uapi/linux/mount.h). */
 #include "statmount.h"

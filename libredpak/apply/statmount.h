@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One mount's filesystem type and root, asked of the kernel for that mount
  * alone (statmount(2), Linux 6.8) instead of reading the whole of
  * /proc/self/mountinfo, which the kernel formats line by line for every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one format of the executor's step messages (step_message.h). */
 #include "step_message.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Messages that name the step of docs/apply-order.md they come from, in
  * one format, for -v lines and for errors alike:
  *

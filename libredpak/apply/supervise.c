@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 13, parent side: forward signals to the node, reap, and learn how
  * the node ended. One poll loop over a signalfd (the signals) and the
  * first process's report pipe (a failed step before execve). */

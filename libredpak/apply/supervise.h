@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 13, parent side (supervise.c): the signals redwrap forwards to the
  * node, and the loop that supervises it until it ends. */
 #ifndef REDPAK_SUPERVISE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The terminal redwrap was started from. A shell in the node does job
  * control: it moves its jobs into process groups of their own, makes one
  * the terminal's foreground group, and when done gives the terminal back

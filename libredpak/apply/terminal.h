@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* terminal.c: the terminal's foreground process group, so that a shell in
  * the node can do job control. save (parent, before the clone), take (the
  * first process: a group of its own, in the foreground), restore (parent,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_trim_pages: see trim.h. */
 #include "trim.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A node that runs on keeps two processes of redpak's around for its whole
  * life: redwrap (the supervisor) and the node's init. Both ran most of
  * their code once, to build the node; what they run afterwards is a small

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 5, parent side: the id maps of the node's new user namespace.
  * The parent writes them, not the child: only a process outside the
  * namespace, with the same euid as its creator (or CAP_SETUID/CAP_SETGID

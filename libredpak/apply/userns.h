@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 5, parent side (userns.c): the id maps of the node's new user
  * namespace, and why a host refuses user namespaces. */
 #ifndef REDPAK_USERNS_H

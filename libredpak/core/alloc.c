@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The aborting allocators of core/alloc.h. */
 #include "alloc.h"
 

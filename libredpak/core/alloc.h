@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Allocation for the parse stage and the node model: a node file is at
  * most RP_NODE_MAX_BYTES, so an allocation that fails there means the
  * process is out of memory and cannot report anything useful; these abort

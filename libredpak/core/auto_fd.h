@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Resources released when their variable leaves scope, so that no return
  * path needs a close or free of its own:
  *     RP_AUTO_FD int fd = open(...);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One name table per enum of the node model and the plans (enum_names.h). */
 #include "enum_names.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The names of the node model's and the plans' enums, one table per enum,
  * for every stage: the parser matches a node file's words against them,
  * the plan printer shows them (text and JSON), the executor's -v log and

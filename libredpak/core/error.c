@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostics (node-file problems) and run-time errors as values. */
 #include "error_internal.h"
 #include "redpak/error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Filling the error values of redpak/error.h: the parser and the planner
  * add diagnostics, the executor sets its run-time error. Programs only
  * read, print and free them, so these are not part of the API. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Messages of the library: one line each on stderr, prefixed with the
  * calling program's name, so that a log of several tools stays readable. */
 #include <stdarg.h>

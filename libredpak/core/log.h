@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Messages on stderr, one line each, prefixed with the name of the program
  * that prints them (rp_set_program_name; "redpak" until a program names
  * itself). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names the node format borrows from the system: capabilities (libcap's
  * table), errno names, syscalls (libseccomp's table for the native
  * architecture), rlimits and the sysctls that live in a namespace. */

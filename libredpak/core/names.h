@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel's and the libraries' names for what a node file names:
  * capabilities (libcap's table), errno values, syscalls (libseccomp's
  * table), rlimits, and which sysctls belong to a namespace. Shared by every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node model's life cycle: the defaults of node-format.md, and
  * freeing. The names of its enums are in enum_names.c. */
 #include "alloc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node model's life cycle inside the library: the public header
  * (redpak/node.h) declares the model and rp_node_free; the parser starts
  * from rp_node_new. */

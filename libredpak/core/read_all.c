@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading a whole file descriptor: see read_all.h. */
 #include "read_all.h"
 

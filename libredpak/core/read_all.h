@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading a whole file descriptor into memory. */
 #ifndef REDPAK_READ_ALL_H
 #define REDPAK_READ_ALL_H

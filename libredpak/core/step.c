@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one name table of the thirteen steps (core/step.h). */
 #include "step.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The thirteen steps of docs/apply-order.md, in the order redwrap applies
  * them. One table names them for everything that shows a step: the plan
  * printer's headings, -v logging and the executor's error messages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The fifteen cgroup v2 items a node may set (docs/architecture.md,
  * "Cgroup items in the kernel's syntax"): each value is checked against
  * the item's own grammar and rewritten in the syntax the kernel's file

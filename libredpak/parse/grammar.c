@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Value grammars of the node format (docs/node-format.md, "Value types"):
  * sizes, modes, paths, names, ids, owners. The parser and the --set
  * overrides both call these, so a value means the same thing wherever it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Value grammars of the node format: sizes, modes, owners, paths, names.
  * Shared by the parser and the --set overrides so both accept exactly the
  * same language. Each check returns true on success; on failure it writes a

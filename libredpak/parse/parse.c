@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Node file -> validated struct rp_node. The file becomes a YAML tree
  * (yaml_tree.c), the --set overrides edit that tree (set_override.c), and
  * the walk below checks every key of node-format.md, collecting every

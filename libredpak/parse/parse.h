@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node parser's shared walker: the context every section parser gets,
  * key-path building, the "expected X" checks of each value kind, variable
  * expansion and the unknown-key check with "did you mean". Each section

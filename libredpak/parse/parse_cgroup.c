@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup: parent, required, and the fifteen items, each checked by its
  * own grammar (cgroup_items.c) and kept in the kernel's syntax. */
 #include "parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* root, mounts and tmpfs: what the node's file system is built from. */
 #include "parse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* namespaces, user_namespace, hostname, domainname, time_offsets and the
  * sysctls: the keys whose meaning depends on which namespaces are new. */
 #include "parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* process: the workload's command, identity, environment and limits, and
  * how the node's PID 1 behaves. */
 #include "parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capabilities and seccomp: names checked against libcap's and
  * libseccomp's tables (names.c), conflicts reported at the later key. */
 #include "parse.h"

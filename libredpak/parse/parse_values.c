@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The value checks every section shares: each takes a tree node, checks its
  * YAML type (docs/architecture.md, "YAML 1.2 core schema"), runs the
  * value's grammar (grammar.h) and reports at the value itself when either

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The walker's plumbing: positions, key paths, mappings with their
  * unknown-key check, and variable expansion. */
 #include "parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --set KEY=VALUE (docs/architecture.md, "--set is validated like the
  * file"): each override replaces or adds one scalar in the YAML tree
  * before the walk, so the walk validates it exactly like a value of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reasons for a rejected value: formatting and safe quoting of user input. */
 #include "why.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reasons for a rejected value. The grammars write a short sentence into a
  * caller's buffer ("expected an octal string like \"0755\"") that the parser
  * places after the key path; these helpers keep that writing uniform. */

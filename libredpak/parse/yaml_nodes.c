@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The YAML tree's nodes: allocation owned by the document, containers,
  * and the YAML 1.2 core schema that gives each plain scalar its type
  * (docs/architecture.md, "YAML 1.2 core schema"). */

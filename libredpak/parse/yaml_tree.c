@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libyaml's event stream -> struct yt_node tree, with the limits of a
  * hostile file enforced while the events arrive: nothing is ever built
  * that is deeper than RP_NODE_MAX_DEPTH or larger than RP_NODE_MAX_NODES

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small YAML tree built from libyaml's events: scalars, sequences and
  * mappings with their 1-based positions and YAML 1.2 core types. The node
  * parser walks it; --set overrides edit it before the walk, so a value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_plan_build: the node model turned into plans, one builder per plan,
  * called in the order redwrap applies them (docs/architecture.md, "The
  * thirteen steps"). Pure: it reads the node, the node's passwd/group files

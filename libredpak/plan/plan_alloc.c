@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The planner's allocators: a failure is recorded in the context
  * (ctx->oom) instead of being returned up every call chain, and
  * rp_plan_build reports -ENOMEM once at the end (docs/architecture.md,

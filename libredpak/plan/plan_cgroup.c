@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 3, the cgroup plan: where the node's cgroup goes, which controllers
  * it needs from its parent, and the item writes in an order the kernel
  * accepts. Without a cgroup section the node still gets a cgroup of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printing a plan has two sides. The walker (plan_print*.c) visits the
  * plans in the fixed order and describes every step once, the same way for
  * every format: a heading per step of core/step.h, then for each step its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_plan_free: a plan owns every string and array it holds (only the
  * positions' file names are borrowed from the node). */
 #include "plan_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 2, the host plan: the only changes made outside the node, before
  * the node exists. Host sysctls are an explicit opt-in (root only, checked
  * when applied); bind sources marked create are made here so that the

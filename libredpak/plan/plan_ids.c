@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 1 of the fixed order, the identity part: which ids the node's user
  * namespace maps, and every user and group the node names, resolved to
  * numbers and checked against those maps. An id the maps leave out would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The planner's inside: one builder per plan, called by rp_plan_build in
  * the fixed order, and the context they share. A builder never fails
  * halfway in a way the others must know about: node problems go to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The JSON form of a printed plan (rednode-config plan --json):
  *   {"node": NAME, "file": FILE, "sections": [
  *     {"number": 3, "name": "cgroup", "steps": [

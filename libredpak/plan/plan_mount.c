@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 7: the mount plan (the new root and the node's mounts in written
  * order), the tmpfs plan (volatile areas) and the finish plan (pivot_root,
  * then the read-only remounts). One op list each, applied in order.

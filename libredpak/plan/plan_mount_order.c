@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Step 7's order: no mount hides another, and nothing is written into a
  * read-only bind.
  *

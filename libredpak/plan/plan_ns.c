@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steps 4-6, the namespace plan: which namespaces clone() makes new, which
  * are joined by path, what the parent writes into the maps (decided in
  * step 1 by plan_idmaps), and what the child sets inside them. */

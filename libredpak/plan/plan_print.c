@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_plan_print: the plans as numbered steps under the thirteen headings
  * of the fixed order (docs/architecture.md, "The thirteen steps"), so
  * that what redwrap will do can be read (and tested) before anything is

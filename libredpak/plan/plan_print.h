@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The walker's side of printing a plan (plan_emit.h): the calls the step
  * printers make, whatever the format, and the printers themselves, one file
  * per group of steps. */

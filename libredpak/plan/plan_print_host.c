@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parent's work before the clone, as printed: parse, validate and plan;
  * the host plan; the cgroup plan. */
 #include "plan_print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mount and tmpfs plans, as printed: one line per mount step, with the
  * mount flags in brackets. */
 #include "plan_print.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The namespaces, as printed: the clone and the namespaces it makes, the
  * new user namespace's maps and time offsets, and what the child joins and
  * sets inside them. */

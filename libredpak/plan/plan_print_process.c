@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The workload's process, as printed: rlimits, umask, cwd, environment and
  * init; its identity; no_new_privs; the execve and what redwrap does until
  * the node ends. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Capabilities and seccomp, as printed: the capability sets by name, the
  * filter's default action and every rule. */
 #include "plan_print.h"

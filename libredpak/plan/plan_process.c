@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steps 8, 9 and 11, the process plan: the workload's command, its
  * environment, limits and working directory, the identity it runs as (ids
  * inside the node, resolved and checked in step 1) and no_new_privs. */

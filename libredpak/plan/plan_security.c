@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Steps 10 and 12: the capability plan and the seccomp plan. */
 #include "plan_internal.h"
 

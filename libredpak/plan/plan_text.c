@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The text form of a printed plan (rednode-config plan): a title, each
  * heading as "N name", each step as "N.M line". A step's values are in its
  * line, so the fields show nothing here. */

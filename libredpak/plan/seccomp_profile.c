@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The `default` seccomp base profile.
  *
  * Reference: Docker's default profile, moby/moby profiles/seccomp/default.json

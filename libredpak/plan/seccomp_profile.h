@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The built-in seccomp base profiles a node names with seccomp.base. */
 #ifndef REDPAK_SECCOMP_PROFILE_H
 #define REDPAK_SECCOMP_PROFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Resolving user and group names in a node's own passwd and group files. */
 #include "users.h"
 #include "auto_fd.h"

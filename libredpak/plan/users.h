@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* User and group names of a node, resolved the way the node will see them:
  * in <root>/etc/passwd and <root>/etc/group, where root is "/" or the
  * node's root.source. The files are parsed directly rather than through

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check-exports.sh NM LIBRARY EXPECTED: compares the dynamic symbols LIBRARY
 # defines with the list in EXPECTED; prints every extra and every missing
 # one and fails on any.

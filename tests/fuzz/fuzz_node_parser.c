@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: any bytes as a node file. The parser must never crash, leak or
  * run for long, and its answer must be coherent: success with no problem,
  * or failure with at least one, every one at a real 1-based position. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: any bytes as a node file, through the whole pure pipeline:
  * parse, plan, print as text and as JSON. A node the parser accepts must
  * plan either cleanly or with positioned problems, never crash, and every

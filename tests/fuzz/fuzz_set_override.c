@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: each input line is one --set KEY=VALUE, applied to a node that
  * has every kind of section (and an alias, so copy-on-write is exercised).
  * The node alone is valid; a problem is positioned either in the file (an

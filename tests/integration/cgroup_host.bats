@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # cgroup v2 on THIS kind of host: a hybrid setup whose cgroup2 hierarchy
 # (/sys/fs/cgroup/unified) has none of the controllers redpak writes (only
 # hugetlb here); the v1 hierarchies have them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Faults: redwrap or the node's init killed, a full tmpfs, an allocation
 # past RLIMIT_AS, a bind source removed under a running node, exec
 # failures, a workload that closes its stdio, SIGSTOP/SIGCONT, 10,000

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared set-up for the bats suites. Each test gets its own world-readable
 # scratch folder (rootless runs happen as an unprivileged uid), and helpers
 # that build the node files and roots the suites have in common.

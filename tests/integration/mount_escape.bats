@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Mount targets never leave the node's root. An image (root.source) or a
 # bind source is a tree someone else may control; a symlink in it pointing
 # at "/" or climbing with ".." and used as a target's parent must resolve

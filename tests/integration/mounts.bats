@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Step 7, the node's filesystem, seen from inside the node and from the
 # host: read-only binds (and their submounts), writable binds, tmpfs areas,
 # symlinks, dirs and files, the minimal /dev, the node's own /proc, a

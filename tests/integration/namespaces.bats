@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Each namespace isolates, seen from both sides: what the node sees inside,
 # and that the host outside did not change. Every case runs as root and
 # rootless (an unprivileged uid, through as_user).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Steps 9-11 seen from inside the node: the ids, the five capability sets
 # and no_new_privs of the workload, as root and rootless, read from
 # /proc/self/status by a static probe.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The process plan and redwrap's exit statuses: the workload's own code,
 # 128+N for a signal, 125 when redwrap fails, 126 not executable, 127 not
 # found; environment, cwd, umask, rlimits, inherited descriptors.

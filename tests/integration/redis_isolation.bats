@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Redis alongside another workload: two nodes at once, each in its own
 # namespaces and root, see neither the other's files, nor its processes,
 # nor its sockets.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The shipped Redis nodes (nodes/redis.yaml, nodes/redis-hostnet.yaml) as
 # their header comments describe them, seen from the host through the
 # redis-server process: identity, capabilities, seccomp, filesystem, network,

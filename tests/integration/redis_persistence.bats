@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The shipped Redis node keeps its data: /data is the host directory
 # ${NODE_DIR}/data, Redis saves there when redwrap forwards SIGTERM, forks
 # for BGSAVE inside the node, and with the AOF and appendfsync always loses

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # README's run command, scripts/run-redis.sh: Redis in its node in the
 # foreground, stopped by Ctrl-C in a terminal or by SIGTERM, its data saved
 # and the script's status 0. And redwrap itself in a terminal, as README's

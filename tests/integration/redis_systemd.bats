@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Redis under a service manager: redwrap's NOTIFY_SOCKET proxy hands the
 # workload a socket inside the node and relays what it says, so READY=1
 # reaches the manager exactly when Redis is ready; and the shipped

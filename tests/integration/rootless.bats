@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The rootless seed case: an unprivileged user runs a shell in a busybox
 # root. Inside it is root (euid 0) and pid 1 in its own namespaces; outside
 # it is still the user who ran it, and what it changes stays inside.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Step 12 seen from inside the node: the filter is loaded, a denied syscall
 # gets its errno, kill_process kills, the default base profile refuses the
 # dangerous calls, the i386 and x32 ABIs do not slip past, and learn mode

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Signals and the node's end: redwrap forwards SIGTERM SIGINT SIGHUP SIGQUIT
 # SIGUSR1 SIGUSR2 SIGWINCH to the node's init, which passes them to the
 # workload; init reaps every zombie; wait: all waits for the last process,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # folder_map.sh SOURCE_DIR: the folder map of docs/architecture.md ("The
 # folders") lists exactly the files under libredpak/*/. A file the map does
 # not name, or a name in the map that is not in the tree, fails the test,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks the node format's three descriptions against each other.
 
   check_schema.py self       the JSON Schema is a valid draft 2020-12 schema, and

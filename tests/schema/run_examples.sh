@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The examples are promises: minimal.yaml runs as root and rootless, and
 # rootless-busybox-shell.yaml runs rootless once its image is made with the
 # recipe written in it. Runs copies in a scratch folder, so ${NODE_DIR} never

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Bad input reaches redwrap, not only rednode-config: every malformed node
 # file (schemas/invalid, and files whose bind source says create: true
 # with an error elsewhere) and every --set value of bad-sets.txt is refused

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # bad_input.sh: feeds redwrap every malformed node file of schemas/invalid,
 # a few malformed files whose bind source says `create: true`, and every
 # --set value of bad-sets.txt; each must end with exit 125 and an error at

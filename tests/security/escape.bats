@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Escape attempts from a hardened node: no capabilities, the default seccomp
 # profile, a non-root uid, a read-only root, no_new_privileges. The probe
 # (escape.c) prints one TAP line per attempt with the errno and the layer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* escape: tries, from inside a hardened node, every way out we know of,
  * and prints one TAP line per attempt: "ok" when the attempt failed, with
  * its errno and the layer of redpak that stopped it, "not ok" when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the test_parse_*.c specifications: parse an inline YAML string
  * and assert on the model, or on one diagnostic's line, column, key path
  * and message. Included after cmocka.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the test_plan_*.c specs: a node from a few lines of YAML,
  * planned for a given caller, with names resolved in the fixture root
  * tests/unit/fixtures/passwd-root (redis is uid 999, primary gid 998). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the capability step (10) and of identity (9): the masks
  * of a plan become exactly the process's sets. The applying tests run in a
  * forked child inside a user namespace of its own, where an unprivileged

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the fifteen cgroup items (docs/architecture.md, "Cgroup
  * items in the kernel's syntax"): each value is checked by the item's
  * grammar and comes out in the kernel's syntax. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of core/enum_names.h: every value of every enum of the
  * model and the plans has one name, no two values of an enum share one,
  * and a value outside the enum reads "?". */

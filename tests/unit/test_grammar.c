@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the value grammars: sizes, modes, paths, names, ids and
  * owners, as docs/node-format.md, "Value types", fixes them. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of lookups confined to a root (mount_resolve.c): symlinks
  * that point at "/" or climb with ".." resolve inside the tree, and the
  * component walk used on kernels without openat2 gives the same answers as

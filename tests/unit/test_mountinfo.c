@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the mountinfo reader (mountinfo.c): fields, escapes,
  * optional fields, options. */
 #include <setjmp.h>

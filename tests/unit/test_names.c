@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the names the format borrows from the system:
  * capabilities, errno names, syscalls, rlimits, namespaced sysctls. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the NOTIFY_SOCKET proxy's two ends that need no node:
  * reading NOTIFY_SOCKET, the workload's environment, and the relay (a
  * stand-in manager socket receives what a stand-in workload sent to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cgroup: the section's keys, the fifteen item names and each item's value
  * reaching the model in the kernel's syntax. */
 #include <setjmp.h>

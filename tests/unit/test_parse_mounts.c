@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* root, mounts and tmpfs: the keys each mount type takes, their defaults,
  * and the sizes, modes, owners and paths they are checked against. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node parser as a whole: a complete document becomes the expected
  * model, absent keys take node-format.md's defaults, and the top-level
  * keys (version, node, namespaces, user_namespace, hostname, domainname,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* process, and the variables expanded in every string value. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* capabilities and seccomp: names resolved through libcap and libseccomp,
  * and the keys that exclude or require each other. */
 #include <errno.h>

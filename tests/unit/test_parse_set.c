@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --set KEY=VALUE: one scalar replaced or added before validation, checked
  * exactly like the file's own values, its errors at "--set:N:COL". */
 #include <setjmp.h>

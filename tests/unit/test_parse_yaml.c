@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The YAML layer of the node parser: the core schema's types, the limits
  * that keep a hostile file cheap, and the document-level rules. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The planner's ids: default maps (docs/architecture.md, "Default id
  * maps"), names resolved in the node's passwd/group, and every id checked
  * against the maps. */

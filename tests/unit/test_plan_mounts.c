@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mount, tmpfs and finish plans: the root, the node's mounts in
  * written order with the flags each kind needs, then pivot_root and the
  * read-only remounts. */

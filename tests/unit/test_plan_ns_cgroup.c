@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The namespace plan (clone flags, joins, per-namespace settings), the host
  * plan's sysctls and the cgroup plan. */
 #include "plan_fixture.h"

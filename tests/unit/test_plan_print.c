@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rp_plan_print: numbered steps under the thirteen headings of the fixed
  * order, and the same steps as valid JSON. */
 #include "plan_fixture.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The capability plan and the seccomp plan. */
 #include "plan_fixture.h"
 

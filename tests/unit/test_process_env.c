@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the workload's environment, the exec statuses and the
  * first process's error record: the pieces of the executor that need no
  * namespace to be checked. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of rp_read_all (read_all.c): a whole descriptor into one
  * NUL-terminated buffer, with a size cap. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of the seccomp filter (step 12) and of the learn mode: the
  * built-in default profile, how rules combine, and what a loaded filter
  * does to a process. Filters are loaded in forked children under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Specification of statmount.c against the kernel's own mountinfo: for
  * every mount of this process, statmount's filesystem type and root are
  * mountinfo's; a directory that is not a mount's root is refused. On a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # One ctest test per VM case: prints what the VM reported for CASE and
 # passes when it said "ok". Usage: check-case.sh OUT CASE
 f=$1/results/$2

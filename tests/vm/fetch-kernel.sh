@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Fetches Debian's cloud kernel (linux-image-6.12-cloud-amd64) with
 # `apt-get download` and unpacks it with `dpkg -x` into CACHE/kernel, once.
 # The cloud flavour boots fast under TCG and builds in everything the VM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A memory hog for the VM cases: touches MIB mebibytes of anonymous memory
  * one page at a time (so the cgroup is charged as it goes, and memory.high
  * and memory.max act while it grows), then holds it for SECONDS.

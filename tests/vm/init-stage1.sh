@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: Apache-2.0
 # PID 1 of the VM, on the initramfs. The kernel's initial rootfs can never
 # be pivot_root'ed away (pivot_root returns EINVAL there), and redwrap
 # builds every node with pivot_root: so copy everything onto a real tmpfs

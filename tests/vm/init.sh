@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: Apache-2.0
 # PID 1 of the VM after switch_root: prepares a pure cgroup v2 host, runs
 # every case under /vmtest/cases once and prints TAP on the serial console,
 # where run.sh reads it. Then it powers the VM off.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers of the VM cases (sourced). The cases run as root in the VM's root
 # cgroup on a pure cgroup v2 host; redwrap and hog are in /usr/local/bin.
 CG=/sys/fs/cgroup

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds the initramfs of the VM tests: busybox-static, the programs under
 # test with every shared library ldd names for them (at the same paths, so
 # the build tree's RUNPATH still resolves), redis-server and redis-cli, the

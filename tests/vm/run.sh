@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Boots Debian's cloud kernel under qemu (TCG: no KVM on the build hosts)
 # with the test initramfs, two CPUs, a swap disk and an io disk, and
 # collects the TAP the VM prints on its serial console.

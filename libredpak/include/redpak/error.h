@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Errors travel as values: a library function returns 0 or a negative
  * errno-style code and fills one of these. The CLI prints it once. */
 #ifndef REDPAK_ERROR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RP_PUBLIC marks the functions of libredpak's API. The library is built
  * with -fvisibility=hidden: a function without it is the library's own
  * business and is not exported from libredpak.so, whatever header declares

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The node model: a typed, validated image of one node file (version 1).
  * The parser fills it; the planner reads it. Every value keeps the position
  * it was written at, so that a plan-time problem (an unmapped uid, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Plans: the node model turned into small explicit steps, grouped by the
  * part of the system they touch and applied by the executor in one fixed
  * order (docs/apply-order.md). Building a plan is pure: it reads the node

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libredpak: node file -> validated model -> plans -> a running REDNODE. */
 #ifndef REDPAK_REDPAK_H
 #define REDPAK_REDPAK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The executor: applies a plan in the fixed order, runs the workload and
  * supervises the node until it ends. */
 #ifndef REDPAK_RUN_H

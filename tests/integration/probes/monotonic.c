@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prints CLOCK_MONOTONIC and CLOCK_BOOTTIME in whole seconds, one per
  * line: a time namespace's offsets show in both. */
 #include <stdio.h>

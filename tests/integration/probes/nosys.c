@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nosys SYSCALL[,SYSCALL]... -- COMMAND [ARG]...: runs COMMAND as if on a
  * kernel that lacks those syscalls: each fails with ENOSYS, as it does where
  * it does not exist. The filter is inherited by every process COMMAND

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prints the identity and privilege lines of /proc/self/status: Uid, Gid,
  * Groups, the five capability sets, NoNewPrivs and Seccomp. Static, so that
  * it runs in a bare node and under a tight seccomp filter. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* systry NAME [ARG]: makes one raw syscall and reports its outcome, so a
  * test can tell a seccomp errno, a kill and the kernel's own answer apart.
  * Prints "NAME: ok" or "NAME: errno N"; exits with the errno (0: success).

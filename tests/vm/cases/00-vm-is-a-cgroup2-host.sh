@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The VM is what the other cases assume: cgroup v2 at /sys/fs/cgroup with
 # every controller redpak writes, swap on, the io disk mounted.
 for c in cpuset cpu io memory pids; do

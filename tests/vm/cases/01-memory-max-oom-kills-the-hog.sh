@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # memory.max: a hog past the limit is killed by the kernel's OOM killer in
 # the node's cgroup; redwrap exits 137 and says it was the cgroup's OOM.
 . /vmtest/lib.sh

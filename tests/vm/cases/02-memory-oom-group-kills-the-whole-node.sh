@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # memory.oom.group: the OOM killer takes every process of the node, not
 # only the hog: the sleeper beside it dies too, so the node (wait: all)
 # ends at once instead of after 1000 s.

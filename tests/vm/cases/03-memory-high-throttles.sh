@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # memory.high: past it the kernel reclaims and throttles the node instead of
 # killing it; memory.events counts each time ("high").
 . /vmtest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # memory.swap.max: with memory.max 32M a hog of 80M lives when 64M of swap
 # are allowed (and is seen using swap), and is OOM-killed when only 16M are.
 . /vmtest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # All fifteen items at once: each file of the node's cgroup reads back what
 # the node asked for, in the kernel's syntax.
 . /vmtest/lib.sh

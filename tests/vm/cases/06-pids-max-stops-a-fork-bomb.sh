@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # pids.max: a fork bomb gets no further than the limit, pids.events counts
 # the refusals, and the node still tears down completely. (ash gives up
 # when fork fails: the bomb runs in a subshell, and what follows forks

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cpu.max "20000 100000": a busy loop gets about 20% of one CPU, measured
 # from cpu.stat usage_usec over wall time; nr_throttled counts the periods
 # it was stopped in. cpu.weight reads back.

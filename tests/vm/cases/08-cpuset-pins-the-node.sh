@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cpuset.cpus: the node's processes may run on the listed CPUs only, as
 # the kernel says in /proc/self/status inside the node.
 . /vmtest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # io.max: direct writes and reads of 8 MiB on the io disk go no faster than
 # wbps=1M and rbps=2M (the block layer charges each bio to the node's
 # cgroup); io.weight reads back.

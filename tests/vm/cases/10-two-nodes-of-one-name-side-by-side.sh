@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Two nodes of the same name run at the same time, each in a cgroup of its
 # own (redpak-<node>-<pid>-<random>), and both cgroups go away.
 . /vmtest/lib.sh

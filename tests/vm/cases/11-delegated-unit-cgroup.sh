@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A systemd unit with Delegate=yes, by hand: redwrap alone in
 # deleg.slice/unit.service, whose parent offers memory and pids. The node
 # goes under redwrap's own cgroup; to enable the controllers there redwrap

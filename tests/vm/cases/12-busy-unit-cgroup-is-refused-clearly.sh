@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The no-internal-processes rule when redwrap shares its cgroup with a
 # process it cannot move: a required memory.max fails with 125 and says
 # why, and nothing of the node is created.

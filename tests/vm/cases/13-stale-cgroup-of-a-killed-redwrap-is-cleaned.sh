@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A redwrap killed with SIGKILL cannot tear down; its cgroup carries its
 # pid, and the next run, finding that pid gone, removes it.
 . /vmtest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cgroup.parent: the node's cgroup goes under it (created when missing,
 # left in place after), and the node sees its own cgroup as "/".
 . /vmtest/lib.sh

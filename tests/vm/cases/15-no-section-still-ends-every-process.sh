@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Without a cgroup section the node still gets a cgroup of its own, so a
 # daemon that left the workload's process tree (wait: main) is ended by
 # teardown with the rest (pid: host, so no pid namespace does it instead;

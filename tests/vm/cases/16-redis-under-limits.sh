@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The flagship: redis-server in a node with memory, pids and cpu limits
 # answers on the node's own loopback, runs inside the node's cgroup, and
 # when it is made to grow past memory.max the cgroup's OOM killer ends it

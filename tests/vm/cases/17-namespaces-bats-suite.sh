@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The executor's namespace suite (tests/integration/namespaces.bats), run
 # once on this kernel as on the host: root and rootless, the cgroup
 # namespace on a real cgroup v2 hierarchy included. Under TCG the suite

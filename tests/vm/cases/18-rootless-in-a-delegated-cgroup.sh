@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Rootless with delegation, as systemd gives a user's service: a cgroup
 # owned by uid 65534 (the directory, cgroup.procs, cgroup.subtree_control,
 # cgroup.threads), redwrap put in it by root and run as 65534. It enables

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # vm-timeout: 300
 # Redis's fork-based snapshot inside a node whose memory.max leaves room
 # for the fork: the child shares the parent's pages copy-on-write, so a
