@@ -58,20 +58,21 @@ static void __attribute__((format(printf, 2, 3))) put(struct buf *b, const char 
 static char *make_node(unsigned mounts, size_t *len)
 {
     struct buf b = {0};
-    put(&b, "version: 1\nnode: bench\n"
-            "hostname: bench\n"
-            "sysctl: {net.core.somaxconn: \"1024\"}\n"
-            "tmpfs: [{path: /tmp, size: 64M}]\n"
-            "cgroup: {items: {memory.max: 256M, pids.max: 128, cpu.weight: 100}}\n"
-            "capabilities: {keep: [net_bind_service]}\n"
-            "mounts:\n"
-            "  - {type: proc, path: /proc}\n"
-            "  - {type: dev, path: /dev}\n");
+    put(&b,
+        "version: 1\nnode: bench\n"
+        "hostname: bench\n"
+        "sysctl: {net.core.somaxconn: \"1024\"}\n"
+        "tmpfs: [{path: /tmp, size: 64M}]\n"
+        "cgroup: {items: {memory.max: 256M, pids.max: 128, cpu.weight: 100}}\n"
+        "capabilities: {keep: [net_bind_service]}\n"
+        "mounts:\n"
+        "  - {type: proc, path: /proc}\n"
+        "  - {type: dev, path: /dev}\n");
     for (unsigned i = 2; i < mounts; i++) {
         switch (i % 4) {
         case 0:
-            put(&b, "  - {type: bind, path: /srv/m%u, source: /usr/share/m%u, optional: true}\n",
-                i, i);
+            put(&b, "  - {type: bind, path: /srv/m%u, source: /usr/share/m%u, optional: true}\n", i,
+                i);
             break;
         case 1:
             put(&b, "  - {type: dir, path: /var/lib/d%u, mode: \"0750\", owner: \"0:0\"}\n", i);
@@ -79,8 +80,7 @@ static char *make_node(unsigned mounts, size_t *len)
         case 2:
             put(&b, "  - {type: file, path: /etc/f%u.conf, content: \"key %u\\n\"}\n", i, i);
             break;
-        default:
-            put(&b, "  - {type: symlink, path: /l%u, target: usr/lib/l%u}\n", i, i);
+        default: put(&b, "  - {type: symlink, path: /l%u, target: usr/lib/l%u}\n", i, i);
         }
     }
     put(&b, "process:\n  command: [/usr/bin/true]\n  env:\n    set:\n");
@@ -110,7 +110,7 @@ static double median(double *v, size_t n)
 }
 
 struct sample {
-    double wall, cpu, plan_cpu;     /* milliseconds */
+    double wall, cpu, plan_cpu; /* milliseconds */
 };
 
 /* One parse + plan, timed; false if the node did not plan (a bench bug). */
@@ -145,8 +145,8 @@ int main(int argc, char **argv)
 
     if (!scale)
         scale = 1;
-    printf("%7s %5s %6s %12s %11s %11s %13s\n", "mounts", "env", "iters", "wall median",
-           "wall min", "cpu median", "plan cpu med");
+    printf("%7s %5s %6s %12s %11s %11s %13s\n", "mounts", "env", "iters", "wall median", "wall min",
+           "cpu median", "plan cpu med");
     for (size_t k = 0; k < 3; k++) {
         size_t len;
         char *yaml = make_node(sizes[k], &len);
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         double *plan_cpu = malloc(n * sizeof(double));
         if (!wall || !cpu || !plan_cpu)
             return 2;
-        run_once(yaml, len, &s);        /* warm the caches and the allocator */
+        run_once(yaml, len, &s); /* warm the caches and the allocator */
         for (unsigned i = 0; i < n; i++) {
             if (!run_once(yaml, len, &s))
                 return 2;
@@ -165,8 +165,8 @@ int main(int argc, char **argv)
             plan_cpu[i] = s.plan_cpu;
         }
         double wall_med = median(wall, n), cpu_med = median(cpu, n);
-        printf("%7u %5u %6u %9.3f ms %8.3f ms %8.3f ms %10.3f ms   (%zu bytes of YAML)\n",
-               sizes[k], ENV_VARS, n, wall_med, wall[0], cpu_med, median(plan_cpu, n), len);
+        printf("%7u %5u %6u %9.3f ms %8.3f ms %8.3f ms %10.3f ms   (%zu bytes of YAML)\n", sizes[k],
+               ENV_VARS, n, wall_med, wall[0], cpu_med, median(plan_cpu, n), len);
         if (sizes[k] == TARGET_MOUNTS) {
             target_cpu = cpu_med;
             target_wall = wall_med;
@@ -179,7 +179,8 @@ int main(int argc, char **argv)
     getloadavg(load, 1);
     bool pass = target_cpu < TARGET_MS;
     printf("%s: %u mounts + %u env: median %.3f ms of CPU, %.3f ms wall at load %.2f "
-           "(target: under %.0f ms)\n", pass ? "PASS" : "FAIL", TARGET_MOUNTS, ENV_VARS,
-           target_cpu, target_wall, load[0], TARGET_MS);
+           "(target: under %.0f ms)\n",
+           pass ? "PASS" : "FAIL", TARGET_MOUNTS, ENV_VARS, target_cpu, target_wall, load[0],
+           TARGET_MS);
     return pass ? 0 : 1;
 }

@@ -8,7 +8,7 @@
 
 #include "redpak/redpak.h"
 
-extern const char rednode_schema_json[];   /* embedded at build time */
+extern const char rednode_schema_json[]; /* embedded at build time */
 
 static void usage(FILE *out)
 {
@@ -23,11 +23,14 @@ static void usage(FILE *out)
           out);
 }
 
-static int load(const char *file, const char *const *sets, size_t n_sets,
-                struct rp_node **node, struct rp_plan **plan, struct rp_diags *diags)
+static int load(const char *file, const char *const *sets, size_t n_sets, struct rp_node **node,
+                struct rp_plan **plan, struct rp_diags *diags)
 {
     struct rp_parse_opts popts = {
-        .caller_uid = getuid(), .caller_gid = getgid(), .sets = sets, .n_sets = n_sets,
+        .caller_uid = getuid(),
+        .caller_gid = getgid(),
+        .sets = sets,
+        .n_sets = n_sets,
     };
     struct rp_plan_opts plopts = {.caller_uid = getuid(), .caller_gid = getgid()};
     if (rp_node_parse_file(file, &popts, node, diags) < 0)

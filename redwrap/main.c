@@ -76,7 +76,10 @@ int main(int argc, char **argv)
         run.argv = argv + optind;
 
     struct rp_parse_opts popts = {
-        .caller_uid = getuid(), .caller_gid = getgid(), .sets = sets, .n_sets = n_sets,
+        .caller_uid = getuid(),
+        .caller_gid = getgid(),
+        .sets = sets,
+        .n_sets = n_sets,
     };
     struct rp_plan_opts plopts = {.caller_uid = getuid(), .caller_gid = getgid()};
     struct rp_diags diags = {0};

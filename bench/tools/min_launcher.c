@@ -86,7 +86,8 @@ static void build_root(const char *root)
     }
     must(mkdir("/tmp/n/dev/pts", 0755), "mkdir pts");
     must(mount("devpts", "/tmp/n/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-               "newinstance,ptmxmode=0666"), "devpts");
+               "newinstance,ptmxmode=0666"),
+         "devpts");
     must(mkdir("/tmp/n/dev/shm", 0755), "mkdir shm");
     must(mount("tmpfs", "/tmp/n/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, NULL), "shm");
     must(mount("tmpfs", "/tmp/n/tmp", "tmpfs", MS_NOSUID | MS_NODEV, NULL), "tmp");
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
     must(pipe2(release, O_CLOEXEC), "pipe");
     struct clone_args ca = {
         .flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
-                 CLONE_NEWIPC | CLONE_NEWCGROUP,
+            CLONE_NEWIPC | CLONE_NEWCGROUP,
         .exit_signal = SIGCHLD,
     };
     char cg[4096] = "";

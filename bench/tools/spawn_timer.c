@@ -170,8 +170,8 @@ int main(int argc, char **argv)
         qsort(cmds[k].us, (size_t)runs, sizeof(double), cmp_double);
         qsort(cmds[k].cpu, (size_t)runs, sizeof(double), cmp_double);
         printf("%s %.0f %.0f %.0f %.0f %d\n", cmds[k].label, quantile(cmds[k].us, runs, 0.5),
-               quantile(cmds[k].us, runs, 0.9), cmds[k].us[0],
-               quantile(cmds[k].cpu, runs, 0.5), runs);
+               quantile(cmds[k].us, runs, 0.9), cmds[k].us[0], quantile(cmds[k].cpu, runs, 0.5),
+               runs);
     }
     return 0;
 }

@@ -21,13 +21,16 @@ static uint64_t upto(unsigned last_cap)
 
 cap_t rp_caps_state(const struct rp_caps_plan *plan, unsigned last_cap)
 {
-    cap_t caps = cap_init();    /* every set empty */
+    cap_t caps = cap_init(); /* every set empty */
     if (!caps)
         return NULL;
-    const struct { cap_flag_t flag; uint64_t mask; } sets[] = {
-        { CAP_PERMITTED, plan->permitted },
-        { CAP_EFFECTIVE, plan->effective },
-        { CAP_INHERITABLE, plan->inheritable },
+    const struct {
+        cap_flag_t flag;
+        uint64_t mask;
+    } sets[] = {
+        {CAP_PERMITTED, plan->permitted},
+        {CAP_EFFECTIVE, plan->effective},
+        {CAP_INHERITABLE, plan->inheritable},
     };
     for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++) {
         uint64_t mask = sets[s].mask & upto(last_cap);
@@ -113,7 +116,8 @@ int rp_caps_apply(const struct rp_caps_plan *plan, struct rp_error *err)
             prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
             return rp_step_error(err, RP_STEP_CAPS, errno,
                                  "raising %s in the ambient set (it must be permitted and "
-                                 "inheritable)", cap_label(cap));
+                                 "inheritable)",
+                                 cap_label(cap));
     }
     return 0;
 }

@@ -61,8 +61,8 @@ static int controllers_unusable(const struct rp_cgroup_plan *plan, unsigned bits
                                 "cgroup: %s needs the %s controller, but %s; set "
                                 "cgroup.required: false to run without limits",
                                 w->file, rp_cgroup_controller_name(w->controller), why);
-        rp_log("warning: cgroup: %s not applied: it needs the %s controller, but %s",
-               w->file, rp_cgroup_controller_name(w->controller), why);
+        rp_log("warning: cgroup: %s not applied: it needs the %s controller, but %s", w->file,
+               rp_cgroup_controller_name(w->controller), why);
     }
     return 0;
 }
@@ -78,8 +78,8 @@ static int controllers_unusable(const struct rp_cgroup_plan *plan, unsigned bits
  * host (on a hybrid host that is the v1 tmpfs: /sys/fs/cgroup/redpak means
  * /sys/fs/cgroup/unified/redpak), or a path inside the hierarchy (/redpak,
  * as /proc/self/cgroup writes them). Each is joined to the mount. */
-static int parent_dir(const struct rp_cgroup_plan *plan, const struct rp_cg_host *h,
-                      char **dir, struct rp_error *err)
+static int parent_dir(const struct rp_cgroup_plan *plan, const struct rp_cg_host *h, char **dir,
+                      struct rp_error *err)
 {
     if (!plan->parent)
         return rp_cg_self_dir(h, dir, err);
@@ -106,7 +106,7 @@ static int make_parents(const char *mount, const char *dir, int verbose)
         return -ENOMEM;
     size_t ml = strlen(mount);
     if (!copy[ml])
-        return 0;           /* the mount itself */
+        return 0; /* the mount itself */
     for (char *slash = copy + ml + 1;; slash++) {
         slash = strchrnul(slash, '/');
         char c = *slash;
@@ -141,17 +141,16 @@ static int move_self_to_leaf(const char *self, int verbose)
     /* "0" names the writing process: the whole of redwrap moves. */
     int r = rp_cg_write(leaf, "cgroup.procs", "0");
     if (r == 0)
-        rp_vlog(verbose, "cgroup: moved redwrap into %s (no internal processes in %s)", leaf,
-                self);
+        rp_vlog(verbose, "cgroup: moved redwrap into %s (no internal processes in %s)", leaf, self);
     return r;
 }
 
 struct enabling {
     const struct rp_cg_host *h;
-    const char *self;       /* redwrap's own cgroup directory */
+    const char *self; /* redwrap's own cgroup directory */
     bool moved;
     int verbose;
-    char why[512];          /* what failed, for the message */
+    char why[512]; /* what failed, for the message */
 };
 
 /* Makes every controller in want available to the children of dir: offered
@@ -171,8 +170,7 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
     unsigned failed = 0;
     if (want & ~have) {
         if (!strcmp(dir, en->h->mount)) {
-            rp_cg_host_why_missing(en->h, want & ~have & -(want & ~have), en->why,
-                                   sizeof(en->why));
+            rp_cg_host_why_missing(en->h, want & ~have & -(want & ~have), en->why, sizeof(en->why));
             failed |= want & ~have;
         } else {
             RP_AUTO_FREE char *up = rp_cg_dirname(dir);
@@ -202,12 +200,14 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
             snprintf(en->why, sizeof(en->why),
                      "enabling it in %s/cgroup.subtree_control failed: that cgroup holds "
                      "processes (the kernel's no-internal-processes rule); run redwrap in a "
-                     "cgroup of its own, e.g. a systemd unit with Delegate=yes", dir);
+                     "cgroup of its own, e.g. a systemd unit with Delegate=yes",
+                     dir);
         else if (r == -EACCES || r == -EPERM || r == -EROFS)
             snprintf(en->why, sizeof(en->why),
                      "enabling it in %s/cgroup.subtree_control failed: %s (no delegation: "
                      "run redwrap in a delegated cgroup, e.g. a systemd unit with "
-                     "Delegate=yes, or set cgroup.parent)", dir, strerror(-r));
+                     "Delegate=yes, or set cgroup.parent)",
+                     dir, strerror(-r));
         else
             snprintf(en->why, sizeof(en->why),
                      "enabling it in %s/cgroup.subtree_control failed: %s", dir, strerror(-r));
@@ -242,13 +242,17 @@ static int no_cgroup(const struct rp_cgroup_plan *plan, unsigned usable, const c
     for (size_t i = 0; i < plan->n_writes; i++)
         pending |= (plan->writes[i].controller & usable) != 0;
     if (plan->required && pending)
-        return rp_error_set(err, 0, "cgroup: cannot make the node's cgroup: %s; "
-                            "set cgroup.required: false to run without limits", what);
+        return rp_error_set(err, 0,
+                            "cgroup: cannot make the node's cgroup: %s; "
+                            "set cgroup.required: false to run without limits",
+                            what);
     if (pending)
         rp_log("warning: cgroup: running without limits: %s", what);
     else
-        rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
-                "ends its processes", what);
+        rp_vlog(verbose,
+                "cgroup: no cgroup of its own for the node (%s); its pid namespace "
+                "ends its processes",
+                what);
     return 0;
 }
 
@@ -322,8 +326,8 @@ static char *node_cgroup_path(const struct rp_cgroup_plan *plan, const char *par
     if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
         rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16;
     char *path;
-    if (asprintf(&path, "%s/" NODE_PREFIX "%s-%d-%08x", parent,
-                 plan->name ? plan->name : "node", (int)getpid(), rnd) < 0)
+    if (asprintf(&path, "%s/" NODE_PREFIX "%s-%d-%08x", parent, plan->name ? plan->name : "node",
+                 (int)getpid(), rnd) < 0)
         return NULL;
     return path;
 }
@@ -376,8 +380,10 @@ static int write_item(const struct rp_cgroup_plan *plan, const struct rp_cgroup_
             rp_log("warning: cgroup: %s not applied: the kernel reads back \"%s\"", w->file, got);
             return 0;
         }
-        return rp_error_set(err, 0, "cgroup: %s: the kernel reads back \"%s\" after \"%s\" "
-                            "was written to %s", w->file, got, w->value, cg->path);
+        return rp_error_set(err, 0,
+                            "cgroup: %s: the kernel reads back \"%s\" after \"%s\" "
+                            "was written to %s",
+                            w->file, got, w->value, cg->path);
     }
     if (r == 0) {
         rp_vlog(verbose, "cgroup: write %s=%s", w->file, w->value);
@@ -388,8 +394,8 @@ static int write_item(const struct rp_cgroup_plan *plan, const struct rp_cgroup_
                w->value, cg->path, w->file, strerror(-r));
         return 0;
     }
-    return rp_error_set(err, r, "cgroup: %s: writing \"%s\" to %s/%s", w->file, w->value,
-                        cg->path, w->file);
+    return rp_error_set(err, r, "cgroup: %s: writing \"%s\" to %s/%s", w->file, w->value, cg->path,
+                        w->file);
 }
 
 /* The items in the plan's order; a required one that fails removes the
@@ -400,7 +406,7 @@ static int write_items(const struct rp_cgroup_plan *plan, unsigned usable, int v
     for (size_t i = 0; i < plan->n_writes; i++) {
         const struct rp_cgroup_write *w = &plan->writes[i];
         if (!(w->controller & usable))
-            continue;       /* already warned about */
+            continue; /* already warned about */
         if (write_item(plan, w, verbose, cg, err) < 0) {
             struct rp_error e2;
             rp_cgroup_teardown(cg, verbose, &e2);
@@ -426,8 +432,10 @@ int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cg
         /* Every item was refused above; only the quiet note is left. */
         char why[256];
         rp_cg_host_why_missing(&h, 0, why, sizeof(why));
-        rp_vlog(verbose, "cgroup: no cgroup of its own for the node (%s); its pid namespace "
-                "ends its processes", why);
+        rp_vlog(verbose,
+                "cgroup: no cgroup of its own for the node (%s); its pid namespace "
+                "ends its processes",
+                why);
         return 0;
     }
     RP_AUTO_FREE char *parent = NULL;

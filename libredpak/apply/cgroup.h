@@ -9,8 +9,8 @@
 #include "redpak/plan.h"
 
 struct rp_cgroup_run {
-    int dirfd;              /* the node's cgroup directory, -1 when none */
-    char *path;             /* its absolute path under the cgroup2 mount */
+    int dirfd;  /* the node's cgroup directory, -1 when none */
+    char *path; /* its absolute path under the cgroup2 mount */
     bool created;
     /* What rp_cgroup_explain_end says, read once from the cgroup's
      * memory.events and pids.events, by it or by teardown before the

@@ -20,9 +20,9 @@
 /* The v2 names, as in cgroup.controllers, are rp_cgroup_controller_name's. */
 static const struct {
     unsigned bit;
-    const char *v1;     /* name in /proc/cgroups and v1 mount options */
+    const char *v1; /* name in /proc/cgroups and v1 mount options */
 } controllers[] = {
-    {RP_CTRL_CPUSET, "cpuset"}, {RP_CTRL_CPU, "cpu"}, {RP_CTRL_IO, "blkio"},
+    {RP_CTRL_CPUSET, "cpuset"}, {RP_CTRL_CPU, "cpu"},   {RP_CTRL_IO, "blkio"},
     {RP_CTRL_MEMORY, "memory"}, {RP_CTRL_PIDS, "pids"},
 };
 #define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
@@ -62,7 +62,7 @@ static unsigned kernel_controllers(void)
     unsigned hierarchy, count, enabled, bits = 0;
     if (!f)
         return 0;
-    fscanf(f, "%*[^\n]\n");     /* the "#subsys_name hierarchy ..." header */
+    fscanf(f, "%*[^\n]\n"); /* the "#subsys_name hierarchy ..." header */
     while (fscanf(f, "%63s %u %u %u", name, &hierarchy, &count, &enabled) == 4)
         for (size_t i = 0; i < N_CONTROLLERS; i++)
             if (enabled && !strcmp(name, controllers[i].v1))
@@ -78,7 +78,7 @@ static int read_offered(struct rp_cg_host *h, struct rp_error *err)
     if (!f)
         return rp_error_set(err, errno, "cgroup: read %s", path);
     if (!fgets(line, sizeof(line), f))
-        line[0] = '\0';         /* an empty file: a hierarchy without controllers */
+        line[0] = '\0'; /* an empty file: a hierarchy without controllers */
     h->offered = rp_cg_controllers_parse(line);
     return 0;
 }
@@ -182,8 +182,10 @@ int rp_cg_self_dir(const struct rp_cg_host *h, char **dir, struct rp_error *err)
         /* "/.." prefixes mean redwrap sits outside the mount's part of the
          * hierarchy: there is no path to it through this mount. */
         if (!strncmp(p, "/..", 3))
-            return rp_error_set(err, 0, "cgroup: redwrap's cgroup %s is outside the "
-                                "cgroup2 mount at %s", line + 3, h->mount);
+            return rp_error_set(err, 0,
+                                "cgroup: redwrap's cgroup %s is outside the "
+                                "cgroup2 mount at %s",
+                                line + 3, h->mount);
         if (asprintf(dir, "%s%s", h->mount, strcmp(p, "/") ? p : "") < 0)
             return rp_error_set(err, ENOMEM, "cgroup: self");
         return 0;

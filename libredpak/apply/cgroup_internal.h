@@ -35,9 +35,9 @@ void rp_cg_remove_stale(const char *parent, int verbose);
 
 /* The cgroup v2 hierarchy as redwrap finds it in its mount namespace. */
 struct rp_cg_host {
-    char *mount;        /* mount point of cgroup2, NULL when none is mounted */
-    char *mount_root;   /* the mount's root inside the hierarchy ("/" usually) */
-    unsigned offered;   /* RP_CTRL_* in cgroup.controllers at the mount point */
+    char *mount;      /* mount point of cgroup2, NULL when none is mounted */
+    char *mount_root; /* the mount's root inside the hierarchy ("/" usually) */
+    unsigned offered; /* RP_CTRL_* in cgroup.controllers at the mount point */
 };
 
 /* Finds the cgroup2 mount (statmount.c at the usual places, else

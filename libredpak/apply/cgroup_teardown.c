@@ -234,7 +234,8 @@ static void explain(int dirfd, char *out, size_t len)
         } else if (oom_kill > 0) {
             used += snprintf(out + used, len - used,
                              "the node was killed by the kernel's OOM killer in its cgroup "
-                             "(memory.max %s, oom_kill %lld)", max, oom_kill);
+                             "(memory.max %s, oom_kill %lld)",
+                             max, oom_kill);
         }
     }
     if (used < len && rp_cg_read_at(dirfd, "pids.events", ev, sizeof(ev)) == 0) {
@@ -264,8 +265,10 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
     if (r == 0)
         rp_vlog(verbose, "cgroup: killed what was left and removed %s", cg->path);
     else if (r == -ETIMEDOUT)
-        rp_error_set(err, 0, "cgroup: tear down %s: processes still in it %d s after "
-                     "cgroup.kill", cg->path, EMPTY_TIMEOUT_MS / 1000);
+        rp_error_set(err, 0,
+                     "cgroup: tear down %s: processes still in it %d s after "
+                     "cgroup.kill",
+                     cg->path, EMPTY_TIMEOUT_MS / 1000);
     else
         rp_error_set(err, r, "cgroup: tear down %s", cg->path);
     rp_close_fd(&cg->dirfd);

@@ -9,8 +9,8 @@
 #include "redpak/error.h"
 
 struct rp_child_report {
-    int32_t code;           /* negative errno-style value */
-    int32_t status;         /* what the process exits with: 125, 126 or 127 */
+    int32_t code;   /* negative errno-style value */
+    int32_t status; /* what the process exits with: 125, 126 or 127 */
     char msg[1024];
 };
 int rp_child_error_pipe(int fds[2], struct rp_error *err);

@@ -30,8 +30,8 @@
  * Linux 5.7); declared here so the build does not depend on the headers'
  * age. */
 struct clone_args_v2 {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-        set_tid, set_tid_size, cgroup;
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
 };
 
 /* fork(2) semantics (the child continues here on a copy of the stack)
@@ -88,13 +88,16 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
     int ok = fd >= 0 && write(fd, text, (size_t)len) == len;
     int e = errno;
     if (ok) {
-        rp_vlog(verbose, "cgroup: moved the first process into %s/cgroup.procs (clone3 could "
-                "not place it there)", cg->path ? cg->path : "the node's cgroup");
+        rp_vlog(verbose,
+                "cgroup: moved the first process into %s/cgroup.procs (clone3 could "
+                "not place it there)",
+                cg->path ? cg->path : "the node's cgroup");
         return 0;
     }
     if (!plan->required) {
         rp_log("warning: cgroup: cannot move the node into %s/cgroup.procs (%s); it runs "
-               "without its own cgroup", cg->path ? cg->path : "its cgroup", strerror(e));
+               "without its own cgroup",
+               cg->path ? cg->path : "its cgroup", strerror(e));
         return 0;
     }
     return rp_step_error(err, RP_STEP_CLONE, e, "move the first process into %s/cgroup.procs",
@@ -103,7 +106,7 @@ static int attach_to_cgroup(const struct rp_cgroup_plan *plan, const struct rp_c
 
 /* What the helper of clone_joined tells the parent. */
 struct spawn_msg {
-    pid_t pid;              /* > 0: the first process */
+    pid_t pid; /* > 0: the first process */
     bool in_cgroup;
     struct rp_error err;
 };

@@ -34,7 +34,7 @@ static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_error
     if (mkdir(s->path, s->mode) < 0) {
         struct stat st;
         if (errno == EEXIST && stat(s->path, &st) == 0 && S_ISDIR(st.st_mode))
-            return 0;       /* an existing source is used as it is */
+            return 0; /* an existing source is used as it is */
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "mkdir %s", s->path);
     }
     /* mkdir's mode went through the umask; the node asked for this one. */
@@ -55,7 +55,8 @@ static int host_sysctl(const struct rp_host_step *s, size_t item, struct rp_erro
         return rp_step_item_error(err, RP_STEP_HOST, item, 0,
                                   "sysctl %s: host.sysctl changes the host and needs root "
                                   "(redwrap runs as uid %u); remove it from the node or run "
-                                  "redwrap as root", s->path, (unsigned)geteuid());
+                                  "redwrap as root",
+                                  s->path, (unsigned)geteuid());
     char old[256] = "";
     RP_AUTO_FD int fd = open(s->path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
@@ -74,8 +75,7 @@ static int host_sysctl(const struct rp_host_step *s, size_t item, struct rp_erro
 }
 
 /* Step i of steps is line i + 1 of step 2 in `rednode-config plan`. */
-int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose,
-                  struct rp_error *err)
+int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose, struct rp_error *err)
 {
     for (size_t i = 0; i < n; i++) {
         const struct rp_host_step *s = &steps[i];
@@ -87,8 +87,7 @@ int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose,
             r = host_mkdir(s, i + 1, err);
             break;
         case RP_HOST_SYSCTL:
-            rp_step_item_vlog(verbose, RP_STEP_HOST, i + 1, "sysctl %s = %s", s->path,
-                              s->value);
+            rp_step_item_vlog(verbose, RP_STEP_HOST, i + 1, "sysctl %s = %s", s->path, s->value);
             r = host_sysctl(s, i + 1, err);
             break;
         default:

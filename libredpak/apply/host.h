@@ -9,7 +9,6 @@
 #include "redpak/plan.h"
 
 /* steps: the plan's host steps (rp_plan.host), n of them. */
-int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose,
-                  struct rp_error *err);
+int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose, struct rp_error *err);
 
 #endif

@@ -37,8 +37,7 @@ static int set_groups(const struct rp_process_plan *plan, struct rp_error *err)
         return rp_step_error(err, RP_STEP_IDENTITY, EPERM,
                              "process.groups cannot be set in a user namespace mapped by an "
                              "unprivileged user (setgroups is denied)");
-    return rp_step_error(err, RP_STEP_IDENTITY, errno, "setgroups (%zu groups)",
-                         plan->n_groups);
+    return rp_step_error(err, RP_STEP_IDENTITY, errno, "setgroups (%zu groups)", plan->n_groups);
 }
 
 int rp_identity_apply(const struct rp_process_plan *plan, struct rp_error *err)

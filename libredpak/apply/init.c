@@ -69,8 +69,8 @@ static int init_fail(int report_fd, int e, const char *what)
     return rp_child_error_send(report_fd, "process plan", RP_EXIT_SETUP_FAILED, &err);
 }
 
-int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
-                int report_fd, int (*workload)(void *), void *arg)
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig, int report_fd,
+                int (*workload)(void *), void *arg)
 {
     sigset_t all = sig->forwarded;
     sigaddset(&all, SIGCHLD);
@@ -106,13 +106,13 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
     }
 
     int main_status = RP_EXIT_SETUP_FAILED;
-    int stop = 0;           /* the last stop signal received, 0 before any */
+    int stop = 0; /* the last stop signal received, 0 before any */
     bool trimmed = false;
     for (;;) {
         if (!trimmed) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
             if (poll(&p, 1, RP_TRIM_AFTER_MS) == 0) {
-                rp_trim_pages();    /* the node runs on: only this loop is left */
+                rp_trim_pages(); /* the node runs on: only this loop is left */
                 trimmed = true;
                 continue;
             }

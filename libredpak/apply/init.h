@@ -14,7 +14,7 @@ struct rp_signals;
  * node also with wait: all: once the workload exited, the rest gets the
  * same signal (or, outside a pid namespace of its own, init returns and
  * the cgroup teardown ends them). */
-int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
-                int report_fd, int (*workload)(void *), void *arg);
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig, int report_fd,
+                int (*workload)(void *), void *arg);
 
 #endif

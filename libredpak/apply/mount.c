@@ -41,15 +41,15 @@
 
 struct mount_ctx {
     const struct rp_mount_plans *plans;
-    bool notify_socket;     /* the NOTIFY_SOCKET proxy's socket goes into the root */
+    bool notify_socket; /* the NOTIFY_SOCKET proxy's socket goes into the root */
     int verbose;
-    int host_fd;            /* the host's "/" (at /oldroot) until the pivot */
-    int proc_fd;            /* the host's /proc: mount ids, mountinfo */
-    int root_fd;            /* the new root once a root step ran */
+    int host_fd; /* the host's "/" (at /oldroot) until the pivot */
+    int proc_fd; /* the host's /proc: mount ids, mountinfo */
+    int root_fd; /* the new root once a root step ran */
     bool pivoted;
-    struct rp_own_mount *own;   /* the mounts this node made, in order */
+    struct rp_own_mount *own; /* the mounts this node made, in order */
     size_t n_own;
-    const char **skipped;   /* paths of optional binds whose source is missing */
+    const char **skipped; /* paths of optional binds whose source is missing */
     size_t n_skipped;
 };
 
@@ -161,8 +161,7 @@ static int stage_enter(struct mount_ctx *c, struct rp_error *err)
     /* systemd makes / shared: without this, every mount below would
      * propagate to the host's namespace. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return rp_step_item_error(err, RP_STEP_MOUNTS, PROPAGATION_ITEM, errno,
-                                  "make / private");
+        return rp_step_item_error(err, RP_STEP_MOUNTS, PROPAGATION_ITEM, errno, "make / private");
     const char *stage = stage_dir();
     if (!stage)
         return rp_step_error(err, RP_STEP_MOUNTS, ENOENT, "staging tmpfs");
@@ -200,8 +199,7 @@ static int root_ready(struct mount_ctx *c, const struct rp_mount_step *s, bool r
     return s->op == RP_MOP_ROOT_BIND ? bind_flags(c, s, readonly_now, err) : 0;
 }
 
-static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s,
-                         struct rp_error *err)
+static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
     char opts[96];
     int n = snprintf(opts, sizeof(opts), "mode=0%o", (unsigned)(s->mode & 07777));
@@ -212,15 +210,18 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s,
     return root_ready(c, s, false, err);
 }
 
-static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s,
-                        struct rp_error *err)
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
     RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
         return rp_mount_errno(err, src);
     struct rp_image_build b = {
-        .plans = c->plans, .root = s, .notify_socket = c->notify_socket,
-        .host_fd = c->host_fd, .proc_fd = c->proc_fd, .verbose = c->verbose,
+        .plans = c->plans,
+        .root = s,
+        .notify_socket = c->notify_socket,
+        .host_fd = c->host_fd,
+        .proc_fd = c->proc_fd,
+        .verbose = c->verbose,
     };
     bool readonly_now = false;
     int r = rp_mount_image(src, &b, &readonly_now, err);
@@ -243,8 +244,8 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t it
     if (fstat(src, &st) < 0)
         return rp_mount_errno(err, -errno);
     bool dir = S_ISDIR(st.st_mode);
-    RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE,
-                                    dir ? 0755 : 0644);
+    RP_AUTO_FD int tgt =
+        rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE, dir ? 0755 : 0644);
     if (tgt < 0)
         return rp_mount_errno(err, tgt);
     char source[64];
@@ -285,8 +286,7 @@ static int op_fs(struct mount_ctx *c, const struct rp_mount_step *s, const char 
  * it are then made read-only (mount_proc.c says why). */
 static int op_proc(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
-    int r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.pid: new",
-                  err);
+    int r = op_fs(c, s, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.pid: new", err);
     if (r < 0)
         return r;
     RP_AUTO_FD int fd = rp_resolve(c->root_fd, s->path, RP_CREATE_NONE, 0);
@@ -368,8 +368,8 @@ static int create_for_content(struct mount_ctx *c, const struct rp_mount_step *s
         return rp_mount_errno(err, parent);
     /* O_EXCL and O_NOFOLLOW: what appeared since the lookup (a dangling
      * symlink, say) is refused rather than written through. */
-    int fd = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    s->mode & 07777);
+    int fd =
+        openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, s->mode & 07777);
     if (fd < 0 && errno == EEXIST)
         return rp_error_set(err, errno, "a symlink to nothing inside the node is in the way");
     return fd < 0 ? rp_mount_errno(err, -errno) : fd;
@@ -457,8 +457,8 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
         }
     for (size_t i = 0; i < c->n_skipped; i++) {
         if (strcmp(c->skipped[i], path) == 0) {
-            rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
-                              "skipped, nothing was bound at %s", path);
+            rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item, "skipped, nothing was bound at %s",
+                              path);
             return 0;
         }
     }
@@ -485,38 +485,26 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     if (r < 0)
         return r;
     switch (s->op) {
-    case RP_MOP_ROOT_TMPFS:
-        return op_root_tmpfs(c, s, err);
-    case RP_MOP_ROOT_BIND:
-        return op_root_bind(c, s, err);
-    case RP_MOP_BIND:
-        return op_bind(c, s, item, err);
-    case RP_MOP_PROC:
-        return op_proc(c, s, err);
-    case RP_MOP_DEV:
-        return op_dev(c, s, err);
+    case RP_MOP_ROOT_TMPFS: return op_root_tmpfs(c, s, err);
+    case RP_MOP_ROOT_BIND: return op_root_bind(c, s, err);
+    case RP_MOP_BIND: return op_bind(c, s, item, err);
+    case RP_MOP_PROC: return op_proc(c, s, err);
+    case RP_MOP_DEV: return op_dev(c, s, err);
     case RP_MOP_MQUEUE:
         /* As for proc: the ipc namespace must be owned by the mounting one. */
-        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-                     "namespaces.ipc: new", err);
-    case RP_MOP_SYMLINK:
-        return op_symlink(c, s, err);
-    case RP_MOP_DIR:
-        return op_dir(c, s, err);
-    case RP_MOP_FILE:
-        return op_file(c, s, err);
-    case RP_MOP_TMPFS:
-        return op_tmpfs(c, s, err);
-    case RP_MOP_PIVOT_ROOT:
-        return op_pivot_root(c, err);
-    case RP_MOP_REMOUNT_RO:
-        return op_remount_ro(c, s, item, err);
+        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.ipc: new",
+                     err);
+    case RP_MOP_SYMLINK: return op_symlink(c, s, err);
+    case RP_MOP_DIR: return op_dir(c, s, err);
+    case RP_MOP_FILE: return op_file(c, s, err);
+    case RP_MOP_TMPFS: return op_tmpfs(c, s, err);
+    case RP_MOP_PIVOT_ROOT: return op_pivot_root(c, err);
+    case RP_MOP_REMOUNT_RO: return op_remount_ro(c, s, item, err);
     }
     return rp_mount_errno(err, -EINVAL);
 }
 
-size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m,
-                     size_t i)
+size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m, size_t i)
 {
     size_t before = 0;
     if (m != plans->mount)
@@ -541,12 +529,16 @@ static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, struct
     return 0;
 }
 
-int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify,
-                   int verbose, struct rp_error *err)
+int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify, int verbose,
+                   struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
-        .plans = plans, .notify_socket = notify && notify->fd >= 0, .verbose = verbose,
-        .host_fd = -1, .proc_fd = -1, .root_fd = -1,
+        .plans = plans,
+        .notify_socket = notify && notify->fd >= 0,
+        .verbose = verbose,
+        .host_fd = -1,
+        .proc_fd = -1,
+        .root_fd = -1,
     };
     /* Bounded by the plans: each step makes at most one mount of its own. */
     c.own = calloc(plans->mount->n + plans->tmpfs->n + 1, sizeof(*c.own));
@@ -555,8 +547,7 @@ int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *n
         return rp_step_error(err, RP_STEP_MOUNTS, ENOMEM, "the list of the node's mounts");
 
     int r;
-    if ((r = stage_enter(&c, err)) < 0 ||
-        (r = apply_plan(&c, plans->mount, err)) < 0 ||
+    if ((r = stage_enter(&c, err)) < 0 || (r = apply_plan(&c, plans->mount, err)) < 0 ||
         (r = apply_plan(&c, plans->tmpfs, err)) < 0 ||
         (notify && (r = rp_notify_bind(notify, c.root_fd, err)) < 0) ||
         (r = apply_plan(&c, plans->finish, err)) < 0)

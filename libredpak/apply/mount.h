@@ -13,21 +13,20 @@
 /* The three plans of step 7, applied in this order (rp_plan has them side
  * by side). */
 struct rp_mount_plans {
-    const struct rp_mount_plan *mount;     /* root, binds, proc, dev, ..., files */
-    const struct rp_mount_plan *tmpfs;     /* the volatile areas */
-    const struct rp_mount_plan *finish;    /* pivot_root, then the read-only remounts */
+    const struct rp_mount_plan *mount;  /* root, binds, proc, dev, ..., files */
+    const struct rp_mount_plan *tmpfs;  /* the volatile areas */
+    const struct rp_mount_plan *finish; /* pivot_root, then the read-only remounts */
 };
 
 /* Step i (from 0) of m, one of the three plans, as `rednode-config plan`
  * numbers it under step 7: the M of the messages' "mounts (step 7.M)". */
-size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m,
-                     size_t i);
+size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_plan *m, size_t i);
 
 /* notify (NULL or a proxy without socket: none) is bound inside the root
  * before the finish plan makes it read-only (notify.c). */
 struct rp_notify;
-int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify,
-                   int verbose, struct rp_error *err);
+int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify, int verbose,
+                   struct rp_error *err);
 
 /* Where the host's /proc is reachable while the new root is built: the
  * host's root sits at /oldroot of the staging tmpfs (mount.c). */
@@ -37,9 +36,9 @@ int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *n
 /* A mount the node's plan made itself (root, binds, proc, dev, mqueue,
  * tmpfs), by its mountinfo id. */
 struct rp_own_mount {
-    const char *path;       /* the step's path, borrowed from the plan */
+    const char *path; /* the step's path, borrowed from the plan */
     int id;
-    bool readonly;          /* made read-only, with what it brought, when made */
+    bool readonly; /* made read-only, with what it brought, when made */
 };
 
 /* The functions of these files that take err fill it on failure with what
@@ -60,9 +59,8 @@ int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *er
  * it (a bind's submounts, an image's submounts), but not on the node's own
  * mounts below it (own): those keep their own settings. On failure, err
  * names the mount point that failed. */
-int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
-                       const struct rp_own_mount *own, size_t n_own, int verbose,
-                       struct rp_error *err);
+int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags, const struct rp_own_mount *own,
+                       size_t n_own, int verbose, struct rp_error *err);
 
 /* The same for a mount just made (fd on it) whose subtree holds none of the
  * node's own mounts: one recursive mount_setattr, no mount table read.
@@ -79,8 +77,8 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags);
  * (-v says which and why). host_fd is the host's "/", for bind sources. */
 struct rp_image_build {
     const struct rp_mount_plans *plans;
-    const struct rp_mount_step *root;   /* the plan's root-bind step */
-    bool notify_socket;     /* the NOTIFY_SOCKET proxy binds a socket in the root */
+    const struct rp_mount_step *root; /* the plan's root-bind step */
+    bool notify_socket;               /* the NOTIFY_SOCKET proxy binds a socket in the root */
     int host_fd, proc_fd, verbose;
 };
 int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_now,

@@ -74,10 +74,9 @@ static int bind_device(int dev, int host_fd, const char *name)
     if (fstatvfs(src, &vfs) < 0)
         return -errno;
     unsigned long keep = (vfs.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
-                         (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
-                         (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-                         (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
-                         (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0);
+        (vfs.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) | (vfs.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+        (vfs.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+        (vfs.f_flag & ST_RELATIME ? MS_RELATIME : 0);
     /* Looked up again, to reach the bind rather than the file below it. */
     return mount_at(dev, name, NULL, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 }

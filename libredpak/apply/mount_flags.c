@@ -30,9 +30,8 @@
 static uint64_t attr_bits(unsigned long flags)
 {
     return (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
-           (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
-           (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
-           (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+        (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) | (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+        (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
 }
 
 static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
@@ -47,11 +46,11 @@ static bool is_own(int id, const struct rp_own_mount *own, size_t n_own)
  * once, and in a user namespace the host's read-only, nosuid, nodev,
  * noexec and atime flags are locked: a remount that leaves one out fails
  * with EPERM. */
-#define KEPT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | \
-                    MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+#define KEPT_FLAGS                                                                                 \
+    (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |     \
+     MS_STRICTATIME)
 
-static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long flags,
-                      int verbose)
+static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long flags, int verbose)
 {
     const char *target = fs->target;
     RP_AUTO_FD int fd = open(target, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -71,8 +70,7 @@ static int change_one(int proc_fd, const struct rp_mountinfo *fs, unsigned long 
         return -errno;
     /* Before Linux 5.12: the old bind remount, repeating what it keeps. */
     unsigned long have = rp_mount_vfs_flags(fs->vfs_options);
-    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | ((have | flags) & KEPT_FLAGS),
-              NULL) < 0)
+    if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | ((have | flags) & KEPT_FLAGS), NULL) < 0)
         return -errno;
     return 0;
 }
@@ -87,9 +85,8 @@ int rp_mount_set_flags_fresh(int fd, unsigned long flags)
                                                                                         : 0;
 }
 
-int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags,
-                       const struct rp_own_mount *own, size_t n_own, int verbose,
-                       struct rp_error *err)
+int rp_mount_set_flags(int proc_fd, int top_id, unsigned long flags, const struct rp_own_mount *own,
+                       size_t n_own, int verbose, struct rp_error *err)
 {
     flags &= MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (!flags)

@@ -62,8 +62,7 @@ static int mount_id_of(int proc_fd, const char *path)
 
 /* The image at /image, its submounts with it, all read-only before the
  * overlay or a bind of a submount can reach them. */
-static int bind_image(int src_fd, int proc_fd, int verbose, int *image_id,
-                      struct rp_error *err)
+static int bind_image(int src_fd, int proc_fd, int verbose, int *image_id, struct rp_error *err)
 {
     char source[64];
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
@@ -169,8 +168,9 @@ static int image_layerable(struct rp_error *why)
     RP_AUTO_FD int fd = open_tree(AT_FDCWD, IMAGE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
     if (fd >= 0 || errno != EINVAL)
         return 0;
-    return rp_error_set(why, 0, "the image has host mounts below it, which the node's user "
-                                "namespace locks, and overlayfs cannot layer");
+    return rp_error_set(why, 0,
+                        "the image has host mounts below it, which the node's user "
+                        "namespace locks, and overlayfs cannot layer");
 }
 
 /* Opens path inside the image (src_fd as "/") without following any
@@ -189,14 +189,14 @@ static int open_in_image(int src_fd, const char *path)
 
 static bool is_mount_op(enum rp_mount_op op)
 {
-    return op == RP_MOP_BIND || op == RP_MOP_PROC || op == RP_MOP_DEV ||
-           op == RP_MOP_MQUEUE || op == RP_MOP_TMPFS;
+    return op == RP_MOP_BIND || op == RP_MOP_PROC || op == RP_MOP_DEV || op == RP_MOP_MQUEUE ||
+        op == RP_MOP_TMPFS;
 }
 
 /* Whether a mount step of the plan (before the step at s) lies at or
  * above s's path: then s is resolved through that mount, not the image. */
-static const struct rp_mount_step *mount_above(const struct rp_mount_step *const *all,
-                                               size_t n, const char *path)
+static const struct rp_mount_step *mount_above(const struct rp_mount_step *const *all, size_t n,
+                                               const char *path)
 {
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(all[i]->path);
@@ -221,7 +221,7 @@ static bool target_present(int src_fd, const struct rp_image_build *b,
         if (host == -ENOENT && s->optional)
             any = true;
         else if (host < 0 || fstat(host, &st) < 0)
-            return false;       /* the step itself will say why */
+            return false; /* the step itself will say why */
         else
             dir = S_ISDIR(st.st_mode);
     }
@@ -258,8 +258,9 @@ static int step_writes_image(int src_fd, const struct rp_image_build *b,
                                   "%s is below the node's mount at %s", s->path, above->path);
     if (s->op == RP_MOP_SYMLINK ? !link_present(src_fd, s) : !target_present(src_fd, b, s))
         return rp_step_item_error(why, RP_STEP_MOUNTS, item, 0, "%s is not in the image as %s",
-                                  s->path, s->op == RP_MOP_SYMLINK ? "that symlink"
-                                                                   : "a mount point of its type");
+                                  s->path,
+                                  s->op == RP_MOP_SYMLINK ? "that symlink"
+                                                          : "a mount point of its type");
     return 0;
 }
 
@@ -313,8 +314,9 @@ int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_no
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src_fd);
     *readonly_now = false;
     if (image_bindable(src_fd, b, &why) == 0) {
-        rp_vlog(verbose, "root.source: bound read-only, no overlay: the plan makes nothing in "
-                         "the image");
+        rp_vlog(verbose,
+                "root.source: bound read-only, no overlay: the plan makes nothing in "
+                "the image");
         *readonly_now = true;
         return bind_as_root(source, err);
     }
@@ -331,8 +333,9 @@ int rp_mount_image(int src_fd, const struct rp_image_build *b, bool *readonly_no
         return bind_submounts(proc_fd, image_id, err);
     }
 
-    rp_vlog(verbose, "warning: root.source: no overlay (%s): the image is bound as the root "
-                     "and steps that create mount points, dirs or files write into it",
+    rp_vlog(verbose,
+            "warning: root.source: no overlay (%s): the image is bound as the root "
+            "and steps that create mount points, dirs or files write into it",
             why.msg);
     return bind_as_root(source, err);
 }

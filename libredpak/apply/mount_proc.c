@@ -50,7 +50,8 @@ static int bind_readonly(int proc_fd, const char *name)
     rp_fd_path(path, sizeof(path), RP_STAGE_PROC, bound);
     return mount(NULL, path, NULL,
                  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0
-               ? -errno : 0;
+        ? -errno
+        : 0;
 }
 
 int rp_mount_proc_readonly(int proc_fd, const char *path, struct rp_error *err)

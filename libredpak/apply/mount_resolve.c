@@ -27,13 +27,13 @@ static int open_root(int root_fd)
 /* Where the walk of rp_resolve_walk stands. */
 struct walk {
     int root_fd;
-    struct stat root_st;    /* to know the root when ".." reaches it */
-    int cur;                /* O_PATH fd of the directory reached so far */
+    struct stat root_st; /* to know the root when ".." reaches it */
+    int cur;             /* O_PATH fd of the directory reached so far */
     /* The part still to walk, from p; a symlink's target is put in front
      * of it. */
     char todo[2 * PATH_MAX];
     char *p;
-    int links;              /* symlinks followed */
+    int links; /* symlinks followed */
 };
 
 /* cur becomes next; cur's old fd is closed. */
@@ -120,7 +120,7 @@ static int walk_into(struct walk *w, const char *name)
     if (S_ISLNK(st.st_mode))
         return walk_link(w, next);
     step_to(w, next);
-    next = -1;              /* now w->cur */
+    next = -1; /* now w->cur */
     return 0;
 }
 
@@ -267,8 +267,7 @@ int rp_resolve_parent(int root_fd, const char *path, int create, const char **ba
     memcpy(dir, path, dir_len);
     dir[dir_len] = '\0';
     *base = name;
-    return rp_resolve(root_fd, dir_len ? dir : "/", create ? RP_CREATE_DIR : RP_CREATE_NONE,
-                      0755);
+    return rp_resolve(root_fd, dir_len ? dir : "/", create ? RP_CREATE_DIR : RP_CREATE_NONE, 0755);
 }
 
 void rp_fd_path(char *buf, size_t len, const char *proc, int fd)

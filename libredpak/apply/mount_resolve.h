@@ -17,9 +17,9 @@
 
 /* What to create when the last component is missing. */
 enum rp_create {
-    RP_CREATE_NONE,         /* a missing path is -ENOENT */
+    RP_CREATE_NONE, /* a missing path is -ENOENT */
     RP_CREATE_DIR,
-    RP_CREATE_FILE,         /* an empty regular file */
+    RP_CREATE_FILE, /* an empty regular file */
 };
 
 /* Opens path (absolute or relative, both taken from root_fd) as an

@@ -51,7 +51,7 @@ static int parse_line(char *line, struct rp_mountinfo *m)
         if (!(f[i] = field(&line)))
             return -EINVAL;
     char *sep;
-    do {                        /* optional fields, up to the lone "-" */
+    do { /* optional fields, up to the lone "-" */
         if (!(sep = field(&line)))
             return -EINVAL;
     } while (strcmp(sep, "-") != 0);
@@ -68,9 +68,14 @@ static int parse_line(char *line, struct rp_mountinfo *m)
     unescape(f[3]);
     unescape(f[4]);
     unescape(source);
-    *m = (struct rp_mountinfo){.id = (int)id, .parent_id = (int)parent, .root = f[3],
-                               .target = f[4], .vfs_options = f[5], .fstype = fstype,
-                               .source = source, .super_options = super};
+    *m = (struct rp_mountinfo){.id = (int)id,
+                               .parent_id = (int)parent,
+                               .root = f[3],
+                               .target = f[4],
+                               .vfs_options = f[5],
+                               .fstype = fstype,
+                               .source = source,
+                               .super_options = super};
     return 0;
 }
 
@@ -129,8 +134,8 @@ unsigned long rp_mount_vfs_flags(const char *vfs_options)
         const char *name;
         unsigned long flag;
     } map[] = {
-        {"ro", MS_RDONLY}, {"nosuid", MS_NOSUID}, {"nodev", MS_NODEV},
-        {"noexec", MS_NOEXEC}, {"noatime", MS_NOATIME}, {"nodiratime", MS_NODIRATIME},
+        {"ro", MS_RDONLY},         {"nosuid", MS_NOSUID},   {"nodev", MS_NODEV},
+        {"noexec", MS_NOEXEC},     {"noatime", MS_NOATIME}, {"nodiratime", MS_NODIRATIME},
         {"relatime", MS_RELATIME},
     };
     unsigned long flags = 0;

@@ -60,8 +60,10 @@ static int parse_target(struct rp_notify *n, const char *value, struct rp_error 
 {
     size_t len = strlen(value);
     if ((value[0] != '/' && value[0] != '@') || len < 2)
-        return rp_error_set(err, 0, "NOTIFY_SOCKET=%s: only a unix socket path or an "
-                            "@abstract name can be relayed into the node", value);
+        return rp_error_set(err, 0,
+                            "NOTIFY_SOCKET=%s: only a unix socket path or an "
+                            "@abstract name can be relayed into the node",
+                            value);
     if (len >= sizeof(n->target.sun_path))
         return rp_error_set(err, ENAMETOOLONG, "NOTIFY_SOCKET=%s", value);
     n->target.sun_family = AF_UNIX;
@@ -69,8 +71,7 @@ static int parse_target(struct rp_notify *n, const char *value, struct rp_error 
     if (value[0] == '@')
         n->target.sun_path[0] = '\0';
     /* An abstract name has no terminating NUL: its length is the address's. */
-    n->target_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len +
-                                (value[0] == '/'));
+    n->target_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (value[0] == '/'));
     return 0;
 }
 
@@ -185,8 +186,10 @@ static int relay_one(const struct rp_notify *n, int verbose)
         char buf[CMSG_SPACE(sizeof(int) * NOTIFY_MAX_FDS)];
     } control;
     struct iovec iov = {.iov_base = msg, .iov_len = sizeof(msg) - 1};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = control.buf, .msg_controllen = sizeof(control.buf)};
+    struct msghdr mh = {.msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = control.buf,
+                        .msg_controllen = sizeof(control.buf)};
     ssize_t len = recvmsg(n->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
     if (len < 0)
         return errno == EINTR ? 1 : 0;
@@ -201,7 +204,8 @@ static int relay_one(const struct rp_notify *n, int verbose)
         rp_vlog(verbose, "notify proxy: relay \"%.*s\"", (int)strcspn(msg, "\n"), msg);
         /* Only the descriptors travel on; the node's credentials do not
          * (the kernel puts redwrap's on this message). */
-        struct msghdr fwd = {.msg_name = (void *)&n->target, .msg_namelen = n->target_len,
+        struct msghdr fwd = {.msg_name = (void *)&n->target,
+                             .msg_namelen = n->target_len,
                              .msg_iov = &(struct iovec){.iov_base = out, .iov_len = out_len},
                              .msg_iovlen = 1};
         char fwd_control[sizeof(control.buf)];

@@ -16,8 +16,8 @@
 #define RP_NOTIFY_DIR "/run/redpak"
 #define RP_NOTIFY_PATH RP_NOTIFY_DIR "/notify"
 struct rp_notify {
-    int fd;                         /* the proxy's socket; -1: no NOTIFY_SOCKET */
-    struct sockaddr_un target;      /* the manager's NOTIFY_SOCKET */
+    int fd;                    /* the proxy's socket; -1: no NOTIFY_SOCKET */
+    struct sockaddr_un target; /* the manager's NOTIFY_SOCKET */
     socklen_t target_len;
 };
 /* Parent, before the clone: reads NOTIFY_SOCKET from environ_ (a path or

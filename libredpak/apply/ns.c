@@ -22,8 +22,8 @@
 #endif
 
 static const int ns_clone_flag[RP_NS_COUNT] = {
-    [RP_NS_USER] = CLONE_NEWUSER, [RP_NS_PID] = CLONE_NEWPID, [RP_NS_NET] = CLONE_NEWNET,
-    [RP_NS_IPC] = CLONE_NEWIPC, [RP_NS_UTS] = CLONE_NEWUTS, [RP_NS_CGROUP] = CLONE_NEWCGROUP,
+    [RP_NS_USER] = CLONE_NEWUSER, [RP_NS_PID] = CLONE_NEWPID,  [RP_NS_NET] = CLONE_NEWNET,
+    [RP_NS_IPC] = CLONE_NEWIPC,   [RP_NS_UTS] = CLONE_NEWUTS,  [RP_NS_CGROUP] = CLONE_NEWCGROUP,
     [RP_NS_TIME] = CLONE_NEWTIME, [RP_NS_MOUNT] = CLONE_NEWNS,
 };
 
@@ -110,8 +110,7 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
         return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s", kv->key);
     size_t len = strlen(kv->value);
     if (write(fd, kv->value, len) != (ssize_t)len)
-        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s = %s", kv->key,
-                             kv->value);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s = %s", kv->key, kv->value);
     return 0;
 }
 
@@ -150,8 +149,7 @@ int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
     if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
         return rp_step_error(err, RP_STEP_NAMESPACES, errno, "hostname %s", plan->hostname);
     if (plan->domainname && setdomainname(plan->domainname, strlen(plan->domainname)) < 0)
-        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "domainname %s",
-                             plan->domainname);
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "domainname %s", plan->domainname);
     if (plan->loopback_up && (r = loopback_up(err)) < 0)
         return r;
     for (size_t i = 0; i < plan->n_sysctl; i++)

@@ -179,7 +179,8 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
         if (e == ENOENT && access(cmd, F_OK) == 0)
             rp_step_error(err, RP_STEP_SUPERVISE, e,
                           "exec %s: its interpreter (ELF loader or #! line) is missing in the "
-                          "node", cmd);
+                          "node",
+                          cmd);
         else
             rp_step_error(err, RP_STEP_SUPERVISE, e, "exec %s", cmd);
         return exec_status(e);
@@ -189,7 +190,7 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
         path = RP_DEFAULT_PATH;
     int saw_eacces = 0, last = ENOENT;
     char full[PATH_MAX];
-    for (const char *p = path; ; ) {
+    for (const char *p = path;;) {
         const char *end = strchrnul(p, ':');
         size_t dir_len = (size_t)(end - p);
         /* An empty entry means the current directory, as in POSIX. */

@@ -40,14 +40,14 @@ struct node_run {
     struct rp_seccomp_prog filter;
     struct rp_cgroup_run cg;
     struct rp_signals sig;
-    int release[2];         /* parent -> first process: the maps are written */
-    int report[2];          /* first process -> parent: a failed step; EOF at execve */
-    int learn_sock[2];      /* --seccomp-learn: the listener's way to the parent */
+    int release[2];    /* parent -> first process: the maps are written */
+    int report[2];     /* first process -> parent: a failed step; EOF at execve */
+    int learn_sock[2]; /* --seccomp-learn: the listener's way to the parent */
     struct rp_learn_run learn;
-    struct rp_notify notify;    /* the NOTIFY_SOCKET proxy (notify.c) */
-    struct rp_terminal term;    /* the caller's terminal, if any */
-    char **env;             /* the workload's, built by the first process */
-    pid_t pid;              /* the first process until it was reaped, else 0 */
+    struct rp_notify notify; /* the NOTIFY_SOCKET proxy (notify.c) */
+    struct rp_terminal term; /* the caller's terminal, if any */
+    char **env;              /* the workload's, built by the first process */
+    pid_t pid;               /* the first process until it was reaped, else 0 */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -203,7 +203,7 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
         return rp_error_set(err, errno, "seccomp learn: socketpair");
     r->learn.sock = r->learn_sock[0];
-    r->learn_sock[0] = -1;      /* now the supervisor's to close */
+    r->learn_sock[0] = -1; /* now the supervisor's to close */
     return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
 }
 
@@ -214,8 +214,7 @@ static int write_learned(struct node_run *r, int status, struct rp_error *err)
         return status;
     if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn, err) < 0)
         return RP_EXIT_SETUP_FAILED;
-    rp_log("seccomp learn: %zu syscalls written to %s", r->learn.learned.n,
-           r->opts->seccomp_learn);
+    rp_log("seccomp learn: %zu syscalls written to %s", r->learn.learned.n, r->opts->seccomp_learn);
     return status;
 }
 
@@ -247,9 +246,16 @@ static void node_run_end(struct node_run *r)
 int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err)
 {
     struct node_run __attribute__((cleanup(node_run_end))) r = {
-        .plan = plan, .opts = opts, .cg = {.dirfd = -1}, .sig = {.fd = -1},
-        .release = {-1, -1}, .report = {-1, -1}, .learn_sock = {-1, -1},
-        .learn = {.sock = -1, .listener = -1}, .notify = {.fd = -1}, .term = {.fd = -1},
+        .plan = plan,
+        .opts = opts,
+        .cg = {.dirfd = -1},
+        .sig = {.fd = -1},
+        .release = {-1, -1},
+        .report = {-1, -1},
+        .learn_sock = {-1, -1},
+        .learn = {.sock = -1, .listener = -1},
+        .notify = {.fd = -1},
+        .term = {.fd = -1},
     };
     int v = opts->verbose;
 
@@ -269,7 +275,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
-        _exit(first_process(&r));   /* a forked child never returns to the caller */
+        _exit(first_process(&r)); /* a forked child never returns to the caller */
     rp_step_vlog(v, RP_STEP_ID_MAPS, "id maps of pid %d, then release it", (int)r.pid);
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;

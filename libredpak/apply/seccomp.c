@@ -117,8 +117,8 @@ static void claimed_free(struct claimed *c)
 }
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
-                    const struct rp_seccomp_rule *rule, const char *name,
-                    struct claimed *claimed, struct rp_error *err)
+                    const struct rp_seccomp_rule *rule, const char *name, struct claimed *claimed,
+                    struct rp_error *err)
 {
     /* A name without a number here is one of the base profile's names for
      * another architecture (chown32 on x86_64); the parser already refused
@@ -159,8 +159,8 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
         return 0;
     if (rc < 0)
         return rp_error_set(err, -rc, "seccomp: %s:%u:%u: rule for %s",
-                            rule->pos.file ? rule->pos.file : "base profile",
-                            rule->pos.line, rule->pos.column, name);
+                            rule->pos.file ? rule->pos.file : "base profile", rule->pos.line,
+                            rule->pos.column, name);
     return 0;
 }
 
@@ -170,8 +170,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t default_action,
  * one winning where two have identical conditions. Walking the rules from
  * the last to the first lets the first rule seen claim the syscall. */
 int rp_seccomp_add_rules(scmp_filter_ctx ctx, uint32_t default_action,
-                         const struct rp_seccomp_rule *rules, size_t n,
-                         struct rp_error *err)
+                         const struct rp_seccomp_rule *rules, size_t n, struct rp_error *err)
 {
     struct claimed claimed __attribute__((cleanup(claimed_free))) = {0};
     for (size_t i = n; i-- > 0;) {
@@ -203,7 +202,8 @@ int rp_seccomp_export(scmp_filter_ctx ctx, struct rp_seccomp_prog *prog, struct 
         return rp_error_set(err, EINVAL, "seccomp: the exported filter has %zu bytes", size);
     /* Said here, in the parent, rather than as an EINVAL from the child. */
     if (size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-        return rp_error_set(err, E2BIG, "seccomp: the filter has %zu instructions, the "
+        return rp_error_set(err, E2BIG,
+                            "seccomp: the filter has %zu instructions, the "
                             "kernel takes at most %d: fewer rules or argument conditions",
                             size / sizeof(struct sock_filter), BPF_MAXINSNS);
     struct sock_filter *filter = malloc(size);

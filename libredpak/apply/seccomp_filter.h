@@ -11,7 +11,7 @@
 
 struct rp_seccomp_prog {
     struct sock_filter *filter;
-    size_t len;             /* 0: no filter */
+    size_t len; /* 0: no filter */
 };
 int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
                        struct rp_error *err);

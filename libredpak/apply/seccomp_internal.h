@@ -21,8 +21,7 @@ static inline void rp_seccomp_ctx_release(scmp_filter_ctx *ctx)
 }
 /* Adds rules, the later one winning for the same syscall (seccomp.c). */
 int rp_seccomp_add_rules(scmp_filter_ctx ctx, uint32_t default_action,
-                         const struct rp_seccomp_rule *rules, size_t n,
-                         struct rp_error *err);
+                         const struct rp_seccomp_rule *rules, size_t n, struct rp_error *err);
 /* The filter as a BPF program in memory. */
 int rp_seccomp_export(scmp_filter_ctx ctx, struct rp_seccomp_prog *prog, struct rp_error *err);
 

@@ -49,8 +49,7 @@ int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_e
      * to the compiler, which clang's -Wmissing-field-initializers refuses. */
     const struct scmp_arg_cmp args[] = {
         {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)sock, .datum_b = 0},
-        {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)(uintptr_t)&handover_msg,
-         .datum_b = 0},
+        {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)(uintptr_t)&handover_msg, .datum_b = 0},
     };
     int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2, args);
     if (rc < 0)
@@ -79,8 +78,10 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
         char buf[CMSG_SPACE(sizeof(int))];
     } control;
     handover_msg = (struct msghdr){
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
     };
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&handover_msg);
     cmsg->cmsg_level = SOL_SOCKET;
@@ -106,8 +107,10 @@ int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err)
         char buf[CMSG_SPACE(sizeof(int))];
     } control;
     struct msghdr msg = {
-        .msg_iov = &iov, .msg_iovlen = 1,
-        .msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+        .msg_iov = &iov,
+        .msg_iovlen = 1,
+        .msg_control = control.buf,
+        .msg_controllen = sizeof(control.buf),
     };
     *listener = -1;
     ssize_t n;
@@ -117,7 +120,7 @@ int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err)
     if (n < 0)
         return rp_error_set(err, errno, "seccomp learn: receiving the listener");
     if (n == 0)
-        return 0;   /* the workload ended before loading the filter */
+        return 0; /* the workload ended before loading the filter */
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
     if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
         cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -166,7 +169,8 @@ int rp_seccomp_learn_handle(int listener, struct rp_seccomp_learned *l, struct r
     }
     int rc = record(l, req.data.nr);
     struct seccomp_notif_resp resp = {
-        .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
+        .id = req.id,
+        .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
     };
     /* Answer even when recording failed: a parked thread must not stay
      * parked. ENOENT: the caller died meanwhile. */
@@ -200,8 +204,7 @@ static const char *const vdso_calls[] = {
 int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
                            struct rp_error *err)
 {
-    char **names __attribute__((cleanup(free_names))) =
-        calloc(l->n + N_VDSO + 1, sizeof(*names));
+    char **names __attribute__((cleanup(free_names))) = calloc(l->n + N_VDSO + 1, sizeof(*names));
     if (!names)
         return rp_error_set(err, ENOMEM, "seccomp learn: %zu names", l->n);
     size_t n = 0;
@@ -232,7 +235,8 @@ int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
             "  base: none\n"
             "  syscalls:\n"
             "    - action: allow\n"
-            "      names:\n", n);
+            "      names:\n",
+            n);
     for (size_t i = 0; i < n; i++)
         fprintf(out, "        - %s\n", names[i]);
     if (fflush(out) != 0 || ferror(out))

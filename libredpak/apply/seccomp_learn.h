@@ -19,7 +19,7 @@
 #include "redpak/error.h"
 
 struct rp_seccomp_learned {
-    int *nr;                /* native syscall numbers seen, sorted */
+    int *nr; /* native syscall numbers seen, sorted */
     size_t n, cap;
 };
 int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err);
@@ -35,8 +35,8 @@ void rp_seccomp_learn_free(struct rp_seccomp_learned *l);
 /* --seccomp-learn, parent side: the socket the listener arrives on, then
  * the listener itself, and what was recorded. */
 struct rp_learn_run {
-    int sock;               /* -1 when not learning or once the listener came */
-    int listener;           /* -1 until received, and after POLLHUP */
+    int sock;     /* -1 when not learning or once the listener came */
+    int listener; /* -1 until received, and after POLLHUP */
     struct rp_seccomp_learned learned;
 };
 

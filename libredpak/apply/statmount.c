@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #ifndef SYS_statmount
-#define SYS_statmount 457   /* the same number on every architecture */
+#define SYS_statmount 457 /* the same number on every architecture */
 #endif
 #define RP_STATX_MNT_ID_UNIQUE 0x4000U
 #define RP_STATX_ATTR_MOUNT_ROOT 0x2000U
@@ -38,8 +38,7 @@ struct rp_statmount {
     char str[];
 };
 
-static int copy_str(const struct rp_statmount *sm, size_t n, uint32_t off, char *out,
-                    size_t len)
+static int copy_str(const struct rp_statmount *sm, size_t n, uint32_t off, char *out, size_t len)
 {
     size_t base = offsetof(struct rp_statmount, str);
     if (base + off >= n)
@@ -65,7 +64,8 @@ int rp_statmount_root(const char *path, char *fstype, size_t fstype_len, char *r
     if ((stx.stx_attributes_mask & RP_STATX_ATTR_MOUNT_ROOT) &&
         !(stx.stx_attributes & RP_STATX_ATTR_MOUNT_ROOT))
         return -ENOTDIR;
-    struct rp_mnt_id_req req = {.size = sizeof(req), .mnt_id = stx.stx_mnt_id,
+    struct rp_mnt_id_req req = {.size = sizeof(req),
+                                .mnt_id = stx.stx_mnt_id,
                                 .param = RP_STATMOUNT_FS_TYPE | RP_STATMOUNT_MNT_ROOT};
     union {
         struct rp_statmount sm;

@@ -19,10 +19,9 @@ static const char *label(char *buf, size_t len, enum rp_step step, size_t item)
     return buf;
 }
 
-__attribute__((format(printf, 5, 0))) static int step_error(struct rp_error *err,
-                                                           enum rp_step step, size_t item,
-                                                           int errnum, const char *fmt,
-                                                           va_list ap)
+__attribute__((format(printf, 5, 0))) static int step_error(struct rp_error *err, enum rp_step step,
+                                                            size_t item, int errnum,
+                                                            const char *fmt, va_list ap)
 {
     char head[64], text[sizeof(err->msg)];
     vsnprintf(text, sizeof(text), fmt, ap);
@@ -30,8 +29,8 @@ __attribute__((format(printf, 5, 0))) static int step_error(struct rp_error *err
 }
 
 __attribute__((format(printf, 4, 0))) static void step_vlog(int verbose, enum rp_step step,
-                                                           size_t item, const char *fmt,
-                                                           va_list ap)
+                                                            size_t item, const char *fmt,
+                                                            va_list ap)
 {
     if (verbose <= 0)
         return;
@@ -59,8 +58,7 @@ int rp_step_item_error(struct rp_error *err, enum rp_step step, size_t item, int
     return r;
 }
 
-int rp_step_item_wrap(struct rp_error *err, enum rp_step step, size_t item, const char *fmt,
-                      ...)
+int rp_step_item_wrap(struct rp_error *err, enum rp_step step, size_t item, const char *fmt, ...)
 {
     int code = err->code;
     char said[sizeof(err->msg)], text[sizeof(err->msg)];

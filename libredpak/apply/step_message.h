@@ -24,8 +24,8 @@ int rp_step_item_error(struct rp_error *err, enum rp_step step, size_t item, int
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Puts "<step> (step N.M): <fmt>: " in front of what err says already;
  * err keeps its code. Returns it. */
-int rp_step_item_wrap(struct rp_error *err, enum rp_step step, size_t item, const char *fmt,
-                      ...) __attribute__((format(printf, 4, 5)));
+int rp_step_item_wrap(struct rp_error *err, enum rp_step step, size_t item, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* rp_vlog in the same format. */
 void rp_step_vlog(int verbose, enum rp_step step, const char *fmt, ...)

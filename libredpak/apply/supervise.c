@@ -130,7 +130,8 @@ static void warn_if_dropped(pid_t pid, int signo)
     if (pid1 && !(caught & (1ULL << (signo - 1))))
         rp_log("warning: SIG%s not delivered: the workload is PID 1 of its namespace "
                "(process.init: false) and has no handler for it; process.init: true "
-               "forwards it", sigabbrev_np(signo));
+               "forwards it",
+               sigabbrev_np(signo));
 }
 
 /* --seccomp-learn: the listener arrives once the workload loaded the
@@ -173,12 +174,12 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
     while (!ended || fds[2].fd >= 0 || fds[3].fd >= 0) {
         int ready = poll(fds, 5, ended ? 1000 : trimmed ? -1 : RP_TRIM_AFTER_MS);
         if (ready == 0 && !ended) {
-            rp_trim_pages();    /* the node runs on: only this loop is left */
+            rp_trim_pages(); /* the node runs on: only this loop is left */
             trimmed = true;
             continue;
         }
         if (ready == 0)
-            break;          /* a learn channel that never closes: stop waiting */
+            break; /* a learn channel that never closes: stop waiting */
         if (ready < 0) {
             if (errno == EINTR)
                 continue;

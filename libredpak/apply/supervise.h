@@ -11,9 +11,9 @@
 #include "redpak/error.h"
 
 struct rp_signals {
-    sigset_t forwarded;     /* SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH */
-    sigset_t old_mask;      /* redwrap's mask before blocking them */
-    int fd;                 /* signalfd for forwarded + SIGCHLD, -1 when closed */
+    sigset_t forwarded; /* SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH */
+    sigset_t old_mask;  /* redwrap's mask before blocking them */
+    int fd;             /* signalfd for forwarded + SIGCHLD, -1 when closed */
 };
 /* Blocks the forwarded signals and SIGCHLD before the clone, so none is
  * lost between the clone and the supervisor's first read. */

@@ -9,8 +9,8 @@
 #include <sys/types.h>
 
 struct rp_terminal {
-    int fd;                 /* a terminal among 0-2, -1 when none */
-    pid_t foreground;       /* the caller's foreground group */
+    int fd;           /* a terminal among 0-2, -1 when none */
+    pid_t foreground; /* the caller's foreground group */
 };
 void rp_terminal_save(struct rp_terminal *t);
 void rp_terminal_take(const struct rp_terminal *t);

@@ -13,7 +13,7 @@
 static int drop_code(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
-    uintptr_t page = (uintptr_t)*(long *)data;
+    uintptr_t page = (uintptr_t) * (long *)data;
     /* The vDSO is the kernel's own mapping, not a file's: leave it. */
     uintptr_t vdso = (uintptr_t)getauxval(AT_SYSINFO_EHDR);
     for (int i = 0; i < info->dlpi_phnum; i++) {

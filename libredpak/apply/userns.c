@@ -16,8 +16,7 @@
 
 /* The kernel takes a map in one write(2) and once only: a second write, or
  * a map split over two writes, fails with EPERM. */
-static int write_proc_file(pid_t pid, const char *name, const char *text,
-                           struct rp_error *err)
+static int write_proc_file(pid_t pid, const char *name, const char *text, struct rp_error *err)
 {
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
@@ -103,26 +102,30 @@ static void append(struct rp_error *err, const char *text)
 void rp_userns_explain(struct rp_error *err)
 {
     if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
-        append(err, " (user namespaces are disabled: user.max_user_namespaces is 0; "
-                    "allow them with: sysctl -w user.max_user_namespaces=15000)");
+        append(err,
+               " (user namespaces are disabled: user.max_user_namespaces is 0; "
+               "allow them with: sysctl -w user.max_user_namespaces=15000)");
         return;
     }
     if (geteuid() != 0 && read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
-        append(err, " (unprivileged user namespaces are disabled: "
-                    "kernel.unprivileged_userns_clone is 0; allow them with: "
-                    "sysctl -w kernel.unprivileged_userns_clone=1, or run redwrap as root)");
+        append(err,
+               " (unprivileged user namespaces are disabled: "
+               "kernel.unprivileged_userns_clone is 0; allow them with: "
+               "sysctl -w kernel.unprivileged_userns_clone=1, or run redwrap as root)");
         return;
     }
     if (geteuid() != 0 &&
         read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
-        append(err, " (AppArmor restricts unprivileged user namespaces: "
-                    "kernel.apparmor_restrict_unprivileged_userns is 1; allow them with: "
-                    "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give "
-                    "redwrap an AppArmor profile with the 'userns,' rule)");
+        append(err,
+               " (AppArmor restricts unprivileged user namespaces: "
+               "kernel.apparmor_restrict_unprivileged_userns is 1; allow them with: "
+               "sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give "
+               "redwrap an AppArmor profile with the 'userns,' rule)");
         return;
     }
     if (read_sysctl("/proc/sys/user/max_user_namespaces") > 0)
-        append(err, " (user namespaces are enabled on this host; the limit "
-                    "user.max_user_namespaces or a seccomp/LSM policy of the caller may "
-                    "refuse them)");
+        append(err,
+               " (user namespaces are enabled on this host; the limit "
+               "user.max_user_namespaces or a seccomp/LSM policy of the caller may "
+               "refuse them)");
 }

@@ -18,13 +18,13 @@
 #define RP_WAIT_MODE_COUNT (RP_WAIT_MAIN + 1)
 #define RP_MOUNT_OP_COUNT (RP_MOP_REMOUNT_RO + 1)
 #define RP_HOST_OP_COUNT (RP_HOST_MKDIR + 1)
-#define RP_CTRL_COUNT 5     /* RP_CTRL_CPUSET (bit 0) to RP_CTRL_PIDS (bit 4) */
+#define RP_CTRL_COUNT 5 /* RP_CTRL_CPUSET (bit 0) to RP_CTRL_PIDS (bit 4) */
 
 /* The words of the node format, indexed by the enum (for pc_enum). */
-extern const char *const rp_mount_type_names[RP_MOUNT_TYPE_COUNT];     /* "bind", ... */
-extern const char *const rp_seccomp_action_names[RP_SC_ACTION_COUNT];  /* "kill_process" */
-extern const char *const rp_seccomp_op_names[RP_SC_OP_COUNT];          /* "masked_eq" */
-extern const char *const rp_wait_mode_names[RP_WAIT_MODE_COUNT];       /* "all", "main" */
+extern const char *const rp_mount_type_names[RP_MOUNT_TYPE_COUNT];    /* "bind", ... */
+extern const char *const rp_seccomp_action_names[RP_SC_ACTION_COUNT]; /* "kill_process" */
+extern const char *const rp_seccomp_op_names[RP_SC_OP_COUNT];         /* "masked_eq" */
+extern const char *const rp_wait_mode_names[RP_WAIT_MODE_COUNT];      /* "all", "main" */
 
 /* The same one at a time; "?" for a value outside the enum. */
 const char *rp_mount_type_name(enum rp_mount_type t);

@@ -14,7 +14,7 @@ static char *xstrdup_or_empty(const char *s)
 {
     char *copy = strdup(s ? s : "");
     if (!copy)
-        abort();    /* out of memory while reporting: nothing sensible left */
+        abort(); /* out of memory while reporting: nothing sensible left */
     return copy;
 }
 

@@ -7,19 +7,19 @@
 #define REDPAK_STEP_H
 
 enum rp_step {
-    RP_STEP_PLAN = 1,       /* parse, validate, plan (parent) */
-    RP_STEP_HOST,           /* host plan */
-    RP_STEP_CGROUP,         /* cgroup plan */
-    RP_STEP_CLONE,          /* the first process in its namespaces */
-    RP_STEP_ID_MAPS,        /* user namespace maps, time offsets */
-    RP_STEP_NAMESPACES,     /* joins, hostname, loopback, sysctls */
-    RP_STEP_MOUNTS,         /* mount and tmpfs plans, pivot_root */
-    RP_STEP_PROCESS,        /* rlimits, umask, cwd, environment, fds */
-    RP_STEP_IDENTITY,       /* groups, gid, uid */
-    RP_STEP_CAPS,           /* capability sets */
+    RP_STEP_PLAN = 1,   /* parse, validate, plan (parent) */
+    RP_STEP_HOST,       /* host plan */
+    RP_STEP_CGROUP,     /* cgroup plan */
+    RP_STEP_CLONE,      /* the first process in its namespaces */
+    RP_STEP_ID_MAPS,    /* user namespace maps, time offsets */
+    RP_STEP_NAMESPACES, /* joins, hostname, loopback, sysctls */
+    RP_STEP_MOUNTS,     /* mount and tmpfs plans, pivot_root */
+    RP_STEP_PROCESS,    /* rlimits, umask, cwd, environment, fds */
+    RP_STEP_IDENTITY,   /* groups, gid, uid */
+    RP_STEP_CAPS,       /* capability sets */
     RP_STEP_NO_NEW_PRIVS,
     RP_STEP_SECCOMP,
-    RP_STEP_SUPERVISE,      /* execve, supervise, tear down */
+    RP_STEP_SUPERVISE, /* execve, supervise, tear down */
 };
 #define RP_STEP_COUNT RP_STEP_SUPERVISE
 

@@ -85,11 +85,12 @@ static bool cpuset_list(const char *v, char **out, char *why, size_t whylen)
         uint64_t lo, hi;
         if (dash) {
             ok = number(p, (size_t)(dash - p), RP_CPUSET_MAX, &lo) &&
-                 number(dash + 1, (size_t)(end - dash - 1), RP_CPUSET_MAX, &hi);
+                number(dash + 1, (size_t)(end - dash - 1), RP_CPUSET_MAX, &hi);
             if (ok && lo > hi)
-                return rp_why(why, whylen, "range %.*s runs backwards (write %llu-%llu), got \"%s\"",
-                              (int)(end - p), p, (unsigned long long)hi,
-                              (unsigned long long)lo, rp_why_quote(v, q));
+                return rp_why(why, whylen,
+                              "range %.*s runs backwards (write %llu-%llu), got \"%s\"",
+                              (int)(end - p), p, (unsigned long long)hi, (unsigned long long)lo,
+                              rp_why_quote(v, q));
         } else {
             ok = number(p, (size_t)(end - p), RP_CPUSET_MAX, &lo);
             hi = lo;
@@ -161,11 +162,10 @@ static bool cpu_max(const char *v, char **out, char *why, size_t whylen)
     const char *period = sp ? sp + 1 : NULL;
     uint64_t qv = 0, pv = 0;
     bool qmax = qlen == 3 && strncmp(quota, "max", 3) == 0;
-    bool ok = qmax ||
-              (plain_number(quota, qlen, RP_CPU_QUOTA_MAX, &qv) && qv >= RP_CPU_PERIOD_MIN);
+    bool ok = qmax || (plain_number(quota, qlen, RP_CPU_QUOTA_MAX, &qv) && qv >= RP_CPU_PERIOD_MIN);
     if (ok && period)
-        ok = plain_number(period, strlen(period), RP_CPU_PERIOD_MAX, &pv) &&
-             pv >= RP_CPU_PERIOD_MIN;
+        ok =
+            plain_number(period, strlen(period), RP_CPU_PERIOD_MAX, &pv) && pv >= RP_CPU_PERIOD_MIN;
     if (!ok)
         return rp_why(why, whylen,
                       "expected \"QUOTA PERIOD\" in microseconds (QUOTA >= 1000 or max, "
@@ -182,7 +182,7 @@ static bool cpu_max(const char *v, char **out, char *why, size_t whylen)
  * as written (a path is turned into MAJ:MIN by the planner, which reads the
  * host); keys come out in the kernel's own order. blk-throttle refuses a
  * limit of 0 (ERANGE), so each limit is >= 1 or "max". */
-static const char *const io_keys[4] = { "rbps", "wbps", "riops", "wiops" };
+static const char *const io_keys[4] = {"rbps", "wbps", "riops", "wiops"};
 
 /* The kernel's dev_t: 12 bits of major, 20 of minor (MINORBITS). */
 #define RP_DEV_MAJOR_MAX 4095
@@ -194,8 +194,8 @@ static bool io_device(const char *dev, size_t len, char **out)
     uint64_t maj, min;
     if (colon)
         return number(dev, (size_t)(colon - dev), RP_DEV_MAJOR_MAX, &maj) &&
-               number(colon + 1, len - (size_t)(colon - dev) - 1, RP_DEV_MINOR_MAX, &min) &&
-               (*out = strndup(dev, len)) != NULL;
+            number(colon + 1, len - (size_t)(colon - dev) - 1, RP_DEV_MINOR_MAX, &min) &&
+            (*out = strndup(dev, len)) != NULL;
     char *copy = strndup(dev, len);
     if (!copy)
         return false;
@@ -310,36 +310,27 @@ static bool pids_max(const char *v, char **out, char *why, size_t whylen)
     return emit(out, why, whylen, "%llu", (unsigned long long)n);
 }
 
-bool rp_cgroup_item_normalize(enum rp_cgroup_item_kind kind, const char *value,
-                              char **out, char *why, size_t whylen)
+bool rp_cgroup_item_normalize(enum rp_cgroup_item_kind kind, const char *value, char **out,
+                              char *why, size_t whylen)
 {
     *out = NULL;
     switch (kind) {
     case RP_CG_CPUSET_CPUS:
-    case RP_CG_CPUSET_MEMS:
-        return cpuset_list(value, out, why, whylen);
-    case RP_CG_CPUSET_CPUS_PARTITION:
-        return partition(value, out, why, whylen);
+    case RP_CG_CPUSET_MEMS: return cpuset_list(value, out, why, whylen);
+    case RP_CG_CPUSET_CPUS_PARTITION: return partition(value, out, why, whylen);
     case RP_CG_CPU_WEIGHT:
-    case RP_CG_IO_WEIGHT:
-        return weight(value, out, why, whylen);
-    case RP_CG_CPU_MAX:
-        return cpu_max(value, out, why, whylen);
-    case RP_CG_IO_MAX:
-        return io_max(value, out, why, whylen);
+    case RP_CG_IO_WEIGHT: return weight(value, out, why, whylen);
+    case RP_CG_CPU_MAX: return cpu_max(value, out, why, whylen);
+    case RP_CG_IO_MAX: return io_max(value, out, why, whylen);
     case RP_CG_MEMORY_MIN:
     case RP_CG_MEMORY_LOW:
     case RP_CG_MEMORY_HIGH:
     case RP_CG_MEMORY_MAX:
     case RP_CG_MEMORY_SWAP_HIGH:
-    case RP_CG_MEMORY_SWAP_MAX:
-        return memory_size(value, out, why, whylen);
-    case RP_CG_MEMORY_OOM_GROUP:
-        return oom_group(value, out, why, whylen);
-    case RP_CG_PIDS_MAX:
-        return pids_max(value, out, why, whylen);
-    case RP_CG_ITEM_COUNT:
-        break;
+    case RP_CG_MEMORY_SWAP_MAX: return memory_size(value, out, why, whylen);
+    case RP_CG_MEMORY_OOM_GROUP: return oom_group(value, out, why, whylen);
+    case RP_CG_PIDS_MAX: return pids_max(value, out, why, whylen);
+    case RP_CG_ITEM_COUNT: break;
     }
     return rp_why(why, whylen, "not a cgroup item");
 }

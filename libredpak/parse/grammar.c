@@ -12,8 +12,14 @@
 
 #include "why.h"
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
 
 /* Decimal digits only (no sign, no spaces, no 0x) into a uint64_t.
  * Returns false on anything else; *overflow tells the two failures apart. */
@@ -51,9 +57,12 @@ bool rp_grammar_size(const char *s, bool allow_max, uint64_t *out, char *why, si
     unsigned shift = 0;
     if (len > 0) {
         switch (s[len - 1]) {
-        case 'K': case 'k': shift = 10; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'G': case 'g': shift = 30; break;
+        case 'K':
+        case 'k': shift = 10; break;
+        case 'M':
+        case 'm': shift = 20; break;
+        case 'G':
+        case 'g': shift = 30; break;
         default: break;
         }
     }
@@ -67,13 +76,12 @@ bool rp_grammar_size(const char *s, bool allow_max, uint64_t *out, char *why, si
         return rp_why(why, whylen, "%s, got \"%s\"", expected, rp_why_quote(s, q));
     }
     if (shift && v > (UINT64_MAX >> shift))
-        return rp_why(why, whylen, "size \"%s\" is larger than 2^64-1 bytes",
-                      rp_why_quote(s, q));
+        return rp_why(why, whylen, "size \"%s\" is larger than 2^64-1 bytes", rp_why_quote(s, q));
     /* "max" is UINT64_MAX: a byte count that spells the same number would be
      * read back as "max" by everyone downstream, so it cannot be a size. */
     if ((v << shift) == UINT64_MAX)
-        return rp_why(why, whylen, "size \"%s\" is larger than 2^64-2 bytes%s",
-                      rp_why_quote(s, q), allow_max ? " (write \"max\")" : "");
+        return rp_why(why, whylen, "size \"%s\" is larger than 2^64-2 bytes%s", rp_why_quote(s, q),
+                      allow_max ? " (write \"max\")" : "");
     *out = v << shift;
     return true;
 }
@@ -118,8 +126,8 @@ static bool normalise_path(const char *s, const char *what, char **out, char *wh
     if (len == 0)
         return rp_why(why, whylen, "expected an absolute %s, got an empty string", what);
     if (s[0] != '/')
-        return rp_why(why, whylen, "expected an absolute %s (starting with '/'), got \"%s\"",
-                      what, rp_why_quote(s, q));
+        return rp_why(why, whylen, "expected an absolute %s (starting with '/'), got \"%s\"", what,
+                      rp_why_quote(s, q));
     if (len >= PATH_MAX)
         return rp_why(why, whylen, "%s is %zu bytes long; the limit is %d", what, len,
                       PATH_MAX - 1);
@@ -174,7 +182,8 @@ bool rp_grammar_node_name(const char *s, char *why, size_t whylen)
     if (!ok)
         return rp_why(why, whylen,
                       "expected a node name of 1 to 63 characters [a-z0-9_.-] starting with "
-                      "a letter or digit, got \"%s\"", rp_why_quote(s, q));
+                      "a letter or digit, got \"%s\"",
+                      rp_why_quote(s, q));
     return true;
 }
 
@@ -186,8 +195,8 @@ bool rp_grammar_hostname(const char *s, char *why, size_t whylen)
     size_t len = strlen(s);
     bool ok = len >= 1 && len <= 64;
     for (size_t i = 0; ok && i < len; i++)
-        ok = is_lower(s[i]) || (s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i]) ||
-             s[i] == '.' || s[i] == '-';
+        ok = is_lower(s[i]) || (s[i] >= 'A' && s[i] <= 'Z') || is_digit(s[i]) || s[i] == '.' ||
+            s[i] == '-';
     if (!ok)
         return rp_why(why, whylen, "expected 1 to 64 characters [A-Za-z0-9.-], got \"%s\"",
                       rp_why_quote(s, q));
@@ -213,8 +222,8 @@ static bool id_name_ok(const char *s, size_t len)
 
 /* A number or a name, from len bytes of s. 4294967295 ((uid_t)-1) is
  * excluded: setresuid(2) and chown(2) read it as "leave unchanged". */
-static bool id_ref_n(const char *s, size_t len, const char *what, struct rp_id_ref *out,
-                     char *why, size_t whylen)
+static bool id_ref_n(const char *s, size_t len, const char *what, struct rp_id_ref *out, char *why,
+                     size_t whylen)
 {
     QBUF;
     char *copy = strndup(s, len);
@@ -225,8 +234,8 @@ static bool id_ref_n(const char *s, size_t len, const char *what, struct rp_id_r
     if (len > 0 && is_digit(s[0])) {
         bool ok = parse_u64(s, len, &v, &overflow) && v <= UINT32_MAX - 1;
         if (!ok) {
-            rp_why(why, whylen, "expected a %s id from 0 to 4294967294 or a name, got \"%s\"",
-                   what, rp_why_quote(copy, q));
+            rp_why(why, whylen, "expected a %s id from 0 to 4294967294 or a name, got \"%s\"", what,
+                   rp_why_quote(copy, q));
             free(copy);
             return false;
         }
@@ -262,8 +271,10 @@ bool rp_grammar_owner(const char *s, struct rp_owner *out, char *why, size_t why
     QBUF;
     const char *colon = strchr(s, ':');
     if (!colon || strchr(colon + 1, ':'))
-        return rp_why(why, whylen, "expected \"UID:GID\" like \"999:999\" or \"redis:redis\", "
-                      "got \"%s\"", rp_why_quote(s, q));
+        return rp_why(why, whylen,
+                      "expected \"UID:GID\" like \"999:999\" or \"redis:redis\", "
+                      "got \"%s\"",
+                      rp_why_quote(s, q));
     struct rp_id_ref user = {0}, group = {0};
     char part[RP_WHY_MAX];
     if (!id_ref_n(s, (size_t)(colon - s), "user", &user, part, sizeof(part)))

@@ -46,8 +46,8 @@ bool rp_cgroup_item_lookup(const char *name, enum rp_cgroup_item_kind *out);
  * kernel's syntax (malloc'd): sizes become bytes, weights are range-checked,
  * cpu.max is "QUOTA|max [PERIOD]", cpuset lists are "0-3,5", io.max is
  * "DEVICE key=value..." with rbps/wbps/riops/wiops. */
-bool rp_cgroup_item_normalize(enum rp_cgroup_item_kind kind, const char *value,
-                              char **out, char *why, size_t whylen);
+bool rp_cgroup_item_normalize(enum rp_cgroup_item_kind kind, const char *value, char **out,
+                              char *why, size_t whylen);
 
 /* The closest candidate to word within edit distance 2, for "did you mean";
  * NULL when none is close. */

@@ -20,9 +20,9 @@
 #include "grammar.h"
 
 static const char *const top_keys[] = {
-    "version", "node", "description", "namespaces", "user_namespace", "hostname",
-    "domainname", "time_offsets", "sysctl", "root", "mounts", "tmpfs", "cgroup",
-    "capabilities", "seccomp", "process", "host",
+    "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
+    "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
+    "cgroup",     "capabilities", "seccomp",     "process",    "host",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)
@@ -100,7 +100,7 @@ static void walk(struct pctx *c, const struct yt_node *top)
 {
     pc_check_keys(c, top, top_keys, ARRAY_LEN(top_keys));
     parse_version(c, top);
-    parse_name(c, top);     /* first: ${NODE} expands to it */
+    parse_name(c, top); /* first: ${NODE} expands to it */
     /* Namespaces next: other sections depend on which ones are new. */
     section(c, top, "namespaces", parse_namespaces);
     section(c, top, "user_namespace", parse_user_namespace);
@@ -151,8 +151,8 @@ static int parse_node(const char *file, const char *dir, const char *buf, size_t
 static char *folder_of(const char *file)
 {
     const char *slash = strrchr(file, '/');
-    char *dir = slash ? rp_xstrndup(file, slash == file ? 1 : (size_t)(slash - file))
-                      : rp_xstrdup(".");
+    char *dir =
+        slash ? rp_xstrndup(file, slash == file ? 1 : (size_t)(slash - file)) : rp_xstrdup(".");
     char *real = realpath(dir, NULL);
     if (real) {
         free(dir);
@@ -179,8 +179,8 @@ int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
     return rc;
 }
 
-int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
-                       struct rp_node **out, struct rp_diags *diags)
+int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts, struct rp_node **out,
+                       struct rp_diags *diags)
 {
     struct rp_pos start = {path, 1, 1};
     *out = NULL;
@@ -206,7 +206,8 @@ int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts,
         if (err == -EFBIG)
             rp_diags_add(diags, &start, "",
                          "the input is more than %u bytes; a node file is at most %u bytes "
-                         "(1 MiB)", RP_NODE_MAX_BYTES, RP_NODE_MAX_BYTES);
+                         "(1 MiB)",
+                         RP_NODE_MAX_BYTES, RP_NODE_MAX_BYTES);
         else if (err < 0)
             rp_diags_add(diags, &start, "", "cannot read the node file: %s", strerror(-err));
     }

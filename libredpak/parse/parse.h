@@ -22,8 +22,8 @@ struct pctx {
     struct rp_node *node;
     struct rp_diags *diags;
     const struct rp_parse_opts *opts;
-    const struct yt_node *top;  /* the document's mapping: where "missing" points */
-    char path[1024];            /* the key path of the value being checked */
+    const struct yt_node *top; /* the document's mapping: where "missing" points */
+    char path[1024];           /* the key path of the value being checked */
     size_t plen;
 };
 
@@ -41,8 +41,7 @@ void pc_pop(struct pctx *c, size_t mark);
 bool pc_map(struct pctx *c, const struct yt_node *v);
 bool pc_seq(struct pctx *c, const struct yt_node *v);
 /* Reports every key of map not in keys, at the key, with "did you mean". */
-void pc_check_keys(struct pctx *c, const struct yt_node *map, const char *const *keys,
-                   size_t n);
+void pc_check_keys(struct pctx *c, const struct yt_node *map, const char *const *keys, size_t n);
 /* The value of key in map, with key pushed on the path (pop with *mark),
  * or NULL with the path unchanged. */
 const struct yt_node *pc_field(struct pctx *c, const struct yt_node *map, const char *key,
@@ -51,7 +50,7 @@ const struct yt_node *pc_field(struct pctx *c, const struct yt_node *map, const 
 void pc_missing(struct pctx *c, const struct yt_node *map, const char *key);
 
 /* Scalars. Each returns false after reporting at v. */
-bool pc_string(struct pctx *c, const struct yt_node *v, char **out);     /* expanded */
+bool pc_string(struct pctx *c, const struct yt_node *v, char **out); /* expanded */
 bool pc_string_literal(struct pctx *c, const struct yt_node *v, char **out, size_t *len);
 bool pc_bool(struct pctx *c, const struct yt_node *v, bool *out);
 bool pc_int(struct pctx *c, const struct yt_node *v, int64_t min, int64_t max, int64_t *out);
@@ -61,8 +60,7 @@ bool pc_u64_bits(struct pctx *c, const struct yt_node *v, uint64_t *out);
 /* An int (its decimal text) or a string (expanded): "int or string" keys. */
 bool pc_int_or_string(struct pctx *c, const struct yt_node *v, char **out);
 /* A string that must be one of names; the index in *out. */
-bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, size_t n,
-             int *out);
+bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, size_t n, int *out);
 bool pc_mode(struct pctx *c, const struct yt_node *v, mode_t *out);
 bool pc_size(struct pctx *c, const struct yt_node *v, bool allow_max, uint64_t *out);
 bool pc_node_path(struct pctx *c, const struct yt_node *v, char **out);

@@ -26,8 +26,8 @@ static void add_item(struct pctx *c, enum rp_cgroup_item_kind kind, const struct
     if (rp_cgroup_item_normalize(kind, text, &value, why, sizeof(why))) {
         /* Capacity doubles at each power of two: an io.max list may be long. */
         if ((cg->n_items & (cg->n_items - 1)) == 0)
-            cg->items = rp_xrealloc(cg->items, cg->n_items ? cg->n_items * 2 : 1,
-                                    sizeof(*cg->items));
+            cg->items =
+                rp_xrealloc(cg->items, cg->n_items ? cg->n_items * 2 : 1, sizeof(*cg->items));
         cg->items[cg->n_items++] = (struct rp_cgroup_item){kind, value, pc_pos(c, x)};
     } else {
         pc_err(c, x, "%s", why);
@@ -53,8 +53,10 @@ static void parse_items(struct pctx *c, const struct yt_node *v)
             if (close)
                 pc_err(c, k, "unknown cgroup item '%s'; did you mean '%s'?", k->text, close);
             else
-                pc_err(c, k, "unknown cgroup item '%s' (redpak sets cpuset.*, cpu.weight, "
-                       "cpu.max, io.max, io.weight, memory.* and pids.max)", k->text);
+                pc_err(c, k,
+                       "unknown cgroup item '%s' (redpak sets cpuset.*, cpu.weight, "
+                       "cpu.max, io.max, io.weight, memory.* and pids.max)",
+                       k->text);
         } else if (kind == RP_CG_IO_MAX && x->kind == YT_SEQ) {
             /* One string per device: io.max takes one line per write. */
             for (size_t j = 0; j < x->n; j++) {

@@ -28,7 +28,8 @@ void parse_root(struct pctx *c, const struct yt_node *v)
      * no tmpfs whose size or mode these could set. */
     if ((x = pc_field(c, v, "size", &mark))) {
         if (has_source)
-            pc_err(c, x, "size has no meaning with root.source: the root is then the source "
+            pc_err(c, x,
+                   "size has no meaning with root.source: the root is then the source "
                    "directory, not a tmpfs");
         else if (pc_size(c, x, false, &r->size))
             r->size_pos = pc_pos(c, x);
@@ -36,7 +37,8 @@ void parse_root(struct pctx *c, const struct yt_node *v)
     }
     if ((x = pc_field(c, v, "mode", &mark))) {
         if (has_source)
-            pc_err(c, x, "mode has no meaning with root.source: the source directory keeps "
+            pc_err(c, x,
+                   "mode has no meaning with root.source: the source directory keeps "
                    "its own mode");
         else
             pc_mode(c, x, &r->mode);
@@ -56,21 +58,22 @@ static bool target_path(struct pctx *c, const struct yt_node *v, char **out)
         return false;
     if (strcmp(*out, "/"))
         return true;
-    pc_err(c, v, "a mount cannot cover / itself: the root is set by the root section "
+    pc_err(c, v,
+           "a mount cannot cover / itself: the root is set by the root section "
            "(root.source for an image)");
     free(*out);
     *out = NULL;
     return false;
 }
 
-static const char *const bind_keys[] = {"type", "path", "source", "readonly", "optional",
-                                        "create", "owner"};
+static const char *const bind_keys[] = {"type",     "path",   "source", "readonly",
+                                        "optional", "create", "owner"};
 static const char *const bare_keys[] = {"type", "path"};
 static const char *const symlink_keys[] = {"type", "path", "target"};
 static const char *const dir_keys[] = {"type", "path", "mode", "owner"};
 static const char *const file_keys[] = {"type", "path", "content", "mode", "owner"};
-static const char *const any_keys[] = {"type", "path", "source", "readonly", "optional",
-                                       "create", "owner", "target", "mode", "content"};
+static const char *const any_keys[] = {"type",   "path",  "source", "readonly", "optional",
+                                       "create", "owner", "target", "mode",     "content"};
 
 struct type_keys {
     const char *const *v;
@@ -178,7 +181,8 @@ static void parse_bind(struct pctx *c, const struct yt_node *map, struct rp_moun
     x = yt_map_find(map, "owner") ? yt_map_find(map, "owner")->value : NULL;
     if (x && !m->create) {
         mark = pc_push_key(c, "owner");
-        pc_err(c, x, "owner needs create: true: it owns the source directory redwrap "
+        pc_err(c, x,
+               "owner needs create: true: it owns the source directory redwrap "
                "creates, and an existing source keeps its owner");
         pc_pop(c, mark);
     } else {
@@ -241,8 +245,7 @@ static void parse_mount(struct pctx *c, const struct yt_node *map, struct rp_mou
         break;
     case RP_MOUNT_PROC:
     case RP_MOUNT_DEV:
-    case RP_MOUNT_MQUEUE:
-        break;
+    case RP_MOUNT_MQUEUE: break;
     }
 }
 

@@ -39,14 +39,18 @@ void parse_namespaces(struct pctx *c, const struct yt_node *v)
                 if (pc_host_path(c, x, &ns->path))
                     ns->mode = RP_NS_JOIN;
             } else {
-                pc_err(c, x, "expected new, host or the absolute path of a namespace file "
-                       "(like /proc/PID/ns/%s), found '%s'", keys[k], s);
+                pc_err(c, x,
+                       "expected new, host or the absolute path of a namespace file "
+                       "(like /proc/PID/ns/%s), found '%s'",
+                       keys[k], s);
             }
             /* The node's root is built by mounting in this namespace: sharing
              * or joining one would build it in someone else's tree. */
             if (k == RP_NS_MOUNT && (ns->mode != RP_NS_NEW || ns->path)) {
-                pc_err(c, x, "the mount namespace is always new: the node's root is built "
-                       "in it (found '%s')", s);
+                pc_err(c, x,
+                       "the mount namespace is always new: the node's root is built "
+                       "in it (found '%s')",
+                       s);
                 ns->mode = RP_NS_NEW;
             }
             free(s);
@@ -93,22 +97,24 @@ static void parse_id_map(struct pctx *c, const struct yt_node *v, struct rp_id_m
             pc_pop(c, at);
             continue;
         }
-        if (val[0] + val[2] > (int64_t)UINT32_MAX + 1 || val[1] + val[2] > (int64_t)UINT32_MAX + 1) {
+        if (val[0] + val[2] > (int64_t)UINT32_MAX + 1 ||
+            val[1] + val[2] > (int64_t)UINT32_MAX + 1) {
             pc_err(c, e, "the range goes past id 4294967295");
             pc_pop(c, at);
             continue;
         }
-        struct rp_id_map m = {(uint32_t)val[0], (uint32_t)val[1], (uint32_t)val[2],
-                              pc_pos(c, e)};
+        struct rp_id_map m = {(uint32_t)val[0], (uint32_t)val[1], (uint32_t)val[2], pc_pos(c, e)};
         for (size_t j = 0; j < out->n; j++) {
             const struct rp_id_map *o = &out->v[j];
             bool in = m.inside < (uint64_t)o->inside + o->count &&
-                      o->inside < (uint64_t)m.inside + m.count;
+                o->inside < (uint64_t)m.inside + m.count;
             bool outside = m.outside < (uint64_t)o->outside + o->count &&
-                           o->outside < (uint64_t)m.outside + m.count;
+                o->outside < (uint64_t)m.outside + m.count;
             if (in || outside)
-                pc_err(c, e, "this range overlaps range %zu on the %s side (the kernel refuses "
-                       "overlapping ranges)", j, in ? "inside" : "outside");
+                pc_err(c, e,
+                       "this range overlaps range %zu on the %s side (the kernel refuses "
+                       "overlapping ranges)",
+                       j, in ? "inside" : "outside");
         }
         out->v[out->n++] = m;
         pc_pop(c, at);
@@ -121,8 +127,10 @@ void parse_user_namespace(struct pctx *c, const struct yt_node *v)
     n->user_namespace_pos = pc_pos(c, v);
     /* A conflict does not stop the maps' own checks: every problem in one run. */
     if (n->ns[RP_NS_USER].mode != RP_NS_NEW)
-        pc_err(c, v, "user_namespace needs namespaces.user: new (it is %s): only a new user "
-               "namespace gets id maps", mode_word(n->ns[RP_NS_USER].mode));
+        pc_err(c, v,
+               "user_namespace needs namespaces.user: new (it is %s): only a new user "
+               "namespace gets id maps",
+               mode_word(n->ns[RP_NS_USER].mode));
     if (!pc_map(c, v))
         return;
     static const char *const keys[] = {"uid_map", "gid_map"};
@@ -155,8 +163,10 @@ void parse_uts_names(struct pctx *c, const struct yt_node *top)
         char *s;
         char why[RP_WHY_MAX];
         if (n->ns[RP_NS_UTS].mode != RP_NS_NEW)
-            pc_err(c, v, "%s needs namespaces.uts: new (it is %s): setting it would "
-                   "rename the host", keys[i], mode_word(n->ns[RP_NS_UTS].mode));
+            pc_err(c, v,
+                   "%s needs namespaces.uts: new (it is %s): setting it would "
+                   "rename the host",
+                   keys[i], mode_word(n->ns[RP_NS_UTS].mode));
         if (pc_string(c, v, &s)) {
             if (rp_grammar_hostname(s, why, sizeof(why))) {
                 *dest[i] = s;
@@ -174,8 +184,10 @@ void parse_time_offsets(struct pctx *c, const struct yt_node *v)
 {
     struct rp_node *n = c->node;
     if (n->ns[RP_NS_TIME].mode != RP_NS_NEW)
-        pc_err(c, v, "time_offsets needs namespaces.time: new (it is %s): offsets belong to "
-               "a new time namespace", mode_word(n->ns[RP_NS_TIME].mode));
+        pc_err(c, v,
+               "time_offsets needs namespaces.time: new (it is %s): offsets belong to "
+               "a new time namespace",
+               mode_word(n->ns[RP_NS_TIME].mode));
     if (!pc_map(c, v))
         return;
     static const char *const keys[] = {"monotonic", "boottime"};
@@ -209,7 +221,7 @@ static bool sysctl_key_ok(const char *k)
             continue;
         }
         bool ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-                  (*p == '-' && words > 0);
+            (*p == '-' && words > 0);
         if (!ok)
             return false;
         len++;
@@ -230,15 +242,19 @@ void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_
         enum rp_ns_kind ns;
         char *value;
         if (!sysctl_key_ok(k->text)) {
-            pc_err(c, k, "'%s' is not a sysctl name: expected dotted lower-case words like "
-                   "net.core.somaxconn", k->text);
+            pc_err(c, k,
+                   "'%s' is not a sysctl name: expected dotted lower-case words like "
+                   "net.core.somaxconn",
+                   k->text);
         } else if (!host && !rp_sysctl_is_namespaced(k->text, &ns)) {
-            pc_err(c, k, "not a namespaced sysctl: it would change the host (host.sysctl is "
+            pc_err(c, k,
+                   "not a namespaced sysctl: it would change the host (host.sysctl is "
                    "the explicit opt-in)");
         } else if (!host && c->node->ns[ns].mode != RP_NS_NEW) {
-            pc_err(c, k, "%s belongs to the %s namespace, which is not new (namespaces.%s: %s): "
-                   "writing it would change the host", k->text, rp_ns_name(ns), rp_ns_name(ns),
-                   mode_word(c->node->ns[ns].mode));
+            pc_err(c, k,
+                   "%s belongs to the %s namespace, which is not new (namespaces.%s: %s): "
+                   "writing it would change the host",
+                   k->text, rp_ns_name(ns), rp_ns_name(ns), mode_word(c->node->ns[ns].mode));
         } else if (pc_int_or_string(c, x, &value)) {
             struct rp_kv *kv = &out->v[out->n++];
             kv->key = rp_xstrdup(k->text);

@@ -11,8 +11,8 @@
 #include "grammar.h"
 
 static const char *const process_keys[] = {
-    "command", "user", "group", "groups", "cwd", "umask", "no_new_privileges", "env",
-    "rlimits", "init", "wait", "die_with_parent",
+    "command",           "user", "group",   "groups", "cwd",  "umask",
+    "no_new_privileges", "env",  "rlimits", "init",   "wait", "die_with_parent",
 };
 
 /* [A-Za-z_][A-Za-z0-9_]*: what a shell can export. */
@@ -21,8 +21,8 @@ static bool env_name_ok(const char *s)
     if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
         return false;
     for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9') || *s == '_'))
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
             return false;
     return true;
 }
@@ -70,8 +70,10 @@ static void parse_env(struct pctx *c, const struct yt_node *v)
                 if (env_name_ok(p->env_pass.v[i]))
                     continue;
                 size_t at = pc_push_index(c, i);
-                pc_err(c, x->items[i], "'%s' is not an environment variable name "
-                       "([A-Za-z_][A-Za-z0-9_]*)", p->env_pass.v[i]);
+                pc_err(c, x->items[i],
+                       "'%s' is not an environment variable name "
+                       "([A-Za-z_][A-Za-z0-9_]*)",
+                       p->env_pass.v[i]);
                 pc_pop(c, at);
             }
         }

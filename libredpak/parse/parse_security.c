@@ -63,8 +63,10 @@ static bool cap_list(struct pctx *c, const struct yt_node *v, uint64_t *mask, bo
             }
         }
         if (ambient && bits && (kept & bits) != bits) {
-            pc_err(c, x, "ambient capability '%s' is not kept: the ambient set is a subset of "
-                   "the kept ones", x->text);
+            pc_err(c, x,
+                   "ambient capability '%s' is not kept: the ambient set is a subset of "
+                   "the kept ones",
+                   x->text);
             ok = false;
         }
         *mask |= bits;
@@ -92,7 +94,8 @@ void parse_capabilities(struct pctx *c, const struct yt_node *v)
     if (both) {
         const struct yt_pair *later = &v->pairs[keep_at > drop_at ? keep_at : drop_at];
         size_t mark = pc_push_key(c, later->key->text);
-        pc_err(c, later->value, "keep and drop exclude each other: write one (keep lists what "
+        pc_err(c, later->value,
+               "keep and drop exclude each other: write one (keep lists what "
                "stays, drop what goes)");
         pc_pop(c, mark);
     }
@@ -215,8 +218,10 @@ static void parse_rule(struct pctx *c, const struct yt_node *map, struct rp_secc
             if (rp_syscall_lookup(r->names.v[i]) >= 0)
                 continue;
             size_t at = pc_push_index(c, i);
-            pc_err(c, x->items[i], "unknown syscall '%s' on this architecture (libseccomp "
-                   "does not know it)", r->names.v[i]);
+            pc_err(c, x->items[i],
+                   "unknown syscall '%s' on this architecture (libseccomp "
+                   "does not know it)",
+                   r->names.v[i]);
             pc_pop(c, at);
         }
         pc_pop(c, mark);

@@ -65,8 +65,8 @@ bool pc_int(struct pctx *c, const struct yt_node *v, int64_t min, int64_t max, i
         return false;
     }
     bool fits = !v->int_overflow &&
-                (v->negative ? v->magnitude <= (uint64_t)INT64_MAX + 1
-                             : v->magnitude <= (uint64_t)INT64_MAX);
+        (v->negative ? v->magnitude <= (uint64_t)INT64_MAX + 1
+                     : v->magnitude <= (uint64_t)INT64_MAX);
     int64_t x = 0;
     if (fits)
         x = v->negative ? (int64_t)(0 - v->magnitude) : (int64_t)v->magnitude;
@@ -106,8 +106,7 @@ bool pc_int_or_string(struct pctx *c, const struct yt_node *v, char **out)
     return plain_text(c, v, "an int or a string") && pc_expand(c, v, v->text, out);
 }
 
-bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, size_t n,
-             int *out)
+bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, size_t n, int *out)
 {
     char list[512] = "";
     size_t used = 0;
@@ -138,8 +137,10 @@ bool pc_enum(struct pctx *c, const struct yt_node *v, const char *const *names, 
 bool pc_mode(struct pctx *c, const struct yt_node *v, mode_t *out)
 {
     if (v->kind == YT_SCALAR && v->type == YT_INT) {
-        pc_err(c, v, "modes are octal strings: write \"%s\" (an unquoted %s is the decimal %s%"
-               PRIu64 ")", v->text, v->text, v->negative ? "-" : "", v->magnitude);
+        pc_err(c, v,
+               "modes are octal strings: write \"%s\" (an unquoted %s is the decimal %s%" PRIu64
+               ")",
+               v->text, v->text, v->negative ? "-" : "", v->magnitude);
         return false;
     }
     char *s;

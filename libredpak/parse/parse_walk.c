@@ -50,8 +50,9 @@ static void advance(struct pctx *c, int written)
 size_t pc_push_key(struct pctx *c, const char *key)
 {
     size_t mark = c->plen;
-    advance(c, snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s%s",
-                        c->plen ? "." : "", key));
+    advance(c,
+            snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s%s", c->plen ? "." : "",
+                     key));
     return mark;
 }
 
@@ -84,12 +85,11 @@ bool pc_seq(struct pctx *c, const struct yt_node *v)
     return false;
 }
 
-void pc_check_keys(struct pctx *c, const struct yt_node *map, const char *const *keys,
-                   size_t n)
+void pc_check_keys(struct pctx *c, const struct yt_node *map, const char *const *keys, size_t n)
 {
     for (size_t i = 0; i < map->n; i++) {
         const struct yt_node *k = map->pairs[i].key;
-        bool known = k->duplicate;     /* already reported as a duplicate */
+        bool known = k->duplicate; /* already reported as a duplicate */
         for (size_t j = 0; j < n && !known; j++)
             known = !strcmp(k->text, keys[j]);
         if (known)
@@ -128,7 +128,7 @@ void pc_missing(struct pctx *c, const struct yt_node *map, const char *key)
 bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **out)
 {
     if (!strpbrk(in, "$`")) {
-        *out = rp_xstrdup(in);     /* the common case: nothing to expand */
+        *out = rp_xstrdup(in); /* the common case: nothing to expand */
         return true;
     }
     char *buf = NULL;
@@ -161,8 +161,10 @@ bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **
             } else if (end && n == 3 && !memcmp(p + 2, "GID", 3)) {
                 fprintf(f, "%u", (unsigned)c->opts->caller_gid);
             } else {
-                pc_err(c, at, "unknown variable '%.*s': only ${NODE}, ${NODE_DIR}, ${UID} and "
-                       "${GID} are expanded", end ? (int)(n + 3) : (int)strlen(p), p);
+                pc_err(c, at,
+                       "unknown variable '%.*s': only ${NODE}, ${NODE_DIR}, ${UID} and "
+                       "${GID} are expanded",
+                       end ? (int)(n + 3) : (int)strlen(p), p);
                 ok = false;
             }
             p = end ? end : p + strlen(p) - 1;

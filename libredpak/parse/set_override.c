@@ -22,18 +22,18 @@ static const char *const map_prefixes[] = {
 
 struct seg {
     bool is_index;
-    const char *name;       /* key segments: not NUL-terminated */
+    const char *name; /* key segments: not NUL-terminated */
     size_t len;
     size_t index;
-    unsigned column;        /* 1-based, in "KEY=VALUE" */
-    size_t end;             /* offset just past the segment: the key path so far */
+    unsigned column; /* 1-based, in "KEY=VALUE" */
+    size_t end;      /* offset just past the segment: the key path so far */
 };
 
 struct set_ctx {
     struct yt_doc *doc;
     struct rp_diags *diags;
     const char *arg;
-    unsigned n;             /* which --set, 1-based */
+    unsigned n; /* which --set, 1-based */
 };
 
 static void set_err(struct set_ctx *s, unsigned column, size_t path_len, const char *fmt, ...)
@@ -67,7 +67,7 @@ static size_t split_key(struct set_ctx *s, size_t key_len, struct seg *segs, siz
 {
     const char *k = s->arg;
     size_t n = 0, p = 0;
-    bool indexed = false;   /* a [N] was met: no map prefix can follow */
+    bool indexed = false; /* a [N] was met: no map prefix can follow */
     while (p <= key_len && n < max) {
         size_t start = p;
         size_t end = p;
@@ -92,8 +92,8 @@ static size_t split_key(struct set_ctx *s, size_t key_len, struct seg *segs, siz
                 index = index * 10 + (size_t)(k[q] - '0');
             }
             if (!digits || overflow || q >= key_len || k[q] != ']') {
-                set_err(s, (unsigned)p + 1, p, "expected an index like [0] after '%.*s'",
-                        (int)p, k);
+                set_err(s, (unsigned)p + 1, p, "expected an index like [0] after '%.*s'", (int)p,
+                        k);
                 return 0;
             }
             segs[n++] = (struct seg){true, NULL, 0, index, (unsigned)p + 1, q + 1};
@@ -137,7 +137,7 @@ static struct yt_node *descend(struct set_ctx *s, struct yt_node **slot, const s
         return *slot;
     }
     if (child->kind != want)
-        return child;   /* the caller reports the mismatch at the next segment */
+        return child; /* the caller reports the mismatch at the next segment */
     if (child->refs > 1) {
         child->refs--;
         *slot = yt_copy_collection(s->doc, child);
@@ -175,8 +175,10 @@ static struct yt_node **slot_of(struct set_ctx *s, struct yt_node *cur, const st
         return NULL;
     }
     if (seg->index > cur->n) {
-        set_err(s, seg->column, seg->end, "'%.*s' has %zu elements: [%zu] adds one, [%zu] is "
-                "past the end", (int)path_len, s->arg, cur->n, cur->n, seg->index);
+        set_err(s, seg->column, seg->end,
+                "'%.*s' has %zu elements: [%zu] adds one, [%zu] is "
+                "past the end",
+                (int)path_len, s->arg, cur->n, cur->n, seg->index);
         return NULL;
     }
     if (seg->index == cur->n)
@@ -231,16 +233,17 @@ static void set_one(struct set_ctx *s)
         value->column = (unsigned)key_len + 2;
     }
     if (value->kind != YT_SCALAR) {
-        set_err(s, (unsigned)key_len + 2, key_len, "VALUE must be one scalar: --set replaces "
-                "one value at a time (found %s)", yt_describe(value));
+        set_err(s, (unsigned)key_len + 2, key_len,
+                "VALUE must be one scalar: --set replaces "
+                "one value at a time (found %s)",
+                yt_describe(value));
         return;
     }
     if (s->doc->root)
         apply_one(s, segs, n, value);
 }
 
-int rp_set_apply(struct yt_doc *doc, const char *const *sets, size_t n_sets,
-                 struct rp_diags *diags)
+int rp_set_apply(struct yt_doc *doc, const char *const *sets, size_t n_sets, struct rp_diags *diags)
 {
     size_t before = diags->n;
     for (size_t i = 0; i < n_sets; i++) {

@@ -13,8 +13,7 @@
 
 /* Formats into why (which may be NULL) and returns false, so that a check
  * can end with `return rp_why(why, whylen, "...")`. */
-bool rp_why(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+bool rp_why(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A buffer for rp_why_quote, declared where a reason is written. */
 #define QBUF char q[RP_WHY_QUOTE_MAX * 4 + 8]

@@ -30,9 +30,9 @@ static bool is_one_of(const char *s, const char *const *words)
 /* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
 static bool is_core_float(const char *s)
 {
-    static const char *const special[] = {
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-        ".nan", ".NaN", ".NAN", NULL};
+    static const char *const special[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
+                                          "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+                                          ".NaN",  ".NAN",  NULL};
     if (is_one_of(s, special))
         return true;
     const char *p = s;
@@ -66,8 +66,8 @@ static void resolve_int(struct yt_node *n, const char *digits, unsigned base)
 {
     uint64_t v = 0;
     for (const char *p = digits; *p; p++) {
-        unsigned d = (*p >= '0' && *p <= '9') ? (unsigned)(*p - '0')
-                                              : (unsigned)((*p | 0x20) - 'a' + 10);
+        unsigned d =
+            (*p >= '0' && *p <= '9') ? (unsigned)(*p - '0') : (unsigned)((*p | 0x20) - 'a' + 10);
         if (v > (UINT64_MAX - d) / base)
             n->int_overflow = true;
         else
@@ -94,8 +94,7 @@ static void resolve_scalar(struct yt_node *n)
         n->boolean = s[0] == 't' || s[0] == 'T';
     } else if (!strncmp(s, "0o", 2) && all_in(s + 2, n->len - 2, "01234567")) {
         resolve_int(n, s + 2, 8);
-    } else if (!strncmp(s, "0x", 2) &&
-               all_in(s + 2, n->len - 2, "0123456789abcdefABCDEF")) {
+    } else if (!strncmp(s, "0x", 2) && all_in(s + 2, n->len - 2, "0123456789abcdefABCDEF")) {
         resolve_int(n, s + 2, 16);
     } else if ((s[0] == '-' || s[0] == '+') && all_in(s + 1, n->len - 1, "0123456789")) {
         resolve_int(n, s + 1, 10);

@@ -27,12 +27,12 @@ struct anchor_slot {
 
 struct anchors {
     struct anchor_slot *v;
-    size_t cap, n;          /* cap is a power of two; kept at most half full */
+    size_t cap, n; /* cap is a power of two; kept at most half full */
 };
 
 static uint64_t hash_name(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
@@ -81,8 +81,8 @@ static void anchors_free(struct anchors *a)
 
 struct frame {
     struct yt_node *node;
-    struct yt_node *pending_key;    /* a mapping between its key and value */
-    bool key_rejected;              /* that key was not a scalar: drop the pair */
+    struct yt_node *pending_key; /* a mapping between its key and value */
+    bool key_rejected;           /* that key was not a scalar: drop the pair */
     char *anchor;
 };
 
@@ -95,7 +95,7 @@ struct builder {
     struct frame stack[RP_NODE_MAX_DEPTH];
     size_t depth;
     struct yt_node *top;
-    bool stop;              /* a limit was hit: build nothing more */
+    bool stop; /* a limit was hit: build nothing more */
     bool errors;
 };
 
@@ -122,8 +122,7 @@ static void stack_path(const struct builder *b, size_t depth, char *out, size_t 
         if (f->node->kind == YT_SEQ)
             w = snprintf(out + used, len - used, "[%zu]", f->node->n);
         else if (f->pending_key)
-            w = snprintf(out + used, len - used, "%s%s", used ? "." : "",
-                         f->pending_key->text);
+            w = snprintf(out + used, len - used, "%s%s", used ? "." : "", f->pending_key->text);
         else
             break;
         if (w < 0)
@@ -169,7 +168,8 @@ static bool count_nodes(struct builder *b, uint64_t more, yaml_mark_t m)
     char msg[256];
     snprintf(msg, sizeof(msg),
              "more than %d YAML nodes once aliases are expanded: a node file needs "
-             "far fewer (is this an alias bomb?)", RP_NODE_MAX_NODES);
+             "far fewer (is this an alias bomb?)",
+             RP_NODE_MAX_NODES);
     report_mark(b, m, path, msg);
     b->stop = true;
     return false;
@@ -190,8 +190,8 @@ static void place(struct builder *b, struct yt_node *n)
         if (n->kind != YT_SCALAR) {
             char path[512];
             stack_path(b, b->depth, path, sizeof(path));
-            report_at(b, n->line, n->column, path,
-                      "a mapping key must be a scalar, not %s", yt_describe(n));
+            report_at(b, n->line, n->column, path, "a mapping key must be a scalar, not %s",
+                      yt_describe(n));
             f->key_rejected = true;
         } else {
             f->pending_key = n;
@@ -217,7 +217,7 @@ static int cmp_pairs(const void *a, const void *b)
         return c;
     if (x->key->len != y->key->len)
         return x->key->len < y->key->len ? -1 : 1;
-    return x < y ? -1 : x > y;   /* pairs live in one array: keep written order */
+    return x < y ? -1 : x > y; /* pairs live in one array: keep written order */
 }
 
 /* Duplicate keys: sorted by text, so a 50000-key mapping costs n log n. */
@@ -232,7 +232,7 @@ static void check_duplicates(struct builder *b, const struct yt_node *map)
     char path[512];
     stack_path(b, b->depth, path, sizeof(path));
     size_t plen = strlen(path);
-    size_t run = 0;     /* where the run of equal keys that i belongs to starts */
+    size_t run = 0; /* where the run of equal keys that i belongs to starts */
     for (size_t i = 1; i < map->n; i++) {
         const struct yt_node *first = sorted[run]->key;
         struct yt_node *again = sorted[i]->key;
@@ -251,8 +251,8 @@ static void check_duplicates(struct builder *b, const struct yt_node *map)
     free(sorted);
 }
 
-static void check_tag(struct builder *b, const yaml_char_t *tag, const char *allowed,
-                      yaml_mark_t m, bool *as_string)
+static void check_tag(struct builder *b, const yaml_char_t *tag, const char *allowed, yaml_mark_t m,
+                      bool *as_string)
 {
     if (!tag)
         return;
@@ -276,8 +276,8 @@ static void on_scalar(struct builder *b, const yaml_event_t *e)
     check_tag(b, e->data.scalar.tag, NULL, e->start_mark, &as_string);
     if (!count_nodes(b, 1, e->start_mark))
         return;
-    struct yt_node *n = yt_new_scalar(b->doc, (const char *)e->data.scalar.value,
-                                      e->data.scalar.length, as_string);
+    struct yt_node *n =
+        yt_new_scalar(b->doc, (const char *)e->data.scalar.value, e->data.scalar.length, as_string);
     set_pos(b, n, e->start_mark);
     if (e->data.scalar.anchor)
         anchor_define(&b->anchors, (const char *)e->data.scalar.anchor, n);
@@ -286,10 +286,10 @@ static void on_scalar(struct builder *b, const yaml_event_t *e)
 
 static void on_start(struct builder *b, const yaml_event_t *e, enum yt_kind kind)
 {
-    const yaml_char_t *anchor = kind == YT_SEQ ? e->data.sequence_start.anchor
-                                               : e->data.mapping_start.anchor;
-    const yaml_char_t *tag = kind == YT_SEQ ? e->data.sequence_start.tag
-                                            : e->data.mapping_start.tag;
+    const yaml_char_t *anchor =
+        kind == YT_SEQ ? e->data.sequence_start.anchor : e->data.mapping_start.anchor;
+    const yaml_char_t *tag =
+        kind == YT_SEQ ? e->data.sequence_start.tag : e->data.mapping_start.tag;
     check_tag(b, tag, kind == YT_SEQ ? "tag:yaml.org,2002:seq" : "tag:yaml.org,2002:map",
               e->start_mark, NULL);
     if (b->depth == RP_NODE_MAX_DEPTH) {
@@ -376,10 +376,20 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
         return 1;
     size_t n;
     uint32_t cp, min;
-    if ((s[0] & 0xE0) == 0xC0) { n = 2; cp = s[0] & 0x1F; min = 0x80; }
-    else if ((s[0] & 0xF0) == 0xE0) { n = 3; cp = s[0] & 0x0F; min = 0x800; }
-    else if ((s[0] & 0xF8) == 0xF0) { n = 4; cp = s[0] & 0x07; min = 0x10000; }
-    else return 0;
+    if ((s[0] & 0xE0) == 0xC0) {
+        n = 2;
+        cp = s[0] & 0x1F;
+        min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3;
+        cp = s[0] & 0x0F;
+        min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4;
+        cp = s[0] & 0x07;
+        min = 0x10000;
+    } else
+        return 0;
     if (left < n)
         return 0;
     for (size_t i = 1; i < n; i++) {
@@ -414,8 +424,10 @@ static bool prescan(struct builder *b, const char *buf, size_t len)
             if (!s[i])
                 report_at(b, line, col, "", "NUL byte: a node file is UTF-8 text");
             else
-                report_at(b, line, col, "", "invalid UTF-8 (byte 0x%02x): a node file is "
-                          "UTF-8 text", s[i]);
+                report_at(b, line, col, "",
+                          "invalid UTF-8 (byte 0x%02x): a node file is "
+                          "UTF-8 text",
+                          s[i]);
             return false;
         }
         i += n;
@@ -423,8 +435,7 @@ static bool prescan(struct builder *b, const char *buf, size_t len)
     return true;
 }
 
-static void report_libyaml(struct builder *b, const yaml_parser_t *p, const char *buf,
-                           size_t len)
+static void report_libyaml(struct builder *b, const yaml_parser_t *p, const char *buf, size_t len)
 {
     const char *problem = p->problem ? p->problem : "unreadable input";
     char msg[512];
@@ -511,7 +522,8 @@ int yt_parse(const char *file, const char *buf, size_t len, struct yt_doc *doc,
         else if (b.top->kind != YT_MAP)
             report_at(&b, b.top->line, b.top->column, "",
                       "the top level of a node file must be a mapping (version: 1, node: ...), "
-                      "not %s", yt_describe(b.top));
+                      "not %s",
+                      yt_describe(b.top));
     }
     if (b.errors)
         return -EINVAL;
@@ -519,8 +531,8 @@ int yt_parse(const char *file, const char *buf, size_t len, struct yt_doc *doc,
     return 0;
 }
 
-int yt_parse_value(const struct yt_origin *origin, const char *buf, size_t len,
-                   struct yt_doc *doc, struct yt_node **out, struct rp_diags *diags)
+int yt_parse_value(const struct yt_origin *origin, const char *buf, size_t len, struct yt_doc *doc,
+                   struct yt_node **out, struct rp_diags *diags)
 {
     struct builder b = {.doc = doc, .file = origin->file, .origin = origin, .diags = diags};
     build(&b, buf, len);

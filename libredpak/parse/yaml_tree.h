@@ -27,31 +27,31 @@ enum yt_type { YT_NULL, YT_BOOL, YT_INT, YT_FLOAT, YT_STR };
 struct yt_node;
 
 struct yt_pair {
-    struct yt_node *key;    /* always a scalar */
+    struct yt_node *key; /* always a scalar */
     struct yt_node *value;
 };
 
 struct yt_node {
     enum yt_kind kind;
-    const char *file;       /* NULL: the document's file; "--set" for overrides */
-    unsigned line, column;  /* 1-based; for --set: which --set, column in it */
+    const char *file;      /* NULL: the document's file; "--set" for overrides */
+    unsigned line, column; /* 1-based; for --set: which --set, column in it */
     /* An alias shares its anchor's node: refs > 1 means an edit must copy. */
     unsigned refs;
-    uint64_t weight;        /* nodes in this subtree, alias expansions counted */
-    unsigned height;        /* nesting of collections below and including it */
+    uint64_t weight; /* nodes in this subtree, alias expansions counted */
+    unsigned height; /* nesting of collections below and including it */
 
     /* YT_SCALAR */
-    char *text;             /* NUL-terminated; a "\0" escape can hide a NUL inside */
+    char *text; /* NUL-terminated; a "\0" escape can hide a NUL inside */
     size_t len;
-    bool quoted;            /* any style but plain */
+    bool quoted; /* any style but plain */
     /* A key written again in its mapping: reported once by the builder,
      * then skipped by every walker (only the first counts). */
     bool duplicate;
     enum yt_type type;
-    bool boolean;           /* YT_BOOL */
-    bool negative;          /* YT_INT: sign and magnitude, overflow kept apart */
+    bool boolean;  /* YT_BOOL */
+    bool negative; /* YT_INT: sign and magnitude, overflow kept apart */
     uint64_t magnitude;
-    bool int_overflow;      /* |value| does not fit in 64 bits */
+    bool int_overflow; /* |value| does not fit in 64 bits */
 
     /* YT_SEQ: items; YT_MAP: pairs. n entries each. */
     struct yt_node **items;
@@ -60,13 +60,13 @@ struct yt_node {
 };
 
 struct yt_doc {
-    struct yt_node *root;   /* NULL after an error that stopped the build */
-    unsigned line, column;  /* where the document starts */
+    struct yt_node *root;  /* NULL after an error that stopped the build */
+    unsigned line, column; /* where the document starts */
     /* Every node ever allocated for this document, freed together: aliases
      * make the tree a DAG, so ownership is the document's, not a parent's. */
     struct yt_node **all;
     size_t n_all, cap_all;
-    uint64_t expanded;      /* node count so far, aliases expanded */
+    uint64_t expanded; /* node count so far, aliases expanded */
 };
 
 /* Where the text being parsed sits when it is not a file of its own: a
@@ -84,8 +84,8 @@ int yt_parse(const char *file, const char *buf, size_t len, struct yt_doc *doc,
              struct rp_diags *diags);
 /* Parses buf as a stand-alone YAML value into doc's node set (the --set
  * VALUE); *out is NULL for an empty stream. No top-level rule applies. */
-int yt_parse_value(const struct yt_origin *origin, const char *buf, size_t len,
-                   struct yt_doc *doc, struct yt_node **out, struct rp_diags *diags);
+int yt_parse_value(const struct yt_origin *origin, const char *buf, size_t len, struct yt_doc *doc,
+                   struct yt_node **out, struct rp_diags *diags);
 void yt_free(struct yt_doc *doc);
 
 /* A new node owned by doc, refs 1. Scalars copy text and resolve their type. */

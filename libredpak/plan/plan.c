@@ -15,16 +15,19 @@
 
 /* Only positions in the same file are ordered: a --set value's problems
  * stay where they were found. */
-int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
-                  struct rp_plan **out, struct rp_diags *diags)
+int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts, struct rp_plan **out,
+                  struct rp_diags *diags)
 {
     static const struct rp_plan_opts no_opts;
     struct plan_ctx c = {
-        .node = node, .opts = opts ? opts : &no_opts, .diags = diags,
+        .node = node,
+        .opts = opts ? opts : &no_opts,
+        .diags = diags,
         .diags_before = diags->n,
     };
     const char *names_root = c.opts->passwd_root ? c.opts->passwd_root
-                             : node->root.source ? node->root.source : "/";
+        : node->root.source                      ? node->root.source
+                                                 : "/";
 
     *out = NULL;
     if (rp_users_init(&c.users, names_root) < 0)
@@ -36,16 +39,16 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,
     }
     p->node = node;
 
-    plan_idmaps(p, &c);         /* 1. the maps every id is checked against */
-    plan_host(p, &c);           /* 2. */
-    plan_cgroup(p, &c);         /* 3. */
-    plan_ns(p, &c);             /* 4-6. */
-    plan_mounts(p, &c);         /* 7. root, mounts in written order */
-    plan_tmpfs(p, &c);          /*    volatile areas */
-    plan_finish(p, &c);         /*    pivot_root, read-only remounts */
-    plan_process(p, &c);        /* 8-9, 11. */
-    plan_caps(p, &c);           /* 10. */
-    plan_seccomp(p, &c);        /* 12. */
+    plan_idmaps(p, &c);  /* 1. the maps every id is checked against */
+    plan_host(p, &c);    /* 2. */
+    plan_cgroup(p, &c);  /* 3. */
+    plan_ns(p, &c);      /* 4-6. */
+    plan_mounts(p, &c);  /* 7. root, mounts in written order */
+    plan_tmpfs(p, &c);   /*    volatile areas */
+    plan_finish(p, &c);  /*    pivot_root, read-only remounts */
+    plan_process(p, &c); /* 8-9, 11. */
+    plan_caps(p, &c);    /* 10. */
+    plan_seccomp(p, &c); /* 12. */
 
     rp_users_free(&c.users);
     rp_diags_sort(diags, c.diags_before);

@@ -17,16 +17,15 @@
 static unsigned item_controller(enum rp_cgroup_item_kind k)
 {
     switch (k) {
-    case RP_CG_CPUSET_CPUS: case RP_CG_CPUSET_MEMS: case RP_CG_CPUSET_CPUS_PARTITION:
-        return RP_CTRL_CPUSET;
-    case RP_CG_CPU_WEIGHT: case RP_CG_CPU_MAX:
-        return RP_CTRL_CPU;
-    case RP_CG_IO_MAX: case RP_CG_IO_WEIGHT:
-        return RP_CTRL_IO;
-    case RP_CG_PIDS_MAX:
-        return RP_CTRL_PIDS;
-    default:
-        return RP_CTRL_MEMORY;
+    case RP_CG_CPUSET_CPUS:
+    case RP_CG_CPUSET_MEMS:
+    case RP_CG_CPUSET_CPUS_PARTITION: return RP_CTRL_CPUSET;
+    case RP_CG_CPU_WEIGHT:
+    case RP_CG_CPU_MAX: return RP_CTRL_CPU;
+    case RP_CG_IO_MAX:
+    case RP_CG_IO_WEIGHT: return RP_CTRL_IO;
+    case RP_CG_PIDS_MAX: return RP_CTRL_PIDS;
+    default: return RP_CTRL_MEMORY;
     }
 }
 
@@ -46,14 +45,14 @@ static char *io_max_value(struct plan_ctx *c, const char *line, size_t len,
     struct stat st;
     char *out = NULL;
     if (stat(dev, &st) < 0)
-        rp_diags_add(c->diags, pos, "cgroup.items.io.max",
-                     "%s: no such device on this host (%s)", dev, strerror(errno));
+        rp_diags_add(c->diags, pos, "cgroup.items.io.max", "%s: no such device on this host (%s)",
+                     dev, strerror(errno));
     else if (!S_ISBLK(st.st_mode))
         rp_diags_add(c->diags, pos, "cgroup.items.io.max",
                      "%s is not a block device: io.max limits disks", dev);
     else
-        out = plan_printf(c, "%u:%u%.*s", major(st.st_rdev), minor(st.st_rdev),
-                          (int)(len - dlen), line + dlen);
+        out = plan_printf(c, "%u:%u%.*s", major(st.st_rdev), minor(st.st_rdev), (int)(len - dlen),
+                          line + dlen);
     free(dev);
     return out;
 }

@@ -22,9 +22,9 @@ struct plan_emit_ops;
 struct plan_emit {
     FILE *out;
     const struct plan_emit_ops *ops;
-    unsigned section;       /* the current heading's number (enum rp_step) */
-    unsigned step;          /* steps begun under it so far */
-    bool failed;            /* out of memory: the output is incomplete */
+    unsigned section; /* the current heading's number (enum rp_step) */
+    unsigned step;    /* steps begun under it so far */
+    bool failed;      /* out of memory: the output is incomplete */
 };
 
 /* A format. The walker calls begin once; then for each heading section,
@@ -52,7 +52,7 @@ struct plan_emit_ops {
     void (*seccomp_args)(struct plan_emit *e, const struct rp_seccomp_arg *v, size_t n);
 };
 
-extern const struct plan_emit_ops plan_text_ops;    /* plan_text.c */
-extern const struct plan_emit_ops plan_json_ops;    /* plan_json.c */
+extern const struct plan_emit_ops plan_text_ops; /* plan_text.c */
+extern const struct plan_emit_ops plan_json_ops; /* plan_json.c */
 
 #endif

@@ -36,8 +36,7 @@ static struct rp_id_map *copy_map(struct plan_ctx *c, const struct rp_id_map_lis
 /* The kernel lets a writer without CAP_SETUID (CAP_SETGID) above the new
  * namespace map one id only, its own: anything else is EPERM at run time,
  * so it is refused here, at the line of the map. */
-static void check_unprivileged_map(struct plan_ctx *c, const struct rp_id_map_list *l,
-                                   bool group)
+static void check_unprivileged_map(struct plan_ctx *c, const struct rp_id_map_list *l, bool group)
 {
     uint32_t own = group ? c->opts->caller_gid : c->opts->caller_uid;
     const char *which = group ? "gid" : "uid";

@@ -17,7 +17,7 @@ struct plan_ctx {
     const struct rp_node *node;
     const struct rp_plan_opts *opts;
     struct rp_diags *diags;
-    size_t diags_before;    /* diags->n when planning started */
+    size_t diags_before; /* diags->n when planning started */
     struct rp_users users;
     bool oom;
 };
@@ -27,8 +27,7 @@ struct plan_ctx {
 void *plan_calloc(struct plan_ctx *c, size_t n, size_t size);
 char *plan_strdup(struct plan_ctx *c, const char *s);
 char *plan_memdup(struct plan_ctx *c, const char *s, size_t len);
-char *plan_printf(struct plan_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *plan_printf(struct plan_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* plan_ids.c: step 1, the user namespace's maps and the ids of the node.
  * plan_idmaps decides p->ns.uid_map/gid_map (the node's, or the defaults)

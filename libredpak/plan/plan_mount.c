@@ -53,8 +53,8 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
 {
     const struct rp_mount *m = &c->node->mounts[i];
     static const enum rp_mount_op ops[] = {
-        [RP_MOUNT_BIND] = RP_MOP_BIND, [RP_MOUNT_PROC] = RP_MOP_PROC,
-        [RP_MOUNT_DEV] = RP_MOP_DEV, [RP_MOUNT_MQUEUE] = RP_MOP_MQUEUE,
+        [RP_MOUNT_BIND] = RP_MOP_BIND,       [RP_MOUNT_PROC] = RP_MOP_PROC,
+        [RP_MOUNT_DEV] = RP_MOP_DEV,         [RP_MOUNT_MQUEUE] = RP_MOP_MQUEUE,
         [RP_MOUNT_SYMLINK] = RP_MOP_SYMLINK, [RP_MOUNT_DIR] = RP_MOP_DIR,
         [RP_MOUNT_FILE] = RP_MOP_FILE,
     };
@@ -69,15 +69,9 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
         s->flags = bind_flags(m->source);
         break;
     case RP_MOUNT_PROC:
-    case RP_MOUNT_MQUEUE:
-        s->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-        break;
-    case RP_MOUNT_DEV:
-        s->flags = MS_NOSUID | MS_NOEXEC;
-        break;
-    case RP_MOUNT_SYMLINK:
-        s->target = plan_strdup(c, m->target);
-        break;
+    case RP_MOUNT_MQUEUE: s->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; break;
+    case RP_MOUNT_DEV: s->flags = MS_NOSUID | MS_NOEXEC; break;
+    case RP_MOUNT_SYMLINK: s->target = plan_strdup(c, m->target); break;
     case RP_MOUNT_DIR:
         s->mode = m->mode;
         owner(s, p, c, &m->owner, "mounts", i);
@@ -92,8 +86,7 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
     }
 }
 
-static void plan_one_tmpfs(struct rp_mount_plan *m, struct rp_plan *p, struct plan_ctx *c,
-                           size_t i)
+static void plan_one_tmpfs(struct rp_mount_plan *m, struct rp_plan *p, struct plan_ctx *c, size_t i)
 {
     const struct rp_tmpfs *t = &c->node->tmpfs[i];
     struct rp_mount_step *s = add_step(m, RP_MOP_TMPFS, t->path, c);
@@ -185,8 +178,8 @@ void plan_finish(struct rp_plan *p, struct plan_ctx *c)
     if (n->root.readonly) {
         s = add_step(&p->finish, RP_MOP_REMOUNT_RO, "/", c);
         s->readonly = true;
-        s->flags = (p->mount.n ? p->mount.steps[0].flags : 0) |
-                   MS_REC | MS_REMOUNT | MS_BIND | MS_RDONLY;
+        s->flags =
+            (p->mount.n ? p->mount.steps[0].flags : 0) | MS_REC | MS_REMOUNT | MS_BIND | MS_RDONLY;
         s->pos = n->root.pos;
     }
     for (size_t i = 0; i < n->n_mounts; i++) {

@@ -34,7 +34,7 @@
 
 struct entry {
     const char *path;
-    size_t index;           /* in mounts[] or tmpfs[] */
+    size_t index; /* in mounts[] or tmpfs[] */
     bool tmpfs;
 };
 
@@ -73,23 +73,22 @@ static bool at_or_above(const char *dir, const char *path)
 
 static bool mounts_something(enum rp_mount_type t)
 {
-    return t == RP_MOUNT_BIND || t == RP_MOUNT_PROC || t == RP_MOUNT_DEV ||
-           t == RP_MOUNT_MQUEUE;
+    return t == RP_MOUNT_BIND || t == RP_MOUNT_PROC || t == RP_MOUNT_DEV || t == RP_MOUNT_MQUEUE;
 }
 
 /* The entries at one path, as far as the walk needs them. */
 struct level {
     const char *path;
-    const struct entry *prev;       /* the last mounts[] entry here so far */
-    const struct entry *mounting;   /* the last one that mounts something */
-    const struct entry *tmpfs;      /* the first tmpfs area here */
+    const struct entry *prev;     /* the last mounts[] entry here so far */
+    const struct entry *mounting; /* the last one that mounts something */
+    const struct entry *tmpfs;    /* the first tmpfs area here */
 };
 
 struct walk {
     struct plan_ctx *c;
-    size_t *place;          /* per tmpfs area */
+    size_t *place; /* per tmpfs area */
     bool report;
-    struct level *stack;    /* the paths above the entry visited */
+    struct level *stack; /* the paths above the entry visited */
     size_t depth;
 };
 
@@ -104,9 +103,9 @@ static void hides(struct walk *w, const char *list, size_t later, const char *la
     else
         snprintf(fix, sizeof(fix), "keep one of them");
     rp_diags_add(w->c->diags, later_pos, key,
-                 "%s[%zu] at %s would hide %s[%zu] at %s (line %u, column %u): %s", list,
-                 later, later_path, list, earlier, earlier_path, earlier_pos->line,
-                 earlier_pos->column, fix);
+                 "%s[%zu] at %s would hide %s[%zu] at %s (line %u, column %u): %s", list, later,
+                 later_path, list, earlier, earlier_path, earlier_pos->line, earlier_pos->column,
+                 fix);
 }
 
 /* A path leaves the stack: what lies below it has been seen, so the place
@@ -233,7 +232,9 @@ bool plan_mount_order(struct plan_ctx *c, size_t *tmpfs_place, bool report)
     if (total == 0)
         return true;
     struct entry *sorted = calloc(total, sizeof(*sorted));
-    struct walk w = {.c = c, .place = tmpfs_place, .report = report,
+    struct walk w = {.c = c,
+                     .place = tmpfs_place,
+                     .report = report,
                      .stack = calloc(total, sizeof(*w.stack))};
     if (!sorted || !w.stack) {
         free(sorted);
@@ -244,8 +245,8 @@ bool plan_mount_order(struct plan_ctx *c, size_t *tmpfs_place, bool report)
     for (size_t i = 0; i < n->n_mounts; i++)
         sorted[i] = (struct entry){.path = n->mounts[i].path, .index = i};
     for (size_t i = 0; i < n->n_tmpfs; i++)
-        sorted[n->n_mounts + i] = (struct entry){.path = n->tmpfs[i].path, .index = i,
-                                                 .tmpfs = true};
+        sorted[n->n_mounts + i] =
+            (struct entry){.path = n->tmpfs[i].path, .index = i, .tmpfs = true};
     qsort(sorted, total, sizeof(*sorted), entry_cmp);
 
     for (size_t k = 0; k < total; k++) {

@@ -140,18 +140,12 @@ const char *linebuf_get(const struct linebuf *b)
 }
 
 static plan_step_printer *const printers[RP_STEP_COUNT + 1] = {
-    [RP_STEP_PLAN] = plan_print_prepare,
-    [RP_STEP_HOST] = plan_print_host,
-    [RP_STEP_CGROUP] = plan_print_cgroup,
-    [RP_STEP_CLONE] = plan_print_clone,
-    [RP_STEP_ID_MAPS] = plan_print_maps,
-    [RP_STEP_NAMESPACES] = plan_print_namespaces,
-    [RP_STEP_MOUNTS] = plan_print_mounts,
-    [RP_STEP_PROCESS] = plan_print_process,
-    [RP_STEP_IDENTITY] = plan_print_identity,
-    [RP_STEP_CAPS] = plan_print_caps,
-    [RP_STEP_NO_NEW_PRIVS] = plan_print_nnp,
-    [RP_STEP_SECCOMP] = plan_print_seccomp,
+    [RP_STEP_PLAN] = plan_print_prepare,        [RP_STEP_HOST] = plan_print_host,
+    [RP_STEP_CGROUP] = plan_print_cgroup,       [RP_STEP_CLONE] = plan_print_clone,
+    [RP_STEP_ID_MAPS] = plan_print_maps,        [RP_STEP_NAMESPACES] = plan_print_namespaces,
+    [RP_STEP_MOUNTS] = plan_print_mounts,       [RP_STEP_PROCESS] = plan_print_process,
+    [RP_STEP_IDENTITY] = plan_print_identity,   [RP_STEP_CAPS] = plan_print_caps,
+    [RP_STEP_NO_NEW_PRIVS] = plan_print_nnp,    [RP_STEP_SECCOMP] = plan_print_seccomp,
     [RP_STEP_SUPERVISE] = plan_print_supervise,
 };
 

@@ -22,7 +22,7 @@ void emit_strn(struct plan_emit *e, const char *key, const char *value, size_t l
 void emit_u64(struct plan_emit *e, const char *key, uint64_t value);
 void emit_i64(struct plan_emit *e, const char *key, int64_t value);
 void emit_bool(struct plan_emit *e, const char *key, bool value);
-void emit_mode(struct plan_emit *e, const char *key, mode_t mode);    /* "0755" */
+void emit_mode(struct plan_emit *e, const char *key, mode_t mode); /* "0755" */
 void emit_strings(struct plan_emit *e, const char *key, char *const *v, size_t n);
 void emit_idmap(struct plan_emit *e, const char *key, const struct rp_id_map *v, size_t n);
 void emit_ids(struct plan_emit *e, const char *key, const gid_t *v, size_t n);
@@ -37,7 +37,7 @@ struct linebuf {
 
 void linebuf_add(struct linebuf *b, struct plan_emit *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-const char *linebuf_get(const struct linebuf *b);   /* "" when nothing was added */
+const char *linebuf_get(const struct linebuf *b); /* "" when nothing was added */
 
 /* What each step of the fixed order prints under its heading. */
 typedef void plan_step_printer(struct plan_emit *e, const struct rp_plan *p);
@@ -50,8 +50,7 @@ plan_step_printer plan_print_clone, plan_print_maps, plan_print_namespaces;
 plan_step_printer plan_print_mounts;
 /* plan_print_process.c: the workload's process, identity, no_new_privs,
  * execve and supervision. */
-plan_step_printer plan_print_process, plan_print_identity, plan_print_nnp,
-    plan_print_supervise;
+plan_step_printer plan_print_process, plan_print_identity, plan_print_nnp, plan_print_supervise;
 /* plan_print_security.c: capabilities and seccomp. */
 plan_step_printer plan_print_caps, plan_print_seccomp;
 

@@ -81,8 +81,10 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
                   (unsigned)s->mode, flags_text(s->flags, fl));
         break;
     case RP_MOP_ROOT_BIND:
-        emit_line(e, "overlay of %s as the new root (the image read-only below, the node's "
-                  "writes on a tmpfs above) [%s]", s->source, flags_text(s->flags, fl));
+        emit_line(e,
+                  "overlay of %s as the new root (the image read-only below, the node's "
+                  "writes on a tmpfs above) [%s]",
+                  s->source, flags_text(s->flags, fl));
         break;
     case RP_MOP_BIND:
         emit_line(e, "bind %s -> %s (%s, recursive%s) [%s]", s->source, s->path,
@@ -94,15 +96,15 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
         emit_line(e, "mount proc on %s [%s]", s->path, flags_text(s->flags, fl));
         break;
     case RP_MOP_DEV:
-        emit_line(e, "mount a minimal /dev on %s (null zero full random urandom tty, pts, ptmx, "
-                  "shm, fd links) [%s]", s->path, flags_text(s->flags, fl));
+        emit_line(e,
+                  "mount a minimal /dev on %s (null zero full random urandom tty, pts, ptmx, "
+                  "shm, fd links) [%s]",
+                  s->path, flags_text(s->flags, fl));
         break;
     case RP_MOP_MQUEUE:
         emit_line(e, "mount mqueue on %s [%s]", s->path, flags_text(s->flags, fl));
         break;
-    case RP_MOP_SYMLINK:
-        emit_line(e, "symlink %s -> %s", s->path, s->target);
-        break;
+    case RP_MOP_SYMLINK: emit_line(e, "symlink %s -> %s", s->path, s->target); break;
     case RP_MOP_DIR:
         emit_line(e, "mkdir %s (mode %04o%s)", s->path, (unsigned)s->mode, owner_text(s, own));
         break;

@@ -11,10 +11,13 @@
 
 void plan_print_clone(struct plan_emit *e, const struct rp_plan *p)
 {
-    static const struct { int flag; const char *name; } flags[] = {
+    static const struct {
+        int flag;
+        const char *name;
+    } flags[] = {
         {CLONE_NEWUSER, "CLONE_NEWUSER"}, {CLONE_NEWPID, "CLONE_NEWPID"},
-        {CLONE_NEWNET, "CLONE_NEWNET"}, {CLONE_NEWIPC, "CLONE_NEWIPC"},
-        {CLONE_NEWUTS, "CLONE_NEWUTS"}, {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+        {CLONE_NEWNET, "CLONE_NEWNET"},   {CLONE_NEWIPC, "CLONE_NEWIPC"},
+        {CLONE_NEWUTS, "CLONE_NEWUTS"},   {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
         {CLONE_NEWTIME, "CLONE_NEWTIME"}, {CLONE_NEWNS, "CLONE_NEWNS"},
     };
     char text[256] = "";
@@ -35,8 +38,7 @@ void plan_print_clone(struct plan_emit *e, const struct rp_plan *p)
               n ? text : "no new namespace");
 }
 
-static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m,
-                     size_t n)
+static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m, size_t n)
 {
     struct linebuf t = {0};
     for (size_t i = 0; i < n; i++)
@@ -50,9 +52,9 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
     const struct rp_ns_plan *ns = &p->ns;
 
     if (ns->ns[RP_NS_USER].mode != RP_NS_NEW && !ns->set_time_offsets)
-        emit_none(e, ns->ns[RP_NS_USER].mode == RP_NS_HOST
-                         ? "the host's user namespace"
-                         : "the joined user namespace has its maps");
+        emit_none(e,
+                  ns->ns[RP_NS_USER].mode == RP_NS_HOST ? "the host's user namespace"
+                                                        : "the joined user namespace has its maps");
     if (ns->ns[RP_NS_USER].mode == RP_NS_NEW) {
         if (ns->deny_setgroups) {
             emit_step(e, "setgroups-deny");

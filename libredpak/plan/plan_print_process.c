@@ -36,8 +36,9 @@ void plan_print_process(struct plan_emit *e, const struct rp_plan *p)
     emit_line(e, "chdir %s", pp->cwd);
     emit_step(e, "env-clear");
     emit_bool(e, "clear", pp->env_clear);
-    emit_line(e, "%s", pp->env_clear ? "start from an empty environment"
-                                     : "start from redwrap's environment");
+    emit_line(e, "%s",
+              pp->env_clear ? "start from an empty environment"
+                            : "start from redwrap's environment");
     for (size_t i = 0; i < pp->n_env_set; i++) {
         emit_step(e, "env-set");
         emit_str(e, "name", pp->env_set[i].key);
@@ -88,9 +89,10 @@ void plan_print_nnp(struct plan_emit *e, const struct rp_plan *p)
 {
     emit_step(e, "no_new_privs");
     emit_bool(e, "set", p->process.no_new_privileges);
-    emit_line(e, "%s", p->process.no_new_privileges
-                           ? "prctl(PR_SET_NO_NEW_PRIVS): execve grants no privilege again"
-                           : "not set (process.no_new_privileges: false)");
+    emit_line(e, "%s",
+              p->process.no_new_privileges
+                  ? "prctl(PR_SET_NO_NEW_PRIVS): execve grants no privilege again"
+                  : "not set (process.no_new_privileges: false)");
 }
 
 void plan_print_supervise(struct plan_emit *e, const struct rp_plan *p)
@@ -106,9 +108,11 @@ void plan_print_supervise(struct plan_emit *e, const struct rp_plan *p)
     emit_line(e, "execve %s", argc ? linebuf_get(&t) : "the command given after --");
     free(t.s);
     emit_step(e, "supervise");
-    emit_line(e, "forward SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the node, "
-                 "reap, exit with the workload's status (128+N for signal N)");
+    emit_line(e,
+              "forward SIGTERM SIGINT SIGHUP SIGQUIT SIGUSR1 SIGUSR2 SIGWINCH to the node, "
+              "reap, exit with the workload's status (128+N for signal N)");
     emit_step(e, "teardown");
-    emit_line(e, "kill what is left in the node's cgroup, remove the cgroup and what redwrap "
-                 "created at run time");
+    emit_line(e,
+              "kill what is left in the node's cgroup, remove the cgroup and what redwrap "
+              "created at run time");
 }

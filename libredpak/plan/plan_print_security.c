@@ -35,8 +35,9 @@ void plan_print_caps(struct plan_emit *e, const struct rp_plan *p)
     char buf[2048];
 
     if (!cp->set) {
-        emit_none(e, "no capabilities section: execve's rules apply (root of a new user "
-                     "namespace holds that namespace's full set)");
+        emit_none(e,
+                  "no capabilities section: execve's rules apply (root of a new user "
+                  "namespace holds that namespace's full set)");
         return;
     }
     emit_step(e, "bounding");
@@ -73,8 +74,8 @@ static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
     /* The comparisons as the text line writes them; masked_eq is spelled
      * out whole below. */
     static const char *const ops[RP_SC_OP_COUNT] = {
-        [RP_SC_EQ] = "==", [RP_SC_NE] = "!=", [RP_SC_LT] = "<", [RP_SC_LE] = "<=",
-        [RP_SC_GT] = ">", [RP_SC_GE] = ">=", [RP_SC_MASKED_EQ] = "&",
+        [RP_SC_EQ] = "==", [RP_SC_NE] = "!=", [RP_SC_LT] = "<",        [RP_SC_LE] = "<=",
+        [RP_SC_GT] = ">",  [RP_SC_GE] = ">=", [RP_SC_MASKED_EQ] = "&",
     };
     char act[48];
     struct linebuf t = {0};
@@ -84,8 +85,8 @@ static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
     for (size_t i = 0; i < r->n_args; i++) {
         const struct rp_seccomp_arg *a = &r->args[i];
         if (a->op == RP_SC_MASKED_EQ)
-            linebuf_add(&t, e, " %s arg%u & %#" PRIx64 " == %" PRIu64, i ? "and" : "if",
-                        a->index, a->mask, a->value);
+            linebuf_add(&t, e, " %s arg%u & %#" PRIx64 " == %" PRIu64, i ? "and" : "if", a->index,
+                        a->mask, a->value);
         else
             linebuf_add(&t, e, " %s arg%u %s %" PRIu64, i ? "and" : "if", a->index, ops[a->op],
                         a->value);

@@ -66,7 +66,8 @@ static void process_identity(struct rp_plan *p, struct plan_ctx *c)
         rp_diags_add(c->diags, &in->groups[0].pos, "process.groups",
                      "supplementary groups need setgroups(2), which a user namespace made "
                      "by an unprivileged user (uid %u) denies; remove process.groups or "
-                     "run redwrap as root", (unsigned)c->opts->caller_uid);
+                     "run redwrap as root",
+                     (unsigned)c->opts->caller_uid);
     pp->groups = plan_calloc(c, in->n_groups, sizeof(*pp->groups));
     for (size_t i = 0; pp->groups && i < in->n_groups; i++) {
         snprintf(key, sizeof(key), "process.groups[%zu]", i);

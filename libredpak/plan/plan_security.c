@@ -25,7 +25,8 @@ void plan_caps(struct rp_plan *p, struct plan_ctx *c)
     if (in->mode == RP_CAPS_UNSET && !in->ambient_set)
         return;
     kept = in->mode == RP_CAPS_KEEP ? in->list & all
-         : in->mode == RP_CAPS_DROP ? all & ~in->list : all;
+        : in->mode == RP_CAPS_DROP  ? all & ~in->list
+                                    : all;
     cp->set = true;
     cp->bounding = cp->permitted = cp->effective = cp->inheritable = kept;
     cp->ambient = in->ambient & kept;

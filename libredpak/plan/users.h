@@ -14,13 +14,13 @@
 
 struct rp_user_entry {
     char *name;
-    uint32_t id;            /* uid in passwd, gid in group */
-    uint32_t gid;           /* passwd: the primary group */
+    uint32_t id;  /* uid in passwd, gid in group */
+    uint32_t gid; /* passwd: the primary group */
 };
 
 struct rp_user_table {
     bool loaded;
-    int err;                /* 0, or the negative errno of reading the file */
+    int err; /* 0, or the negative errno of reading the file */
     struct rp_user_entry *v;
     size_t n;
 };

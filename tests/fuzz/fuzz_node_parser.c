@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rp_parse_opts opts = {.caller_uid = 1000, .caller_gid = 1000};
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
-    int rc = rp_node_parse_buffer("/fuzz/node.yaml", (const char *)data, size, &opts, &node,
-                                  &diags);
+    int rc =
+        rp_node_parse_buffer("/fuzz/node.yaml", (const char *)data, size, &opts, &node, &diags);
     if ((rc == 0) != (diags.n == 0) || (rc == 0) != (node != NULL))
         abort();
     for (size_t i = 0; i < diags.n; i++)

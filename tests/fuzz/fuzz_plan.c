@@ -22,21 +22,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     uid_t caller = size & 1 ? 1000 : 0;
     struct rp_parse_opts opts = {.caller_uid = caller, .caller_gid = caller};
-    struct rp_plan_opts popts = {.caller_uid = caller, .caller_gid = caller,
+    struct rp_plan_opts popts = {.caller_uid = caller,
+                                 .caller_gid = caller,
                                  .passwd_root = REDPAK_FUZZ_PASSWD_ROOT};
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     struct rp_plan *plan = NULL;
-    if (rp_node_parse_buffer("/fuzz/node.yaml", (const char *)data, size, &opts, &node,
-                             &diags) == 0) {
+    if (rp_node_parse_buffer("/fuzz/node.yaml", (const char *)data, size, &opts, &node, &diags) ==
+        0) {
         int rc = rp_plan_build(node, &popts, &plan, &diags);
         if ((rc == 0) != (diags.n == 0) || (rc == 0) != (plan != NULL))
             abort();
         for (size_t i = 0; i < diags.n; i++)
             if (diags.v[i].line < 1 || diags.v[i].column < 1 || !diags.v[i].message[0])
                 abort();
-        if (plan && (rp_plan_print(plan, RP_PLAN_TEXT, devnull) < 0 ||
-                     rp_plan_print(plan, RP_PLAN_JSON, devnull) < 0))
+        if (plan &&
+            (rp_plan_print(plan, RP_PLAN_TEXT, devnull) < 0 ||
+             rp_plan_print(plan, RP_PLAN_JSON, devnull) < 0))
             abort();
     }
     rp_plan_free(plan);

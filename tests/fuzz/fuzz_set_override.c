@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rp_parse_opts opts = {.caller_uid = 0, .caller_gid = 0, .sets = sets, .n_sets = n};
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
-    int rc = rp_node_parse_buffer("/fuzz/node.yaml", node_yaml, sizeof(node_yaml) - 1, &opts,
-                                  &node, &diags);
+    int rc = rp_node_parse_buffer("/fuzz/node.yaml", node_yaml, sizeof(node_yaml) - 1, &opts, &node,
+                                  &diags);
     if ((rc == 0) != (diags.n == 0))
         abort();
     for (size_t i = 0; i < diags.n; i++) {

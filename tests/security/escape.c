@@ -59,10 +59,11 @@ static const char *layer_of(int e, const char *ctx)
     case EPERM: return seccomp_errno ? "capabilities" : "seccomp or capabilities";
     case EACCES: return "uid and file modes";
     case EROFS: return "read-only mount";
-    case ENOENT: case ESRCH: case ECONNREFUSED: case ENETUNREACH:
-        return ctx ? ctx : "namespace";
-    case EINVAL: /* an id the user namespace does not map */
-        return ctx ? ctx : "kernel";
+    case ENOENT:
+    case ESRCH:
+    case ECONNREFUSED:
+    case ENETUNREACH: return ctx ? ctx : "namespace";
+    case EINVAL: /* an id the user namespace does not map */ return ctx ? ctx : "kernel";
     default: return "kernel";
     }
 }
@@ -90,11 +91,11 @@ static void skip(const char *what, const char *why)
 }
 
 /* Runs one raw call: the return value, and errno when it failed. */
-#define TRY(what, ctx, call)                                                   \
-    do {                                                                       \
-        errno = 0;                                                             \
-        long rc_ = (long)(call);                                               \
-        report(what, rc_, errno, ctx);                                         \
+#define TRY(what, ctx, call)                                                                       \
+    do {                                                                                           \
+        errno = 0;                                                                                 \
+        long rc_ = (long)(call);                                                                   \
+        report(what, rc_, errno, ctx);                                                             \
     } while (0)
 
 static long open_close(const char *path, int flags)
@@ -212,8 +213,8 @@ static long unix_abstract(const char *name)
     if (len > sizeof(a.sun_path) - 1)
         len = sizeof(a.sun_path) - 1;
     memcpy(a.sun_path + 1, name, len);
-    long rc = connect(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un,
-                                                                      sun_path) + 1 + len));
+    long rc = connect(s, (struct sockaddr *)&a,
+                      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len));
     int e = errno;
     close(s);
     errno = e;
@@ -225,7 +226,8 @@ static long tcp_local(int port)
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return -1;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     long rc = connect(s, (struct sockaddr *)&a, sizeof(a));
     int e = errno;
@@ -306,8 +308,7 @@ int main(int argc, char **argv)
         TRY("create a file in a submount of a read-only bind", NULL,
             open_close(p, O_WRONLY | O_CREAT));
     }
-    TRY("remount /usr read-write", NULL,
-        mount(NULL, "/usr", NULL, MS_REMOUNT | MS_BIND, NULL));
+    TRY("remount /usr read-write", NULL, mount(NULL, "/usr", NULL, MS_REMOUNT | MS_BIND, NULL));
     TRY("remount / read-write", NULL, mount(NULL, "/", NULL, MS_REMOUNT, NULL));
 
     /* Mounting, pivoting, chroot. */
@@ -373,14 +374,14 @@ int main(int argc, char **argv)
     TRY("open /dev/kmsg", "not in the node's /dev", open_close("/dev/kmsg", O_RDWR));
     TRY("write /proc/sysrq-trigger", "not in this kernel or read-only",
         write_file("/proc/sysrq-trigger", "h"));
-    TRY("read /proc/kcore", "not in this kernel or no capability", open_close("/proc/kcore", O_RDONLY));
+    TRY("read /proc/kcore", "not in this kernel or no capability",
+        open_close("/proc/kcore", O_RDONLY));
     TRY("write a host sysctl (/proc/sys/vm/swappiness)", NULL,
         sysctl_rewrite("/proc/sys/vm/swappiness"));
     TRY("write kernel.core_pattern", NULL, sysctl_rewrite("/proc/sys/kernel/core_pattern"));
     TRY("write /sys (uevent_helper)", "no /sys in the node",
         write_file("/sys/kernel/uevent_helper", ""));
-    TRY("join the parent cgroup (cgroup.procs)", "no cgroupfs in the node",
-        parent_cgroup_procs());
+    TRY("join the parent cgroup (cgroup.procs)", "no cgroupfs in the node", parent_cgroup_procs());
     TRY("syslog (read the kernel log)", NULL, syscall(SYS_syslog, 3, NULL, 0));
     TRY("keyctl (the session keyring)", NULL,
         syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));

@@ -18,8 +18,10 @@
 static inline int parse_with_sets(const char *yaml, const char *const *sets, size_t n_sets,
                                   struct rp_node **node, struct rp_diags *diags)
 {
-    struct rp_parse_opts opts = {.caller_uid = TEST_UID, .caller_gid = TEST_GID,
-                                 .sets = sets, .n_sets = n_sets};
+    struct rp_parse_opts opts = {.caller_uid = TEST_UID,
+                                 .caller_gid = TEST_GID,
+                                 .sets = sets,
+                                 .n_sets = n_sets};
     return rp_node_parse_buffer(TEST_FILE, yaml, strlen(yaml), &opts, node, diags);
 }
 
@@ -60,8 +62,7 @@ static inline void expect_diag_in(const struct rp_diags *d, const char *file, un
             !strcmp(g->key_path, path) && strstr(g->message, fragment))
             return;
     }
-    fprintf(stderr, "expected %s:%u:%u: %s: ...%s...\nfound:\n", file, line, col, path,
-            fragment);
+    fprintf(stderr, "expected %s:%u:%u: %s: ...%s...\nfound:\n", file, line, col, path, fragment);
     print_diags(d);
     fail();
 }

@@ -32,7 +32,9 @@ static inline struct planned plan_for(const char *body, uid_t caller_uid, gid_t 
     assert_true(asprintf(&yaml, "version: 1\nnode: t\n%s", body) > 0);
     struct rp_parse_opts popts = {.caller_uid = caller_uid, .caller_gid = caller_gid};
     struct rp_plan_opts opts = {
-        .caller_uid = caller_uid, .caller_gid = caller_gid, .passwd_root = FIXTURE_ROOT,
+        .caller_uid = caller_uid,
+        .caller_gid = caller_gid,
+        .passwd_root = FIXTURE_ROOT,
     };
     r.parse_rc = rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &r.node, &r.diags);
     free(yaml);
@@ -76,8 +78,8 @@ static inline void planned_free(struct planned *r)
 static inline char *diag_text(const struct rp_diag *d)
 {
     char *s = NULL;
-    assert_true(asprintf(&s, "%s:%u:%u: %s: %s", d->file, d->line, d->column, d->key_path,
-                         d->message) > 0);
+    assert_true(
+        asprintf(&s, "%s:%u:%u: %s: %s", d->file, d->line, d->column, d->key_path, d->message) > 0);
     return s;
 }
 

@@ -45,9 +45,11 @@ static void bad(const char *name, const char *value, const char *reason)
 static void test_the_fifteen_item_names_and_no_other(void **state)
 {
     const char *names[] = {
-        "cpuset.cpus", "cpuset.mems", "cpuset.cpus.partition", "cpu.weight", "cpu.max",
-        "io.max", "io.weight", "memory.min", "memory.low", "memory.high", "memory.max",
-        "memory.swap.high", "memory.swap.max", "memory.oom.group", "pids.max",
+        "cpuset.cpus",     "cpuset.mems",      "cpuset.cpus.partition",
+        "cpu.weight",      "cpu.max",          "io.max",
+        "io.weight",       "memory.min",       "memory.low",
+        "memory.high",     "memory.max",       "memory.swap.high",
+        "memory.swap.max", "memory.oom.group", "pids.max",
     };
     bool seen[RP_CG_ITEM_COUNT] = {0};
     for (size_t i = 0; i < 15; i++) {
@@ -57,9 +59,9 @@ static void test_the_fifteen_item_names_and_no_other(void **state)
         seen[k] = true;
     }
     enum rp_cgroup_item_kind k;
-    const char *others[] = { "memory.current", "cpu.stat", "cgroup.procs", "Memory.max",
-                             "memory.max ", "memory", "", "cgroup.subtree_control",
-                             "cpu.weight.nice", "io.latency" };
+    const char *others[] = {
+        "memory.current", "cpu.stat", "cgroup.procs",           "Memory.max",      "memory.max ",
+        "memory",         "",         "cgroup.subtree_control", "cpu.weight.nice", "io.latency"};
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
         assert_false(rp_cgroup_item_lookup(others[i], &k));
 }
@@ -201,8 +203,8 @@ static void test_io_max_rejects_bad_devices_keys_and_values(void **state)
 
 static void test_memory_items_are_sizes_or_max(void **state)
 {
-    const char *items[] = { "memory.min", "memory.low", "memory.high", "memory.max",
-                            "memory.swap.high", "memory.swap.max" };
+    const char *items[] = {"memory.min", "memory.low",       "memory.high",
+                           "memory.max", "memory.swap.high", "memory.swap.max"};
     for (size_t i = 0; i < 6; i++) {
         norm(items[i], "0", "0");
         norm(items[i], "16M", "16777216");

@@ -28,8 +28,11 @@ static void check_names(name_fn *name, int count)
     assert_string_equal(name(-1), "?");
 }
 
-#define ADAPT(fn, type) \
-    static const char *fn##_int(int v) { return fn((type)v); }
+#define ADAPT(fn, type)                                                                            \
+    static const char *fn##_int(int v)                                                             \
+    {                                                                                              \
+        return fn((type)v);                                                                        \
+    }
 ADAPT(rp_ns_name, enum rp_ns_kind)
 ADAPT(rp_cgroup_item_name, enum rp_cgroup_item_kind)
 ADAPT(rp_seccomp_action_name, enum rp_seccomp_action)
@@ -82,8 +85,11 @@ static void test_names_as_shown(void **state)
 
 static void test_controllers_by_bit(void **state)
 {
-    static const struct { unsigned bit; const char *name; } want[] = {
-        {RP_CTRL_CPUSET, "cpuset"}, {RP_CTRL_CPU, "cpu"}, {RP_CTRL_IO, "io"},
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } want[] = {
+        {RP_CTRL_CPUSET, "cpuset"}, {RP_CTRL_CPU, "cpu"},   {RP_CTRL_IO, "io"},
         {RP_CTRL_MEMORY, "memory"}, {RP_CTRL_PIDS, "pids"},
     };
     assert_int_equal(sizeof(want) / sizeof(want[0]), RP_CTRL_COUNT);

@@ -269,16 +269,17 @@ static void test_id_ref_name(void **state)
     assert_true(r.is_name);
     assert_string_equal(r.name, "redis");
     free(r.name);
-    const char *good[] = { "_apt", "systemd-network", "nobody", "host$", "a",
-                           "abcdefghijklmnopqrstuvwxyz012345" };
+    const char *good[] = {"_apt",   "systemd-network",
+                          "nobody", "host$",
+                          "a",      "abcdefghijklmnopqrstuvwxyz012345"};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         struct rp_id_ref g = {0};
         assert_true(rp_grammar_id_ref(good[i], &g, why, sizeof(why)));
         assert_string_equal(g.name, good[i]);
         free(g.name);
     }
-    const char *bad[] = { "", "Redis", "-redis", "re dis", "re$dis", "$", "re:dis",
-                          "abcdefghijklmnopqrstuvwxyz0123456" };
+    const char *bad[] = {"",       "Redis", "-redis", "re dis",
+                         "re$dis", "$",     "re:dis", "abcdefghijklmnopqrstuvwxyz0123456"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct rp_id_ref b = {0};
         assert_false(rp_grammar_id_ref(bad[i], &b, why, sizeof(why)));
@@ -316,8 +317,8 @@ static void test_owner_numbers_and_names(void **state)
 
 static void test_owner_needs_both_sides(void **state)
 {
-    const char *bad[] = { "999", "redis", ":999", "999:", ":", "1:2:3", "999:Redis",
-                          "4294967295:0", "" };
+    const char *bad[] = {"999",   "redis",     ":999",         "999:", ":",
+                         "1:2:3", "999:Redis", "4294967295:0", ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct rp_owner o = {0};
         assert_false(rp_grammar_owner(bad[i], &o, why, sizeof(why)));
@@ -334,7 +335,7 @@ static void test_owner_needs_both_sides(void **state)
 
 static void test_closest_finds_a_typo_within_two_edits(void **state)
 {
-    const char *keys[] = { "namespaces", "mounts", "tmpfs", "cgroup", "capabilities" };
+    const char *keys[] = {"namespaces", "mounts", "tmpfs", "cgroup", "capabilities"};
     assert_string_equal(rp_closest("mount", keys, 5), "mounts");
     assert_string_equal(rp_closest("namespace", keys, 5), "namespaces");
     assert_string_equal(rp_closest("cgruop", keys, 5), "cgroup");
@@ -348,11 +349,11 @@ static void test_closest_finds_a_typo_within_two_edits(void **state)
 
 static void test_closest_prefers_the_nearest_then_the_first(void **state)
 {
-    const char *items[] = { "memory.max", "memory.min", "memory.high" };
+    const char *items[] = {"memory.max", "memory.min", "memory.high"};
     /* "memory.mix" is one edit from both max and min: the first wins. */
     assert_string_equal(rp_closest("memory.mix", items, 3), "memory.max");
     assert_string_equal(rp_closest("memory.mib", items, 3), "memory.min");
-    const char *near[] = { "abcd", "abc" };
+    const char *near[] = {"abcd", "abc"};
     assert_string_equal(rp_closest("abx", near, 2), "abc");
     char long_word[200];
     memset(long_word, 'a', sizeof(long_word) - 1);

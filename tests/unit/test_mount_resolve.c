@@ -25,7 +25,7 @@
 #include "mount_resolve.h"
 
 struct tree {
-    char dir[64];           /* the scratch root, on the host */
+    char dir[64]; /* the scratch root, on the host */
     int fd;
 };
 

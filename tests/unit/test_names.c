@@ -127,13 +127,26 @@ static void test_unknown_syscalls_are_refused(void **state)
 
 static void test_rlimits_by_name(void **state)
 {
-    const struct { const char *name; int resource; } t[] = {
-        { "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
-        { "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS },
-        { "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
-        { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
-        { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME },
-        { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+    const struct {
+        const char *name;
+        int resource;
+    } t[] = {
+        {"as", RLIMIT_AS},
+        {"core", RLIMIT_CORE},
+        {"cpu", RLIMIT_CPU},
+        {"data", RLIMIT_DATA},
+        {"fsize", RLIMIT_FSIZE},
+        {"locks", RLIMIT_LOCKS},
+        {"memlock", RLIMIT_MEMLOCK},
+        {"msgqueue", RLIMIT_MSGQUEUE},
+        {"nice", RLIMIT_NICE},
+        {"nofile", RLIMIT_NOFILE},
+        {"nproc", RLIMIT_NPROC},
+        {"rss", RLIMIT_RSS},
+        {"rtprio", RLIMIT_RTPRIO},
+        {"rttime", RLIMIT_RTTIME},
+        {"sigpending", RLIMIT_SIGPENDING},
+        {"stack", RLIMIT_STACK},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         assert_int_equal(rp_rlimit_lookup(t[i].name), t[i].resource);
@@ -158,21 +171,31 @@ static void test_namespaced_sysctls(void **state)
     namespaced("net.core.somaxconn", RP_NS_NET);
     namespaced("net.ipv4.ip_unprivileged_port_start", RP_NS_NET);
     namespaced("net.ipv4.conf.all.forwarding", RP_NS_NET);
-    const char *ipc[] = { "kernel.shmmax", "kernel.shmall", "kernel.shmmni",
-                          "kernel.shm_rmid_forced", "kernel.msgmax", "kernel.msgmnb",
-                          "kernel.msgmni", "kernel.sem", "kernel.msg_next_id",
-                          "kernel.sem_next_id", "kernel.shm_next_id",
-                          "fs.mqueue.msg_max", "fs.mqueue.queues_max" };
+    const char *ipc[] = {"kernel.shmmax",          "kernel.shmall",      "kernel.shmmni",
+                         "kernel.shm_rmid_forced", "kernel.msgmax",      "kernel.msgmnb",
+                         "kernel.msgmni",          "kernel.sem",         "kernel.msg_next_id",
+                         "kernel.sem_next_id",     "kernel.shm_next_id", "fs.mqueue.msg_max",
+                         "fs.mqueue.queues_max"};
     for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
         namespaced(ipc[i], RP_NS_IPC);
 }
 
 static void test_host_wide_sysctls_are_not_namespaced(void **state)
 {
-    const char *host[] = { "vm.overcommit_memory", "kernel.pid_max", "kernel.hostname",
-                           "kernel.shmmax.x", "kernel.shm", "kernel", "net", "net.",
-                           "fs.mqueue", "fs.mqueue.", "fs.file-max", "netx.core",
-                           "kernel.sem_next", "" };
+    const char *host[] = {"vm.overcommit_memory",
+                          "kernel.pid_max",
+                          "kernel.hostname",
+                          "kernel.shmmax.x",
+                          "kernel.shm",
+                          "kernel",
+                          "net",
+                          "net.",
+                          "fs.mqueue",
+                          "fs.mqueue.",
+                          "fs.file-max",
+                          "netx.core",
+                          "kernel.sem_next",
+                          ""};
     for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
         enum rp_ns_kind ns = RP_NS_COUNT;
         assert_false(rp_sysctl_is_namespaced(host[i], &ns));

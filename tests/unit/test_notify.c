@@ -24,7 +24,7 @@ struct world {
     char dir[64];
     char manager_path[96];
     char proxy_path[96];
-    int manager;            /* the stand-in service manager's socket */
+    int manager; /* the stand-in service manager's socket */
     struct rp_notify proxy;
 };
 
@@ -81,9 +81,9 @@ static void workload_sends(struct world *w, const char *msg, int pass_fd)
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int))];
     } control;
-    struct msghdr mh = {.msg_name = &a, .msg_namelen = sizeof(a),
-                        .msg_iov = &(struct iovec){.iov_base = (void *)msg,
-                                                   .iov_len = strlen(msg)},
+    struct msghdr mh = {.msg_name = &a,
+                        .msg_namelen = sizeof(a),
+                        .msg_iov = &(struct iovec){.iov_base = (void *)msg, .iov_len = strlen(msg)},
                         .msg_iovlen = 1};
     if (pass_fd >= 0) {
         mh.msg_control = control.buf;
@@ -106,7 +106,8 @@ static void manager_receives(struct world *w, char *buf, size_t len, int *fd)
         char buf[CMSG_SPACE(sizeof(int))];
     } control;
     struct msghdr mh = {.msg_iov = &(struct iovec){.iov_base = buf, .iov_len = len - 1},
-                        .msg_iovlen = 1, .msg_control = control.buf,
+                        .msg_iovlen = 1,
+                        .msg_control = control.buf,
                         .msg_controllen = sizeof(control.buf)};
     ssize_t n = recvmsg(w->manager, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     buf[n > 0 ? n : 0] = '\0';
@@ -256,8 +257,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ready_and_status_are_relayed_as_sent, world_up,
                                         world_down),
         cmocka_unit_test_setup_teardown(test_mainpid_becomes_redwraps_pid, world_up, world_down),
-        cmocka_unit_test_setup_teardown(test_every_waiting_message_is_relayed_in_order,
-                                        world_up, world_down),
+        cmocka_unit_test_setup_teardown(test_every_waiting_message_is_relayed_in_order, world_up,
+                                        world_down),
         cmocka_unit_test_setup_teardown(test_passed_descriptors_travel_on, world_up, world_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,7 +29,7 @@ static void test_items_are_normalised_to_the_kernels_syntax(void **state)
     assert_string_equal(n->cgroup.items[2].value, "64");
     assert_int_equal(n->cgroup.items[3].kind, RP_CG_CPU_MAX);
     assert_int_equal(n->cgroup.items[4].kind, RP_CG_CPUSET_CPUS);
-    assert_string_equal(n->cgroup.items[4].value, "3");   /* an int is a list of one */
+    assert_string_equal(n->cgroup.items[4].value, "3"); /* an int is a list of one */
     assert_int_equal(n->cgroup.items[0].pos.line, 5);
     assert_int_equal(n->cgroup.items[0].pos.column, 17);
     rp_node_free(n);
@@ -49,7 +49,8 @@ static void test_cgroup_section_defaults(void **state)
 static void test_io_max_takes_a_list_with_one_item_per_device(void **state)
 {
     (void)state;
-    struct rp_node *n = items("    io.max:\n      - \"8:0 rbps=1M\"\n      - \"/dev/vda wiops=120\"\n");
+    struct rp_node *n =
+        items("    io.max:\n      - \"8:0 rbps=1M\"\n      - \"/dev/vda wiops=120\"\n");
     assert_int_equal(n->cgroup.n_items, 2);
     assert_int_equal(n->cgroup.items[0].kind, RP_CG_IO_MAX);
     assert_int_equal(n->cgroup.items[1].kind, RP_CG_IO_MAX);
@@ -64,8 +65,8 @@ static void test_unknown_cgroup_item_suggests_closest(void **state)
     (void)state;
     expect_error(HEAD "cgroup:\n  items:\n    memory.maximum: 1G\n", 5, 5,
                  "cgroup.items.memory.maximum", "unknown cgroup item 'memory.maximum'");
-    expect_error(HEAD "cgroup:\n  items:\n    memroy.max: 1G\n", 5, 5,
-                 "cgroup.items.memroy.max", "did you mean 'memory.max'?");
+    expect_error(HEAD "cgroup:\n  items:\n    memroy.max: 1G\n", 5, 5, "cgroup.items.memroy.max",
+                 "did you mean 'memory.max'?");
     expect_error(HEAD "cgroup:\n  item: {}\n", 4, 3, "cgroup.item", "did you mean 'items'?");
 }
 
@@ -84,8 +85,8 @@ static void test_malformed_item_values_are_reported_at_the_value(void **state)
                  "or max");
     expect_error(HEAD "cgroup:\n  items:\n    io.max: \"8:0 rbps=1M rbps=2M\"\n", 5, 13,
                  "cgroup.items.io.max", "got \"8:0 rbps=1M rbps=2M\"");
-    expect_error(HEAD "cgroup:\n  items:\n    memory.max: 1.5G\n", 5, 17,
-                 "cgroup.items.memory.max", "expected a size");
+    expect_error(HEAD "cgroup:\n  items:\n    memory.max: 1.5G\n", 5, 17, "cgroup.items.memory.max",
+                 "expected a size");
 }
 
 static void test_string_only_items_refuse_ints(void **state)
@@ -93,8 +94,8 @@ static void test_string_only_items_refuse_ints(void **state)
     (void)state;
     expect_error(HEAD "cgroup:\n  items:\n    cpu.max: 50000\n", 5, 14, "cgroup.items.cpu.max",
                  "expected a string, found an int");
-    expect_error(HEAD "cgroup:\n  items:\n    memory.max: true\n", 5, 17,
-                 "cgroup.items.memory.max", "expected an int or a string, found a bool");
+    expect_error(HEAD "cgroup:\n  items:\n    memory.max: true\n", 5, 17, "cgroup.items.memory.max",
+                 "expected an int or a string, found a bool");
 }
 
 static void test_parent_is_an_absolute_host_path_and_required_a_bool(void **state)

@@ -49,16 +49,19 @@ static void test_sizes_take_suffixes_and_reject_overflow(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "root: {size: 1G}\ntmpfs: [{path: /t, size: 4096}, "
-                                 "{path: /u, size: \"2k\"}]\n");
+                                      "{path: /u, size: \"2k\"}]\n");
     assert_int_equal(n->root.size, 1u << 30);
     assert_int_equal(n->tmpfs[0].size, 4096);
     assert_int_equal(n->tmpfs[1].size, 2048);
     rp_node_free(n);
-    expect_error(HEAD "root: {size: 99999999999999999999G}\n", 3, 14, "root.size", "is larger than 2^64-1 bytes");
-    expect_error(HEAD "root: {size: 17179869184G}\n", 3, 14, "root.size", "is larger than 2^64-1 bytes");
+    expect_error(HEAD "root: {size: 99999999999999999999G}\n", 3, 14, "root.size",
+                 "is larger than 2^64-1 bytes");
+    expect_error(HEAD "root: {size: 17179869184G}\n", 3, 14, "root.size",
+                 "is larger than 2^64-1 bytes");
     expect_error(HEAD "root: {size: 8MB}\n", 3, 14, "root.size", "expected a size");
     expect_error(HEAD "root: {size: -1}\n", 3, 14, "root.size", "a size cannot be negative");
-    expect_error(HEAD "root: {size: max}\n", 3, 14, "root.size", "expected a size: bytes or a number with K, M or G");
+    expect_error(HEAD "root: {size: max}\n", 3, 14, "root.size",
+                 "expected a size: bytes or a number with K, M or G");
 }
 
 static void test_bind_mount_is_readonly_by_default(void **state)
@@ -119,13 +122,14 @@ static void test_another_types_key_names_what_this_type_takes(void **state)
     (void)state;
     expect_error(HEAD "mounts:\n  - {type: proc, path: /proc, source: /proc}\n", 4, 31,
                  "mounts[0].source", "a proc mount takes no 'source' (its keys: type, path)");
-    expect_error(HEAD "mounts:\n  - {type: symlink, path: /l, target: x, mode: \"0777\"}\n", 4,
-                 42, "mounts[0].mode", "a symlink mount takes no 'mode' (its keys: type, path, "
+    expect_error(HEAD "mounts:\n  - {type: symlink, path: /l, target: x, mode: \"0777\"}\n", 4, 42,
+                 "mounts[0].mode",
+                 "a symlink mount takes no 'mode' (its keys: type, path, "
                  "target)");
-    expect_error(HEAD "mounts:\n  - {type: bind, path: /x, source: /x, readonyl: true}\n", 4,
-                 40, "mounts[0].readonyl", "unknown key 'readonyl'; did you mean 'readonly'?");
-    expect_error(HEAD "mounts:\n  - {type: file, path: /x, readonly: true}\n", 4,
-                 28, "mounts[0].readonly", "a file mount takes no 'readonly'");
+    expect_error(HEAD "mounts:\n  - {type: bind, path: /x, source: /x, readonyl: true}\n", 4, 40,
+                 "mounts[0].readonyl", "unknown key 'readonyl'; did you mean 'readonly'?");
+    expect_error(HEAD "mounts:\n  - {type: file, path: /x, readonly: true}\n", 4, 28,
+                 "mounts[0].readonly", "a file mount takes no 'readonly'");
 }
 
 static void test_owner_on_bind_needs_create(void **state)
@@ -134,7 +138,7 @@ static void test_owner_on_bind_needs_create(void **state)
     expect_error(HEAD "mounts:\n  - {type: bind, path: /d, source: /d, owner: \"1:1\"}\n", 4, 47,
                  "mounts[0].owner", "owner needs create: true");
     struct rp_node *n = parse_ok(HEAD "mounts:\n  - {type: bind, path: /d, source: /d, "
-                                 "create: true, owner: \"redis:0\"}\n");
+                                      "create: true, owner: \"redis:0\"}\n");
     assert_true(n->mounts[0].owner.set);
     assert_string_equal(n->mounts[0].owner.user.name, "redis");
     assert_int_equal(n->mounts[0].owner.group.id, 0);
@@ -145,8 +149,8 @@ static void test_owner_on_bind_needs_create(void **state)
 static void test_owner_is_a_uid_gid_string(void **state)
 {
     (void)state;
-    expect_error(HEAD "mounts:\n  - {type: dir, path: /d, owner: 999}\n", 4, 34,
-                 "mounts[0].owner", "an owner is \"UID:GID\": write \"999:999\"");
+    expect_error(HEAD "mounts:\n  - {type: dir, path: /d, owner: 999}\n", 4, 34, "mounts[0].owner",
+                 "an owner is \"UID:GID\": write \"999:999\"");
     expect_error(HEAD "mounts:\n  - {type: dir, path: /d, owner: \"999\"}\n", 4, 34,
                  "mounts[0].owner", "expected \"UID:GID\"");
     expect_error(HEAD "tmpfs:\n  - {path: /t, owner: \"Root:0\"}\n", 4, 23, "tmpfs[0].owner",
@@ -157,7 +161,7 @@ static void test_file_mount_defaults_and_literal_content(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "mounts:\n  - {type: file, path: /etc/motd}\n"
-                                 "  - {type: file, path: /etc/x, content: \"a$b`c\\0d\"}\n");
+                                      "  - {type: file, path: /etc/x, content: \"a$b`c\\0d\"}\n");
     assert_string_equal(n->mounts[0].content, "");
     assert_int_equal(n->mounts[0].mode, 0644);
     assert_false(n->mounts[0].readonly);
@@ -173,7 +177,7 @@ static void test_symlink_target_is_kept_as_written(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "mounts:\n  - {type: symlink, path: /lib64, "
-                                 "target: ../usr/lib64}\n");
+                                      "target: ../usr/lib64}\n");
     assert_string_equal(n->mounts[0].target, "../usr/lib64");
     rp_node_free(n);
     expect_error(HEAD "mounts:\n  - {type: symlink, path: /l, target: \"\"}\n", 4, 39,
@@ -184,7 +188,8 @@ static void test_bind_flags_are_bools(void **state)
 {
     (void)state;
     expect_error(HEAD "mounts:\n  - {type: bind, path: /x, source: /x, optional: yes}\n", 4, 50,
-                 "mounts[0].optional", "expected true or false, found a string (YAML 1.2: only "
+                 "mounts[0].optional",
+                 "expected true or false, found a string (YAML 1.2: only "
                  "true and false are bools)");
     expect_error(HEAD "mounts:\n  - {type: bind, path: /x, source: /x, readonly: 1}\n", 4, 50,
                  "mounts[0].readonly", "expected true or false, found an int");
@@ -194,7 +199,7 @@ static void test_bind_source_expands_variables(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "mounts:\n  - {type: bind, path: /h, "
-                                 "source: \"/home/${UID}/${NODE}-$${GID}\"}\n");
+                                      "source: \"/home/${UID}/${NODE}-$${GID}\"}\n");
     assert_string_equal(n->mounts[0].source, "/home/1000/test-${GID}");
     rp_node_free(n);
 }

@@ -31,7 +31,8 @@ static const char full[] =
     "  mount: new\n"
     "user_namespace:\n"
     "  uid_map: [{inside: 0, outside: 1000, count: 1}]\n"
-    "  gid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: 65536}]\n"
+    "  gid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: "
+    "65536}]\n"
     "hostname: redis\n"
     "domainname: local\n"
     "time_offsets: {monotonic: 10, boottime: -5}\n"
@@ -43,7 +44,8 @@ static const char full[] =
     "mounts:\n"
     "  - {type: bind, path: /usr, source: /usr}\n"
     "  - {type: bind, path: /etc/ssl, source: /etc/ssl, optional: true}\n"
-    "  - {type: bind, path: /data, source: \"${NODE_DIR}/data\", readonly: false, create: true, owner: \"999:999\"}\n"
+    "  - {type: bind, path: /data, source: \"${NODE_DIR}/data\", readonly: false, create: true, "
+    "owner: \"999:999\"}\n"
     "  - {type: proc, path: /proc}\n"
     "  - {type: dev, path: /dev}\n"
     "  - {type: mqueue, path: /dev/mqueue}\n"
@@ -88,7 +90,8 @@ static const char full[] =
     "    - {names: [ptrace, process_vm_readv], action: errno, errno: EPERM}\n"
     "    - {names: [personality], action: allow, args: [{index: 0, op: eq, value: 0}]}\n"
     "    - {names: [mkdirat], action: errno}\n"
-    "    - {names: [ioctl], action: log, args: [{index: 1, op: masked_eq, value: 0x5400, mask: 0xff00}]}\n"
+    "    - {names: [ioctl], action: log, args: [{index: 1, op: masked_eq, value: 0x5400, mask: "
+    "0xff00}]}\n"
     "process:\n"
     "  command: [redis-server, /etc/redis/redis.conf]\n"
     "  user: 999\n"
@@ -217,7 +220,7 @@ static void test_full_document_parses_into_the_model(void **state)
     assert_int_equal(r[1].action, RP_SC_ALLOW);
     assert_int_equal(r[1].n_args, 1);
     assert_int_equal(r[1].args[0].op, RP_SC_EQ);
-    assert_int_equal(r[2].errnum, EACCES);     /* the section's default_errno */
+    assert_int_equal(r[2].errnum, EACCES); /* the section's default_errno */
     assert_int_equal(r[3].args[0].op, RP_SC_MASKED_EQ);
     assert_int_equal(r[3].args[0].index, 1);
     assert_int_equal(r[3].args[0].value, 0x5400);
@@ -294,7 +297,8 @@ static void test_absent_sections_take_the_documented_defaults(void **state)
 static void test_unknown_key_suggests_closest(void **state)
 {
     (void)state;
-    expect_error(HEAD "hostnme: box\n", 3, 1, "hostnme", "unknown key 'hostnme'; did you mean "
+    expect_error(HEAD "hostnme: box\n", 3, 1, "hostnme",
+                 "unknown key 'hostnme'; did you mean "
                  "'hostname'?");
     expect_error(HEAD "zzzzzz: 1\n", 3, 1, "zzzzzz", "unknown key 'zzzzzz'");
     expect_error(HEAD "process:\n  comand: [x]\n", 4, 3, "process.comand",
@@ -307,7 +311,7 @@ static void test_every_problem_is_reported_in_file_order(void **state)
     struct rp_diags d = {0};
     struct rp_node *n = NULL;
     const char *yaml = HEAD "hostname: 5\nroot: {mode: 755}\nprocess: {umask: 22}\n"
-                       "tmpfs: [{path: tmp}]\n";
+                            "tmpfs: [{path: tmp}]\n";
     assert_true(parse_with_sets(yaml, NULL, 0, &n, &d) < 0);
     assert_int_equal(d.n, 4);
     assert_int_equal(d.v[0].line, 3);
@@ -322,7 +326,8 @@ static void test_version_is_required_and_must_be_1(void **state)
     (void)state;
     expect_error("node: test\n", 1, 1, "version", "required key 'version' is missing");
     expect_error("version: 2\nnode: test\n", 1, 10, "version", "unsupported version 2");
-    expect_error("version: \"1\"\nnode: test\n", 1, 10, "version", "expected an int, found a "
+    expect_error("version: \"1\"\nnode: test\n", 1, 10, "version",
+                 "expected an int, found a "
                  "string");
 }
 
@@ -345,7 +350,7 @@ static void test_namespace_accepts_new_host_or_a_path(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "namespaces: {net: host, ipc: /proc/1/ns/ipc, "
-                                 "uts: \"/proc/${UID}/ns//uts\"}\n");
+                                      "uts: \"/proc/${UID}/ns//uts\"}\n");
     assert_int_equal(n->ns[RP_NS_NET].mode, RP_NS_HOST);
     assert_int_equal(n->ns[RP_NS_IPC].mode, RP_NS_JOIN);
     assert_string_equal(n->ns[RP_NS_IPC].path, "/proc/1/ns/ipc");
@@ -355,8 +360,7 @@ static void test_namespace_accepts_new_host_or_a_path(void **state)
                  "expected new, host or the absolute path");
     expect_error(HEAD "namespaces: {pid: /proc/../1/ns/pid}\n", 3, 19, "namespaces.pid",
                  "must not contain \"..\"");
-    expect_error(HEAD "namespaces: {usr: new}\n", 3, 14, "namespaces.usr",
-                 "did you mean 'user'?");
+    expect_error(HEAD "namespaces: {usr: new}\n", 3, 14, "namespaces.usr", "did you mean 'user'?");
 }
 
 static void test_mount_namespace_must_be_new(void **state)
@@ -375,23 +379,24 @@ static void test_user_namespace_needs_a_new_user_namespace(void **state)
                  "user_namespace", "user_namespace needs namespaces.user: new (it is host)");
     /* The maps are still checked, so one run shows both problems. */
     assert_int_equal(count_errors(HEAD "namespaces: {user: host}\nuser_namespace:\n"
-                                  "  uid_map: [{inside: 0, outside: 0, count: 0}]\n"), 2);
+                                       "  uid_map: [{inside: 0, outside: 0, count: 0}]\n"),
+                     2);
 }
 
 static void test_id_maps_are_checked_like_the_kernel_does(void **state)
 {
     (void)state;
-    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: 0, outside: 1000, count: 0}]\n",
-                 4, 47, "user_namespace.uid_map[0].count", "0 is out of range: expected 1 to");
-    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: 0, outside: 1000}]\n",
-                 4, 13, "user_namespace.uid_map[0].count", "required key 'count' is missing");
+    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: 0, outside: 1000, count: 0}]\n", 4, 47,
+                 "user_namespace.uid_map[0].count", "0 is out of range: expected 1 to");
+    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: 0, outside: 1000}]\n", 4, 13,
+                 "user_namespace.uid_map[0].count", "required key 'count' is missing");
     expect_error(HEAD "user_namespace:\n  gid_map: [{inside: 0, outside: 10, count: 5},\n"
-                 "            {inside: 5, outside: 12, count: 1}]\n",
+                      "            {inside: 5, outside: 12, count: 1}]\n",
                  5, 13, "user_namespace.gid_map[1]", "overlaps range 0 on the outside side");
     expect_error(HEAD "user_namespace:\n  uid_map: [{inside: 0, outside: 4294967295, count: 2}]\n",
                  4, 13, "user_namespace.uid_map[0]", "goes past id 4294967295");
-    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: -1, outside: 0, count: 1}]\n",
-                 4, 22, "user_namespace.uid_map[0].inside", "-1 is out of range");
+    expect_error(HEAD "user_namespace:\n  uid_map: [{inside: -1, outside: 0, count: 1}]\n", 4, 22,
+                 "user_namespace.uid_map[0].inside", "-1 is out of range");
 }
 
 static void test_id_maps_hold_at_most_340_ranges(void **state)
@@ -410,8 +415,8 @@ static void test_hostname_needs_a_new_uts_namespace(void **state)
     (void)state;
     expect_error(HEAD "namespaces: {uts: host}\nhostname: box\n", 4, 11, "hostname",
                  "hostname needs namespaces.uts: new (it is host)");
-    expect_error(HEAD "namespaces: {uts: /proc/1/ns/uts}\ndomainname: lan\n", 4, 13,
-                 "domainname", "domainname needs namespaces.uts: new (it is a path)");
+    expect_error(HEAD "namespaces: {uts: /proc/1/ns/uts}\ndomainname: lan\n", 4, 13, "domainname",
+                 "domainname needs namespaces.uts: new (it is a path)");
     expect_error(HEAD "hostname: \"bad host\"\n", 3, 11, "hostname", "expected 1 to 64");
 }
 
@@ -448,8 +453,8 @@ static void test_sysctl_namespace_must_be_new(void **state)
 static void test_sysctl_values_are_int_or_string(void **state)
 {
     (void)state;
-    expect_error(HEAD "sysctl:\n  net.ipv4.ip_forward: true\n", 4, 24,
-                 "sysctl.net.ipv4.ip_forward", "expected an int or a string, found a bool");
+    expect_error(HEAD "sysctl:\n  net.ipv4.ip_forward: true\n", 4, 24, "sysctl.net.ipv4.ip_forward",
+                 "expected an int or a string, found a bool");
     expect_error(HEAD "sysctl:\n  net/../vm: 1\n", 4, 3, "sysctl.net/../vm",
                  "is not a sysctl name");
 }
@@ -458,7 +463,7 @@ static void test_host_sysctl_takes_any_sysctl_name(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "host:\n  sysctl:\n    vm.swappiness: 10\n"
-                                 "    net.ipv4.conf.all.rp_filter: \"1\"\n");
+                                      "    net.ipv4.conf.all.rp_filter: \"1\"\n");
     assert_int_equal(n->host_sysctl.n, 2);
     assert_string_equal(n->host_sysctl.v[0].value, "10");
     rp_node_free(n);

@@ -62,8 +62,8 @@ static void test_env_names_and_values_are_checked(void **state)
                  "'1BAD' is not an environment variable name");
     expect_error(HEAD "process:\n  env:\n    set: {A: [x]}\n", 5, 14, "process.env.set.A",
                  "expected an int or a string, found a sequence");
-    expect_error(HEAD "process:\n  env:\n    pass: [TERM, \"A-B\"]\n", 5, 18,
-                 "process.env.pass[1]", "'A-B' is not an environment variable name");
+    expect_error(HEAD "process:\n  env:\n    pass: [TERM, \"A-B\"]\n", 5, 18, "process.env.pass[1]",
+                 "'A-B' is not an environment variable name");
     expect_error(HEAD "process:\n  env:\n    clear: 0\n", 5, 12, "process.env.clear",
                  "expected true or false");
 }
@@ -72,7 +72,7 @@ static void test_rlimits_take_int_unlimited_or_soft_and_hard(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "process:\n  rlimits:\n    core: 0\n"
-                                 "    nofile: {soft: 1024, hard: 4096}\n    cpu: unlimited\n");
+                                      "    nofile: {soft: 1024, hard: 4096}\n    cpu: unlimited\n");
     assert_int_equal(n->process.n_rlimits, 3);
     assert_int_equal(n->process.rlimits[0].resource, RLIMIT_CORE);
     assert_int_equal(n->process.rlimits[1].soft, 1024);
@@ -108,7 +108,7 @@ static void test_the_four_variables_are_expanded(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "process:\n  command: [\"${NODE}\", \"${NODE_DIR}/x\", "
-                                 "\"${UID}:${GID}\", \"a$$b\", \"$${NODE}\"]\n");
+                                      "\"${UID}:${GID}\", \"a$$b\", \"$${NODE}\"]\n");
     assert_string_equal(n->process.command.v[0], "test");
     assert_string_equal(n->process.command.v[1], "/srv/nodes/x");
     assert_string_equal(n->process.command.v[2], "1000:1001");
@@ -131,8 +131,8 @@ static void test_variables_outside_the_four_are_errors(void **state)
 static void test_command_substitution_is_never_run(void **state)
 {
     (void)state;
-    expect_error(HEAD "process:\n  env:\n    set: {X: \"$(id -u)\"}\n", 5, 14,
-                 "process.env.set.X", "'$(' is command substitution, which is never run");
+    expect_error(HEAD "process:\n  env:\n    set: {X: \"$(id -u)\"}\n", 5, 14, "process.env.set.X",
+                 "'$(' is command substitution, which is never run");
     expect_error(HEAD "process:\n  command: [\"`id`\"]\n", 4, 13, "process.command[0]",
                  "a backtick is command substitution");
 }

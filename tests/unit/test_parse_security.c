@@ -20,7 +20,7 @@ static void test_capability_names_take_any_case_and_prefix(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "capabilities:\n  drop: [SYS_ADMIN, cap_sys_module, "
-                                 "Cap_Net_Raw]\n");
+                                      "Cap_Net_Raw]\n");
     assert_int_equal(n->caps.mode, RP_CAPS_DROP);
     assert_int_equal(n->caps.list, BIT(CAP_SYS_ADMIN) | BIT(CAP_SYS_MODULE) | BIT(CAP_NET_RAW));
     assert_false(n->caps.ambient_set);
@@ -45,7 +45,8 @@ static void test_keep_and_drop_exclude_each_other(void **state)
     struct rp_diags d = {0};
     struct rp_node *none = NULL;
     assert_true(parse_with_sets(HEAD "capabilities:\n  keep: [chwn]\n  drop: [sys_admn]\n"
-                                "  ambient: [net_rw]\n", NULL, 0, &none, &d) < 0);
+                                     "  ambient: [net_rw]\n",
+                                NULL, 0, &none, &d) < 0);
     assert_int_equal(d.n, 4);
     expect_diag_in(&d, TEST_FILE, 4, 10, "capabilities.keep[0]", "did you mean 'chown'?");
     expect_diag_in(&d, TEST_FILE, 5, 10, "capabilities.drop[0]", "did you mean 'sys_admin'?");
@@ -59,8 +60,8 @@ static void test_keep_and_drop_exclude_each_other(void **state)
 static void test_unknown_capability_suggests_closest(void **state)
 {
     (void)state;
-    expect_error(HEAD "capabilities:\n  keep: [net_bind_servise]\n", 4, 10,
-                 "capabilities.keep[0]", "unknown capability 'net_bind_servise'; did you mean "
+    expect_error(HEAD "capabilities:\n  keep: [net_bind_servise]\n", 4, 10, "capabilities.keep[0]",
+                 "unknown capability 'net_bind_servise'; did you mean "
                  "'net_bind_service'?");
     expect_error(HEAD "capabilities:\n  keep: [CAP_SYS_ADMN]\n", 4, 10, "capabilities.keep[0]",
                  "did you mean 'sys_admin'?");
@@ -83,8 +84,9 @@ static void test_ambient_must_be_in_the_kept_set(void **state)
 static void test_seccomp_errno_takes_a_name_or_a_number(void **state)
 {
     (void)state;
-    struct rp_node *n = parse_ok(HEAD "seccomp:\n  default_errno: 38\n  syscalls:\n"
-                                 "    - {names: [kexec_load], action: errno, errno: ENOSYS}\n");
+    struct rp_node *n =
+        parse_ok(HEAD "seccomp:\n  default_errno: 38\n  syscalls:\n"
+                      "    - {names: [kexec_load], action: errno, errno: ENOSYS}\n");
     assert_int_equal(n->seccomp.default_errno, 38);
     assert_int_equal(n->seccomp.rules[0].errnum, ENOSYS);
     assert_true(n->seccomp.present);
@@ -109,7 +111,8 @@ static void test_seccomp_enums_are_checked(void **state)
 static void test_unknown_syscall_is_an_error(void **state)
 {
     (void)state;
-    expect_error(HEAD "seccomp:\n  syscalls:\n    - {names: [read, not_a_syscall], action: allow}\n",
+    expect_error(HEAD
+                 "seccomp:\n  syscalls:\n    - {names: [read, not_a_syscall], action: allow}\n",
                  5, 22, "seccomp.syscalls[0].names[1]",
                  "unknown syscall 'not_a_syscall' on this architecture");
     expect_error(HEAD "seccomp:\n  syscalls:\n    - {names: [], action: allow}\n", 5, 15,
@@ -124,7 +127,8 @@ static void test_errno_without_action_errno_is_an_error(void **state)
 {
     (void)state;
     expect_error(HEAD "seccomp:\n  syscalls:\n    - {names: [read], action: allow, errno: EPERM}\n",
-                 5, 45, "seccomp.syscalls[0].errno", "errno needs action: errno (the action is "
+                 5, 45, "seccomp.syscalls[0].errno",
+                 "errno needs action: errno (the action is "
                  "'allow')");
 }
 
@@ -135,16 +139,18 @@ static void test_mask_without_masked_eq_is_an_error(void **state)
                             "      args:\n";
     char yaml[512];
     snprintf(yaml, sizeof(yaml), "%s        - {index: 1, op: eq, value: 1, mask: 3}\n", head);
-    expect_error(yaml, 8, 46, "seccomp.syscalls[0].args[0].mask", "mask needs op: masked_eq "
+    expect_error(yaml, 8, 46, "seccomp.syscalls[0].args[0].mask",
+                 "mask needs op: masked_eq "
                  "(the op is 'eq')");
     snprintf(yaml, sizeof(yaml), "%s        - {index: 1, op: masked_eq, value: 1}\n", head);
     expect_error(yaml, 8, 11, "seccomp.syscalls[0].args[0].mask", "required key 'mask'");
     snprintf(yaml, sizeof(yaml), "%s        - {index: 6, op: eq, value: 1}\n", head);
-    expect_error(yaml, 8, 19, "seccomp.syscalls[0].args[0].index", "6 is out of range: expected "
+    expect_error(yaml, 8, 19, "seccomp.syscalls[0].args[0].index",
+                 "6 is out of range: expected "
                  "0 to 5");
     snprintf(yaml, sizeof(yaml), "%s        - {index: 0, op: eq, value: -1}\n", head);
     struct rp_node *n = parse_ok(yaml);
-    assert_int_equal(n->seccomp.rules[0].args[0].value, UINT64_MAX);  /* two's complement */
+    assert_int_equal(n->seccomp.rules[0].args[0].value, UINT64_MAX); /* two's complement */
     rp_node_free(n);
 }
 
@@ -152,8 +158,9 @@ static void test_a_rule_compares_at_most_six_arguments(void **state)
 {
     (void)state;
     char yaml[1024];
-    snprintf(yaml, sizeof(yaml), HEAD "seccomp:\n  syscalls:\n    - names: [read]\n"
-             "      action: allow\n      args:\n");
+    snprintf(yaml, sizeof(yaml),
+             HEAD "seccomp:\n  syscalls:\n    - names: [read]\n"
+                  "      action: allow\n      args:\n");
     for (int i = 0; i < 7; i++)
         snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml),
                  "        - {index: %d, op: eq, value: 0}\n", i % 6);

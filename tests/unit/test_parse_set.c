@@ -10,8 +10,9 @@
 
 #include "parse_helpers.h"
 
-#define SETS(...) (const char *const[]){__VA_ARGS__}, \
-    sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
+#define SETS(...)                                                                                  \
+    (const char *const[]){__VA_ARGS__},                                                            \
+        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 
 static const char cgroup_node[] = HEAD "cgroup:\n  items:\n    memory.max: 256M\n";
 
@@ -32,8 +33,9 @@ static void test_set_overrides_cgroup_item_and_is_validated(void **state)
 static void test_set_adds_keys_and_sections_that_are_absent(void **state)
 {
     (void)state;
-    struct rp_node *n = parse_ok_sets(HEAD "process:\n", SETS("process.user=999",
-                                      "cgroup.items.pids.max=64", "hostname=box"));
+    struct rp_node *n =
+        parse_ok_sets(HEAD "process:\n",
+                      SETS("process.user=999", "cgroup.items.pids.max=64", "hostname=box"));
     assert_int_equal(n->process.user.id, 999);
     assert_int_equal(n->cgroup.n_items, 1);
     assert_string_equal(n->cgroup.items[0].value, "64");
@@ -45,9 +47,10 @@ static void test_set_adds_keys_and_sections_that_are_absent(void **state)
 static void test_set_value_is_one_yaml_scalar(void **state)
 {
     (void)state;
-    struct rp_node *n = parse_ok_sets(HEAD, SETS("root.readonly=false", "root.mode=\"0750\"",
-                                                 "description='a: b'", "process.umask='077'"));
-    assert_false(n->root.readonly);     /* false is a bool, as in the file */
+    struct rp_node *n = parse_ok_sets(HEAD,
+                                      SETS("root.readonly=false", "root.mode=\"0750\"",
+                                           "description='a: b'", "process.umask='077'"));
+    assert_false(n->root.readonly); /* false is a bool, as in the file */
     assert_int_equal(n->root.mode, 0750);
     assert_string_equal(n->description, "a: b");
     assert_int_equal(n->process.umask, 077);
@@ -87,10 +90,10 @@ static void test_set_unknown_key_points_at_the_key(void **state)
 static void test_set_keys_with_dots_after_map_prefixes(void **state)
 {
     (void)state;
-    struct rp_node *n = parse_ok_sets(HEAD, SETS("sysctl.net.core.somaxconn=512",
-                                                 "host.sysctl.vm.swappiness=10",
-                                                 "process.env.set.LANG=C.UTF-8",
-                                                 "process.rlimits.nofile=unlimited"));
+    struct rp_node *n =
+        parse_ok_sets(HEAD,
+                      SETS("sysctl.net.core.somaxconn=512", "host.sysctl.vm.swappiness=10",
+                           "process.env.set.LANG=C.UTF-8", "process.rlimits.nofile=unlimited"));
     assert_string_equal(n->sysctl.v[0].key, "net.core.somaxconn");
     assert_string_equal(n->sysctl.v[0].value, "512");
     assert_string_equal(n->host_sysctl.v[0].key, "vm.swappiness");
@@ -105,8 +108,9 @@ static void test_set_indexes_sequences(void **state)
 {
     (void)state;
     const char *yaml = HEAD "mounts:\n  - {type: bind, path: /usr, source: /usr}\n";
-    struct rp_node *n = parse_ok_sets(yaml, SETS("mounts[0].readonly=false",
-                                                 "mounts[1].type=proc", "mounts[1].path=/proc"));
+    struct rp_node *n = parse_ok_sets(yaml,
+                                      SETS("mounts[0].readonly=false", "mounts[1].type=proc",
+                                           "mounts[1].path=/proc"));
     assert_false(n->mounts[0].readonly);
     assert_int_equal(n->n_mounts, 2);
     assert_int_equal(n->mounts[1].type, RP_MOUNT_PROC);

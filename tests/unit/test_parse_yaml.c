@@ -28,7 +28,7 @@ static void test_scalars_follow_the_yaml_1_2_core_schema(void **state)
     struct yt_doc doc;
     struct rp_diags diags = {0};
     assert_int_equal(yt_parse("f.yaml", yaml, strlen(yaml), &doc, &diags), 0);
-    assert_int_equal(value_of(&doc, "a")->type, YT_STR);    /* yes is a string in 1.2 */
+    assert_int_equal(value_of(&doc, "a")->type, YT_STR); /* yes is a string in 1.2 */
     assert_int_equal(value_of(&doc, "b")->type, YT_BOOL);
     assert_true(value_of(&doc, "b")->boolean);
     assert_int_equal(value_of(&doc, "c")->type, YT_BOOL);
@@ -41,9 +41,9 @@ static void test_scalars_follow_the_yaml_1_2_core_schema(void **state)
     assert_true(value_of(&doc, "h")->negative);
     assert_int_equal(value_of(&doc, "h")->magnitude, 12);
     assert_int_equal(value_of(&doc, "i")->type, YT_FLOAT);
-    assert_int_equal(value_of(&doc, "j")->type, YT_STR);    /* quoted: always a string */
+    assert_int_equal(value_of(&doc, "j")->type, YT_STR); /* quoted: always a string */
     assert_int_equal(value_of(&doc, "k")->type, YT_STR);
-    assert_int_equal(value_of(&doc, "l")->magnitude, 755);  /* decimal, not octal */
+    assert_int_equal(value_of(&doc, "l")->magnitude, 755); /* decimal, not octal */
     assert_int_equal(value_of(&doc, "m")->type, YT_FLOAT);
     assert_int_equal(value_of(&doc, "n")->type, YT_STR);
     assert_int_equal(value_of(&doc, "a")->line, 1);
@@ -63,17 +63,17 @@ static void test_every_duplicate_is_reported(void **state)
 {
     (void)state;
     assert_int_equal(count_errors(HEAD "hostname: a\nhostname: b\ndomainname: c\n"
-                                  "domainname: d\n"), 2);
+                                       "domainname: d\n"),
+                     2);
 }
 
 static void test_a_duplicate_is_reported_once_and_its_value_ignored(void **state)
 {
     (void)state;
     /* The repeat's value (0) is invalid too, but only the duplicate counts. */
-    assert_int_equal(count_errors(HEAD "cgroup:\n  items:\n    pids.max: 5\n    pids.max: 0\n"),
-                     1);
-    expect_error(HEAD "sysctl:\n  net.a.b: 1\n  net.a.b: 1\n  net.a.b: 1\n", 6, 3,
-                 "sysctl.net.a.b", "(first written at line 4, column 3)");
+    assert_int_equal(count_errors(HEAD "cgroup:\n  items:\n    pids.max: 5\n    pids.max: 0\n"), 1);
+    expect_error(HEAD "sysctl:\n  net.a.b: 1\n  net.a.b: 1\n  net.a.b: 1\n", 6, 3, "sysctl.net.a.b",
+                 "(first written at line 4, column 3)");
 }
 
 static void test_many_duplicates_cost_n_log_n(void **state)
@@ -103,8 +103,7 @@ static void test_nul_byte_is_an_error_with_its_position(void **state)
     static const char yaml[] = "version: 1\nnode: te\0st\n";
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
-    assert_true(rp_node_parse_buffer(TEST_FILE, yaml, sizeof(yaml) - 1, NULL, &node,
-                                     &diags) < 0);
+    assert_true(rp_node_parse_buffer(TEST_FILE, yaml, sizeof(yaml) - 1, NULL, &node, &diags) < 0);
     expect_diag_in(&diags, TEST_FILE, 2, 9, "", "NUL byte");
     rp_diags_free(&diags);
 }
@@ -115,14 +114,16 @@ static void test_invalid_utf8_is_an_error_with_its_position(void **state)
     /* "é" counts as one column; 0xff is never valid UTF-8. */
     expect_error("version: 1\nnode: test\ndescription: \xc3\xa9t\xc3\xa9 \xff\n", 3, 18, "",
                  "invalid UTF-8 (byte 0xff)");
-    expect_error(HEAD "description: \xc0\xaf\n", 3, 14, "", "invalid UTF-8");  /* overlong */
+    expect_error(HEAD "description: \xc0\xaf\n", 3, 14, "", "invalid UTF-8");     /* overlong */
     expect_error(HEAD "description: \xed\xa0\x80\n", 3, 14, "", "invalid UTF-8"); /* surrogate */
 }
 
 static void test_control_characters_are_reported_by_position(void **state)
 {
     (void)state;
-    expect_error(HEAD "description: a\x1b" "b\n", 3, 15, "", "invalid YAML");
+    expect_error(HEAD "description: a\x1b"
+                      "b\n",
+                 3, 15, "", "invalid YAML");
 }
 
 static void test_empty_document_is_an_error(void **state)
@@ -188,8 +189,10 @@ static void test_nesting_deeper_than_32_is_refused(void **state)
         strcat(yaml, "]");
     strcat(yaml, "\n");
     /* The top mapping is level 1: the 32nd '[' opens level 33. */
-    expect_error(yaml, 3, 14 + 31, "description[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
-                 "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]", "nesting deeper than 32");
+    expect_error(yaml, 3, 14 + 31,
+                 "description[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+                 "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]",
+                 "nesting deeper than 32");
 }
 
 static void test_billion_laughs_is_bounded(void **state)
@@ -199,9 +202,10 @@ static void test_billion_laughs_is_bounded(void **state)
     char yaml[4096] = HEAD "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
     for (int i = 1; i < 10; i++) {
         char line[128];
-        snprintf(line, sizeof(line), "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, "
-                 "*a%d, *a%d]\n", i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-                 i - 1, i - 1);
+        snprintf(line, sizeof(line),
+                 "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, "
+                 "*a%d, *a%d]\n",
+                 i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
         strcat(yaml, line);
     }
     struct timespec t0, t1;

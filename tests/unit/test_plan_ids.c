@@ -45,7 +45,8 @@ static void test_written_maps_replace_the_defaults(void **state)
     struct planned r = plan_ok("user_namespace:\n"
                                "  uid_map: [{inside: 0, outside: 100000, count: 1000}]\n"
                                "  gid_map: [{inside: 0, outside: 200000, count: 1000}]\n"
-                               "process: {user: 999, group: 998}\n", 0);
+                               "process: {user: 999, group: 998}\n",
+                               0);
     assert_int_equal(r.plan->ns.uid_map[0].outside, 100000);
     assert_int_equal(r.plan->ns.uid_map[0].count, 1000);
     assert_int_equal(r.plan->ns.gid_map[0].outside, 200000);
@@ -56,18 +57,21 @@ static void test_unprivileged_caller_may_write_a_map_of_its_own_id_only(void **s
 {
     struct planned r = plan_ok("user_namespace:\n"
                                "  uid_map: [{inside: 999, outside: 1000, count: 1}]\n"
-                               "process: {user: 999, group: 0}\n", 1000);
+                               "process: {user: 999, group: 0}\n",
+                               1000);
     assert_int_equal(r.plan->ns.uid_map[0].inside, 999);
     planned_free(&r);
 
-    const struct rp_diag *d = plan_error(&r, "user_namespace:\n"
-                                             "  uid_map:\n"
-                                             "    - {inside: 0, outside: 100000, count: 65536}\n",
+    const struct rp_diag *d = plan_error(&r,
+                                         "user_namespace:\n"
+                                         "  uid_map:\n"
+                                         "    - {inside: 0, outside: 100000, count: 65536}\n",
                                          1000);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:5:7: user_namespace.uid_map[0]: an unprivileged caller "
-                              "(uid 1000) can map only its own uid, once: write [{inside: 0, "
-                              "outside: 1000, count: 1}] or run redwrap as root");
+    assert_string_equal(text,
+                        "t.yaml:5:7: user_namespace.uid_map[0]: an unprivileged caller "
+                        "(uid 1000) can map only its own uid, once: write [{inside: 0, "
+                        "outside: 1000, count: 1}] or run redwrap as root");
     free(text);
     planned_free(&r);
 }
@@ -75,12 +79,15 @@ static void test_unprivileged_caller_may_write_a_map_of_its_own_id_only(void **s
 static void test_unmapped_process_user_is_plan_error_with_position(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "process:\n"
-                                             "  user: 999\n", 1000);
+    const struct rp_diag *d = plan_error(&r,
+                                         "process:\n"
+                                         "  user: 999\n",
+                                         1000);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:4:9: process.user: uid 999 is not mapped in the node's "
-                              "user namespace (the default uid_map maps 0 only); add it to "
-                              "user_namespace.uid_map");
+    assert_string_equal(text,
+                        "t.yaml:4:9: process.user: uid 999 is not mapped in the node's "
+                        "user namespace (the default uid_map maps 0 only); add it to "
+                        "user_namespace.uid_map");
     free(text);
     planned_free(&r);
 }
@@ -88,18 +95,24 @@ static void test_unmapped_process_user_is_plan_error_with_position(void **state)
 static void test_unmapped_id_in_written_map_names_its_ranges(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(
-        &r, "user_namespace:\n"
-            "  uid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: 100}]\n"
-            "  gid_map: [{inside: 0, outside: 1000, count: 1}]\n"
-            "process: {group: 5}\n", 0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "user_namespace:\n"
+                                         "  uid_map: [{inside: 0, outside: 1000, count: 1}, "
+                                         "{inside: 1, outside: 100000, count: 100}]\n"
+                                         "  gid_map: [{inside: 0, outside: 1000, count: 1}]\n"
+                                         "process: {group: 5}\n",
+                                         0);
     assert_string_equal(d->key_path, "process.group");
-    assert_string_equal(d->message, "gid 5 is not mapped in the node's user namespace (gid_map "
-                                    "maps 0 only); add it to user_namespace.gid_map");
+    assert_string_equal(d->message,
+                        "gid 5 is not mapped in the node's user namespace (gid_map "
+                        "maps 0 only); add it to user_namespace.gid_map");
     planned_free(&r);
-    d = plan_error(&r, "user_namespace:\n"
-                       "  uid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, count: 100}]\n"
-                       "process: {user: 500}\n", 0);
+    d = plan_error(&r,
+                   "user_namespace:\n"
+                   "  uid_map: [{inside: 0, outside: 1000, count: 1}, {inside: 1, outside: 100000, "
+                   "count: 100}]\n"
+                   "process: {user: 500}\n",
+                   0);
     assert_non_null(strstr(d->message, "(uid_map maps 0, 1-100)"));
     planned_free(&r);
 }
@@ -107,14 +120,16 @@ static void test_unmapped_id_in_written_map_names_its_ranges(void **state)
 static void test_workload_root_must_be_mapped_when_process_user_is_unset(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "user_namespace:\n"
-                                             "  uid_map: [{inside: 1000, outside: 1000, count: 1}]\n",
+    const struct rp_diag *d = plan_error(&r,
+                                         "user_namespace:\n"
+                                         "  uid_map: [{inside: 1000, outside: 1000, count: 1}]\n",
                                          0);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:4:3: user_namespace.uid_map: uid 0 (the workload's uid: "
-                              "process.user is not set) is not mapped in the node's user "
-                              "namespace (uid_map maps 1000 only); add it to "
-                              "user_namespace.uid_map");
+    assert_string_equal(text,
+                        "t.yaml:4:3: user_namespace.uid_map: uid 0 (the workload's uid: "
+                        "process.user is not set) is not mapped in the node's user "
+                        "namespace (uid_map maps 1000 only); add it to "
+                        "user_namespace.uid_map");
     free(text);
     planned_free(&r);
 }
@@ -123,7 +138,7 @@ static void test_user_name_resolved_in_the_nodes_passwd(void **state)
 {
     struct planned r = plan_ok("process: {user: redis}\n", 0);
     assert_int_equal(r.plan->process.uid, 999);
-    assert_int_equal(r.plan->process.gid, 998);     /* its primary group */
+    assert_int_equal(r.plan->process.gid, 998); /* its primary group */
     planned_free(&r);
 }
 
@@ -152,15 +167,15 @@ static void test_unknown_user_name_is_plan_error_naming_the_file(void **state)
     const struct rp_diag *d = plan_error(&r, "process: {user: postgres}\n", 0);
     assert_string_equal(d->key_path, "process.user");
     assert_int_equal(d->line, 3);
-    assert_string_equal(d->message,
-                        "no user 'postgres' in " FIXTURE_ROOT "/etc/passwd");
+    assert_string_equal(d->message, "no user 'postgres' in " FIXTURE_ROOT "/etc/passwd");
     planned_free(&r);
 }
 
 static void test_every_unmapped_id_is_reported_at_once(void **state)
 {
     struct planned r = plan_for("process: {user: 5, group: 6}\n"
-                                "tmpfs: [{path: /run/app, owner: \"7:0\"}]\n", 1000, 1000);
+                                "tmpfs: [{path: /run/app, owner: \"7:0\"}]\n",
+                                1000, 1000);
     assert_true(r.plan_rc < 0);
     assert_int_equal(r.diags.n, 3);
     assert_string_equal(r.diags.v[0].key_path, "process.user");
@@ -172,7 +187,8 @@ static void test_every_unmapped_id_is_reported_at_once(void **state)
 static void test_host_user_namespace_takes_ids_as_host_ids(void **state)
 {
     struct planned r = plan_ok("namespaces: {user: host}\n"
-                               "process: {user: 999, group: 999}\n", 1000);
+                               "process: {user: 999, group: 999}\n",
+                               1000);
     assert_int_equal(r.plan->ns.n_uid_map, 0);
     assert_false(r.plan->ns.deny_setgroups);
     assert_int_equal(r.plan->process.uid, 999);
@@ -190,13 +206,14 @@ static void test_supplementary_groups_need_a_privileged_caller(void **state)
 
 static void test_bind_create_owner_is_translated_to_host_ids(void **state)
 {
-    struct planned r = plan_ok(
-        "user_namespace:\n"
-        "  uid_map: [{inside: 0, outside: 100000, count: 65536}]\n"
-        "  gid_map: [{inside: 0, outside: 200000, count: 65536}]\n"
-        "mounts:\n"
-        "  - {type: bind, path: /data, source: /srv/t/data, readonly: false, create: true,"
-        " owner: \"redis:redis\"}\n", 0);
+    struct planned r =
+        plan_ok("user_namespace:\n"
+                "  uid_map: [{inside: 0, outside: 100000, count: 65536}]\n"
+                "  gid_map: [{inside: 0, outside: 200000, count: 65536}]\n"
+                "mounts:\n"
+                "  - {type: bind, path: /data, source: /srv/t/data, readonly: false, create: true,"
+                " owner: \"redis:redis\"}\n",
+                0);
     assert_int_equal(r.plan->n_host, 1);
     const struct rp_host_step *s = &r.plan->host[0];
     assert_int_equal(s->op, RP_HOST_MKDIR);
@@ -250,7 +267,7 @@ static void test_users_file_symlink_resolves_inside_the_root(void **state)
     assert_int_equal(rp_users_init(&u, dir), 0);
     assert_int_equal(rp_users_find_user(&u, "root", &uid, &gid), 0);
     assert_int_equal(uid, 4000);
-    assert_int_equal(rp_users_find_group(&u, "root", &gid), -ENOENT);   /* no etc/group at all */
+    assert_int_equal(rp_users_find_group(&u, "root", &gid), -ENOENT); /* no etc/group at all */
     assert_int_equal(rp_users_find_user(&u, "nobody", &uid, &gid), -ESRCH);
     rp_users_free(&u);
 
@@ -282,9 +299,10 @@ static void test_numeric_ids_read_no_passwd_file(void **state)
     assert_int_equal(rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &node, &diags), 0);
     assert_int_equal(rp_plan_build(node, &opts, &plan, &diags), -EINVAL);
     assert_int_equal(diags.n, 1);
-    assert_string_equal(diags.v[0].message, "cannot resolve user 'redis': reading "
-                                            "/nonexistent/redpak-root/etc/passwd: No such file "
-                                            "or directory");
+    assert_string_equal(diags.v[0].message,
+                        "cannot resolve user 'redis': reading "
+                        "/nonexistent/redpak-root/etc/passwd: No such file "
+                        "or directory");
     rp_node_free(node);
     rp_diags_free(&diags);
 }
@@ -293,8 +311,10 @@ static void test_created_source_owner_needs_known_maps(void **state)
 {
     struct planned r;
     const struct rp_diag *d = plan_error(
-        &r, "namespaces: {user: /proc/1/ns/user}\n"
-            "mounts: [{type: bind, path: /d, source: /srv/d, create: true, owner: \"0:0\"}]\n", 0);
+        &r,
+        "namespaces: {user: /proc/1/ns/user}\n"
+        "mounts: [{type: bind, path: /d, source: /srv/d, create: true, owner: \"0:0\"}]\n",
+        0);
     assert_string_equal(d->key_path, "mounts[0].owner");
     assert_non_null(strstr(d->message, "maps"));
     planned_free(&r);

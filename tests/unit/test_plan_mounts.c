@@ -49,8 +49,8 @@ static void test_mounts_keep_their_written_order(void **state)
                                "  - {type: file, path: /etc/app.conf, content: \"port 0\\n\"}\n",
                                0);
     static const enum rp_mount_op want[] = {
-        RP_MOP_ROOT_TMPFS, RP_MOP_BIND, RP_MOP_PROC, RP_MOP_DEV, RP_MOP_MQUEUE,
-        RP_MOP_SYMLINK, RP_MOP_DIR, RP_MOP_FILE,
+        RP_MOP_ROOT_TMPFS, RP_MOP_BIND,    RP_MOP_PROC, RP_MOP_DEV,
+        RP_MOP_MQUEUE,     RP_MOP_SYMLINK, RP_MOP_DIR,  RP_MOP_FILE,
     };
     assert_int_equal(r.plan->mount.n, 8);
     for (size_t i = 0; i < 8; i++)
@@ -78,7 +78,8 @@ static void test_bind_mount_is_readonly_recursive_nosuid_nodev_by_default(void *
 static void test_bind_of_a_device_keeps_device_nodes_usable(void **state)
 {
     struct planned r = plan_ok("mounts: [{type: bind, path: /dev/fuse, source: /dev/fuse,"
-                               " readonly: false}]\n", 0);
+                               " readonly: false}]\n",
+                               0);
     const struct rp_mount_step *s = find(&r.plan->mount, RP_MOP_BIND, "/dev/fuse");
     assert_non_null(s);
     assert_int_equal(s->flags & MS_NODEV, 0);
@@ -96,10 +97,11 @@ static void test_proc_is_nosuid_nodev_noexec_and_dev_only_nosuid_noexec(void **s
 
 static void test_tmpfs_areas_are_their_own_plan_with_size_mode_owner(void **state)
 {
-    struct planned r = plan_ok("tmpfs:\n"
-                               "  - {path: /tmp, size: 64M}\n"
-                               "  - {path: /run/redis, size: 1M, mode: \"0750\", owner: \"redis:998\"}\n",
-                               0);
+    struct planned r =
+        plan_ok("tmpfs:\n"
+                "  - {path: /tmp, size: 64M}\n"
+                "  - {path: /run/redis, size: 1M, mode: \"0750\", owner: \"redis:998\"}\n",
+                0);
     assert_int_equal(r.plan->tmpfs.n, 2);
     const struct rp_mount_step *t = &r.plan->tmpfs.steps[0];
     assert_int_equal(t->op, RP_MOP_TMPFS);
@@ -117,11 +119,12 @@ static void test_tmpfs_areas_are_their_own_plan_with_size_mode_owner(void **stat
 
 static void test_readonly_bind_gets_recursive_remount_after_pivot(void **state)
 {
-    struct planned r = plan_ok("mounts:\n"
-                               "  - {type: bind, path: /usr, source: /usr}\n"
-                               "  - {type: bind, path: /data, source: /srv/data, readonly: false}\n"
-                               "  - {type: bind, path: /etc/ssl, source: /etc/ssl, optional: true}\n",
-                               0);
+    struct planned r =
+        plan_ok("mounts:\n"
+                "  - {type: bind, path: /usr, source: /usr}\n"
+                "  - {type: bind, path: /data, source: /srv/data, readonly: false}\n"
+                "  - {type: bind, path: /etc/ssl, source: /etc/ssl, optional: true}\n",
+                0);
     const struct rp_mount_plan *f = &r.plan->finish;
     assert_int_equal(f->n, 4);
     assert_int_equal(f->steps[0].op, RP_MOP_PIVOT_ROOT);
@@ -151,9 +154,10 @@ static void test_writable_root_gets_no_root_remount(void **state)
 static void test_unmapped_dir_owner_is_plan_error_with_position(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "mounts:\n"
-                                             "  - {type: dir, path: /var/lib/app, owner: \"999:0\"}\n",
-                                             1000);
+    const struct rp_diag *d = plan_error(&r,
+                                         "mounts:\n"
+                                         "  - {type: dir, path: /var/lib/app, owner: \"999:0\"}\n",
+                                         1000);
     assert_string_equal(d->key_path, "mounts[0].owner");
     assert_int_equal(d->line, 4);
     assert_non_null(strstr(d->message, "uid 999 is not mapped"));
@@ -180,8 +184,8 @@ static void test_tmpfs_above_a_mount_is_applied_before_it(void **state)
                                "  - {path: /tmp}\n"
                                "  - {path: /run, size: 1M}\n",
                                0);
-    static const enum rp_mount_op op[] = {RP_MOP_ROOT_TMPFS, RP_MOP_BIND, RP_MOP_TMPFS,
-                                          RP_MOP_BIND, RP_MOP_BIND};
+    static const enum rp_mount_op op[] = {RP_MOP_ROOT_TMPFS, RP_MOP_BIND, RP_MOP_TMPFS, RP_MOP_BIND,
+                                          RP_MOP_BIND};
     static const char *const path[] = {"/", "/usr", "/run", "/run/redis-socket", "/data"};
     assert_ops(&r.plan->mount, op, path, 5);
     assert_int_equal(r.plan->mount.steps[2].size, 1u << 20);
@@ -222,16 +226,18 @@ static void test_tmpfs_is_not_moved_for_a_mount_at_a_sibling_path(void **state)
 static void test_mount_above_an_earlier_entry_is_a_plan_error_naming_both(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "mounts:\n"
-                                             "  - {type: bind, path: /usr, source: /usr}\n"
-                                             "  - {type: proc, path: /proc}\n"
-                                             "  - {type: bind, path: /run/x, source: /srv/x}\n"
-                                             "  - {type: dir, path: /var/lib}\n"
-                                             "  - {type: bind, path: /run, source: /srv/run}\n",
-                                             0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "mounts:\n"
+                                         "  - {type: bind, path: /usr, source: /usr}\n"
+                                         "  - {type: proc, path: /proc}\n"
+                                         "  - {type: bind, path: /run/x, source: /srv/x}\n"
+                                         "  - {type: dir, path: /var/lib}\n"
+                                         "  - {type: bind, path: /run, source: /srv/run}\n",
+                                         0);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:8:5: mounts[4].path: mounts[4] at /run would hide "
-                              "mounts[2] at /run/x (line 6, column 5): list /run first");
+    assert_string_equal(text,
+                        "t.yaml:8:5: mounts[4].path: mounts[4] at /run would hide "
+                        "mounts[2] at /run/x (line 6, column 5): list /run first");
     free(text);
     planned_free(&r);
 }
@@ -239,13 +245,15 @@ static void test_mount_above_an_earlier_entry_is_a_plan_error_naming_both(void *
 static void test_mount_at_the_path_of_an_earlier_entry_hides_it(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "mounts:\n"
-                                             "  - {type: file, path: /etc/app.conf}\n"
-                                             "  - {type: bind, path: /etc/app.conf, source: /a}\n",
-                                             0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "mounts:\n"
+                                         "  - {type: file, path: /etc/app.conf}\n"
+                                         "  - {type: bind, path: /etc/app.conf, source: /a}\n",
+                                         0);
     assert_string_equal(d->key_path, "mounts[1].path");
-    assert_string_equal(d->message, "mounts[1] at /etc/app.conf would hide mounts[0] at "
-                                    "/etc/app.conf (line 4, column 5): keep one of them");
+    assert_string_equal(d->message,
+                        "mounts[1] at /etc/app.conf would hide mounts[0] at "
+                        "/etc/app.conf (line 4, column 5): keep one of them");
     planned_free(&r);
 }
 
@@ -263,13 +271,15 @@ static void test_dir_below_a_later_dir_is_fine(void **state)
 static void test_tmpfs_above_an_earlier_tmpfs_is_a_plan_error(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "tmpfs:\n"
-                                             "  - {path: /run/app}\n"
-                                             "  - {path: /run}\n",
-                                             0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "tmpfs:\n"
+                                         "  - {path: /run/app}\n"
+                                         "  - {path: /run}\n",
+                                         0);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:5:5: tmpfs[1].path: tmpfs[1] at /run would hide "
-                              "tmpfs[0] at /run/app (line 4, column 5): list /run first");
+    assert_string_equal(text,
+                        "t.yaml:5:5: tmpfs[1].path: tmpfs[1] at /run would hide "
+                        "tmpfs[0] at /run/app (line 4, column 5): list /run first");
     free(text);
     planned_free(&r);
 }
@@ -277,23 +287,25 @@ static void test_tmpfs_above_an_earlier_tmpfs_is_a_plan_error(void **state)
 static void test_second_tmpfs_at_one_path_hides_the_first(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "tmpfs: [{path: /run}, {path: /run, size: 1M}]\n",
-                                         0);
+    const struct rp_diag *d = plan_error(&r, "tmpfs: [{path: /run}, {path: /run, size: 1M}]\n", 0);
     assert_string_equal(d->key_path, "tmpfs[1].path");
-    assert_string_equal(d->message, "tmpfs[1] at /run would hide tmpfs[0] at /run "
-                                    "(line 3, column 9): keep one of them");
+    assert_string_equal(d->message,
+                        "tmpfs[1] at /run would hide tmpfs[0] at /run "
+                        "(line 3, column 9): keep one of them");
     planned_free(&r);
 }
 
 static void test_tmpfs_at_a_mounts_path_is_a_plan_error(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "mounts: [{type: bind, path: /data, source: /a}]\n"
-                                             "tmpfs: [{path: /data}]\n",
-                                             0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "mounts: [{type: bind, path: /data, source: /a}]\n"
+                                         "tmpfs: [{path: /data}]\n",
+                                         0);
     char *text = diag_text(d);
-    assert_string_equal(text, "t.yaml:4:9: tmpfs[0].path: tmpfs[0] and mounts[0] (line 3, "
-                              "column 10) are both at /data: one would hide the other");
+    assert_string_equal(text,
+                        "t.yaml:4:9: tmpfs[0].path: tmpfs[0] and mounts[0] (line 3, "
+                        "column 10) are both at /data: one would hide the other");
     free(text);
     planned_free(&r);
 }
@@ -322,10 +334,12 @@ static void test_file_dir_symlink_in_a_readonly_bind_are_plan_errors(void **stat
     };
     for (size_t i = 0; i < 4; i++) {
         char *body = NULL;
-        assert_true(asprintf(&body, "mounts:\n"
-                                    "  - {type: bind, path: /usr, source: /usr}\n"
-                                    "  - {type: bind, path: /data, source: /srv/data}\n"
-                                    "  - %s\n", steps[i]) > 0);
+        assert_true(asprintf(&body,
+                             "mounts:\n"
+                             "  - {type: bind, path: /usr, source: /usr}\n"
+                             "  - {type: bind, path: /data, source: /srv/data}\n"
+                             "  - %s\n",
+                             steps[i]) > 0);
         struct planned r;
         const struct rp_diag *d = plan_error(&r, body, 0);
         assert_string_equal(d->key_path, "mounts[2].path");
@@ -338,24 +352,25 @@ static void test_file_dir_symlink_in_a_readonly_bind_are_plan_errors(void **stat
 
 static void test_steps_in_a_writable_mount_inside_a_readonly_bind_are_fine(void **state)
 {
-    struct planned r = plan_ok("mounts:\n"
-                               "  - {type: bind, path: /data, source: /srv/data}\n"
-                               "  - {type: bind, path: /data/rw, source: /srv/rw, readonly: false}\n"
-                               "  - {type: file, path: /data/rw/app.conf}\n"
-                               "  - {type: dir, path: /data/tmp/d}\n"
-                               "  - {type: file, path: /data/rw-sibling/x}\n"
-                               "tmpfs:\n"
-                               "  - {path: /data/tmp}\n"
-                               "  - {path: /data/rw-sibling}\n",
-                               0);
+    struct planned r =
+        plan_ok("mounts:\n"
+                "  - {type: bind, path: /data, source: /srv/data}\n"
+                "  - {type: bind, path: /data/rw, source: /srv/rw, readonly: false}\n"
+                "  - {type: file, path: /data/rw/app.conf}\n"
+                "  - {type: dir, path: /data/tmp/d}\n"
+                "  - {type: file, path: /data/rw-sibling/x}\n"
+                "tmpfs:\n"
+                "  - {path: /data/tmp}\n"
+                "  - {path: /data/rw-sibling}\n",
+                0);
     /* Each tmpfs area comes right before the step that writes into it,
      * after the read-only bind it is mounted on. */
-    static const enum rp_mount_op op[] = {RP_MOP_ROOT_TMPFS, RP_MOP_BIND, RP_MOP_BIND,
-                                          RP_MOP_FILE, RP_MOP_TMPFS, RP_MOP_DIR,
-                                          RP_MOP_TMPFS, RP_MOP_FILE};
-    static const char *const path[] = {"/", "/data", "/data/rw", "/data/rw/app.conf",
-                                       "/data/tmp", "/data/tmp/d", "/data/rw-sibling",
-                                       "/data/rw-sibling/x"};
+    static const enum rp_mount_op op[] = {RP_MOP_ROOT_TMPFS, RP_MOP_BIND,  RP_MOP_BIND,
+                                          RP_MOP_FILE,       RP_MOP_TMPFS, RP_MOP_DIR,
+                                          RP_MOP_TMPFS,      RP_MOP_FILE};
+    static const char *const path[] = {
+        "/",         "/data",       "/data/rw",         "/data/rw/app.conf",
+        "/data/tmp", "/data/tmp/d", "/data/rw-sibling", "/data/rw-sibling/x"};
     assert_ops(&r.plan->mount, op, path, 8);
     planned_free(&r);
 }

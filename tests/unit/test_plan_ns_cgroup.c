@@ -12,8 +12,8 @@ static void test_every_new_namespace_is_a_clone_flag(void **state)
 {
     struct planned r = plan_ok("", 0);
     assert_int_equal(r.plan->ns.clone_flags,
-                     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
-                     CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWNS);
+                     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+                         CLONE_NEWCGROUP | CLONE_NEWTIME | CLONE_NEWNS);
     assert_true(r.plan->ns.loopback_up);
     planned_free(&r);
 }
@@ -34,7 +34,8 @@ static void test_namespaced_sysctls_become_proc_sys_paths(void **state)
 {
     struct planned r = plan_ok("hostname: redis\ndomainname: local\n"
                                "sysctl: {net.core.somaxconn: \"1024\", kernel.shmmax: 4096}\n"
-                               "time_offsets: {monotonic: 10, boottime: -5}\n", 0);
+                               "time_offsets: {monotonic: 10, boottime: -5}\n",
+                               0);
     const struct rp_ns_plan *ns = &r.plan->ns;
     assert_string_equal(ns->hostname, "redis");
     assert_string_equal(ns->domainname, "local");
@@ -53,7 +54,8 @@ static void test_host_sysctls_are_host_steps_before_created_sources(void **state
 {
     struct planned r = plan_ok("host: {sysctl: {vm.overcommit_memory: \"1\"}}\n"
                                "mounts: [{type: bind, path: /data, source: /srv/d, create: true,"
-                               " readonly: false}]\n", 0);
+                               " readonly: false}]\n",
+                               0);
     assert_int_equal(r.plan->n_host, 2);
     assert_int_equal(r.plan->host[0].op, RP_HOST_SYSCTL);
     assert_string_equal(r.plan->host[0].path, "/proc/sys/vm/overcommit_memory");
@@ -85,10 +87,12 @@ static void test_cgroup_writes_follow_the_kernels_order_not_the_files(void **sta
                                "    cpuset.cpus.partition: member\n"
                                "    memory.high: 200M\n"
                                "    cpuset.cpus: \"0\"\n"
-                               "    memory.low: 16M\n", 0);
+                               "    memory.low: 16M\n",
+                               0);
     const struct rp_cgroup_plan *cg = &r.plan->cgroup;
-    static const char *const want[] = {"cpuset.cpus", "cpuset.cpus.partition", "memory.low",
-                                       "memory.high", "memory.max", "pids.max"};
+    static const char *const want[] = {"cpuset.cpus", "cpuset.cpus.partition",
+                                       "memory.low",  "memory.high",
+                                       "memory.max",  "pids.max"};
     assert_true(cg->required);
     assert_string_equal(cg->parent, "/sys/fs/cgroup/redpak");
     assert_int_equal(cg->n_writes, 6);
@@ -135,9 +139,11 @@ static void test_io_max_device_path_becomes_major_minor(void **state)
 static void test_io_max_missing_device_is_plan_error_with_position(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "cgroup:\n"
-                                             "  items:\n"
-                                             "    io.max: \"/dev/redpak-none wbps=1M\"\n", 0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "cgroup:\n"
+                                         "  items:\n"
+                                         "    io.max: \"/dev/redpak-none wbps=1M\"\n",
+                                         0);
     assert_string_equal(d->key_path, "cgroup.items.io.max");
     assert_int_equal(d->line, 5);
     assert_int_equal(d->column, 13);

@@ -135,21 +135,24 @@ static void test_plan_text_says_what_each_step_does(void **state)
 {
     struct planned r = plan_ok(redis_body, 0);
     char *text = print_plan(r.plan, RP_PLAN_TEXT);
-    assert_true(has_line(text, "2.1 mkdir /srv/redis on the host if missing "
-                               "(mode 0755, owner 999:999 on the host)"));
+    assert_true(has_line(text,
+                         "2.1 mkdir /srv/redis on the host if missing "
+                         "(mode 0755, owner 999:999 on the host)"));
     assert_true(has_line(text, "3.3 write cpu.weight = 100"));
     assert_true(has_line(text, "3.4 write memory.max = 268435456"));
     assert_true(has_line(text, "3.5 write pids.max = 128"));
     assert_true(has_line(text, "5.1 write gid_map 0 0 65536"));
     assert_true(has_line(text, "6.1 set hostname redis"));
     assert_true(has_line(text, "6.3 sysctl /proc/sys/net/core/somaxconn = 1024"));
-    assert_true(has_line(text, "7.2 mount tmpfs as the new root (size 8M, mode 0755) "
-                               "[nosuid,nodev]"));
+    assert_true(has_line(text,
+                         "7.2 mount tmpfs as the new root (size 8M, mode 0755) "
+                         "[nosuid,nodev]"));
     assert_true(has_line(text, "7.3 bind /usr -> /usr (read-only, recursive) [nosuid,nodev]"));
     assert_true(has_line(text, "7.9 mount tmpfs on /tmp (size 64M, mode 1777) [nosuid,nodev]"));
     assert_true(has_line(text, "7.10 pivot_root into the new root, detach the old root"));
-    assert_true(has_line(text, "7.12 remount /usr read-only, recursively (the node's own "
-                               "mounts below keep their setting)"));
+    assert_true(has_line(text,
+                         "7.12 remount /usr read-only, recursively (the node's own "
+                         "mounts below keep their setting)"));
     assert_true(has_line(text, "9.2 setgid 999"));
     assert_true(has_line(text, "9.3 setuid 999"));
     assert_true(has_line(text, "10.1 bounding set: keep net_bind_service"));
@@ -181,16 +184,20 @@ static void test_plan_json_is_valid(void **state)
 
     snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s > /dev/null", jpath);
     assert_int_equal(system(cmd), 0);
-    snprintf(cmd, sizeof(cmd),
-             "python3 -c 'import json,sys\n"
-             "p = json.load(open(sys.argv[1]))\n"
-             "steps = [s[\"id\"] + \" \" + s[\"text\"] for x in p[\"sections\"] for s in x[\"steps\"]]\n"
-             "lines = [l for l in open(sys.argv[2]).read().splitlines()[1:] if \".\" in l.split(\" \")[0]]\n"
-             "assert p[\"node\"] == \"t\" and [x[\"number\"] for x in p[\"sections\"]] == list(range(1, 14))\n"
-             "assert steps == lines, (steps, lines)\n"
-             "f = [s for x in p[\"sections\"] for s in x[\"steps\"] if s[\"op\"] == \"file\"][0]\n"
-             "assert f[\"content\"].startswith(\"port 0\\n# a \\\"quoted\\\"\"), f\n"
-             "' %s %s", jpath, tpath);
+    snprintf(
+        cmd, sizeof(cmd),
+        "python3 -c 'import json,sys\n"
+        "p = json.load(open(sys.argv[1]))\n"
+        "steps = [s[\"id\"] + \" \" + s[\"text\"] for x in p[\"sections\"] for s in x[\"steps\"]]\n"
+        "lines = [l for l in open(sys.argv[2]).read().splitlines()[1:] if \".\" in l.split(\" "
+        "\")[0]]\n"
+        "assert p[\"node\"] == \"t\" and [x[\"number\"] for x in p[\"sections\"]] == list(range(1, "
+        "14))\n"
+        "assert steps == lines, (steps, lines)\n"
+        "f = [s for x in p[\"sections\"] for s in x[\"steps\"] if s[\"op\"] == \"file\"][0]\n"
+        "assert f[\"content\"].startswith(\"port 0\\n# a \\\"quoted\\\"\"), f\n"
+        "' %s %s",
+        jpath, tpath);
     assert_int_equal(system(cmd), 0);
 
     unlink(jpath);

@@ -21,7 +21,8 @@ static void test_no_capabilities_section_plans_no_change(void **state)
 static void test_keep_leaves_only_the_kept_capabilities_in_every_set(void **state)
 {
     struct planned r = plan_ok("capabilities: {keep: [net_bind_service, CAP_CHOWN],"
-                               " ambient: [net_bind_service]}\n", 0);
+                               " ambient: [net_bind_service]}\n",
+                               0);
     const struct rp_caps_plan *c = &r.plan->caps;
     uint64_t kept = BIT(CAP_NET_BIND_SERVICE) | BIT(CAP_CHOWN);
     assert_true(c->set);
@@ -37,7 +38,8 @@ static void test_keep_leaves_only_the_kept_capabilities_in_every_set(void **stat
 static void test_drop_keeps_everything_else(void **state)
 {
     struct planned r = plan_ok("namespaces: {user: host}\n"
-                               "capabilities: {drop: [sys_admin, sys_module]}\n", 0);
+                               "capabilities: {drop: [sys_admin, sys_module]}\n",
+                               0);
     const struct rp_caps_plan *c = &r.plan->caps;
     uint64_t kept = rp_cap_all_mask() & ~(BIT(CAP_SYS_ADMIN) | BIT(CAP_SYS_MODULE));
     assert_int_equal(c->bounding, kept);
@@ -70,7 +72,8 @@ static void test_seccomp_base_rules_come_first_then_the_nodes(void **state)
     const struct rp_seccomp_rule *base = rp_seccomp_base_default(&n_base);
     struct planned r = plan_ok("seccomp:\n"
                                "  syscalls:\n"
-                               "    - {names: [ptrace], action: kill_process}\n", 0);
+                               "    - {names: [ptrace], action: kill_process}\n",
+                               0);
     const struct rp_seccomp_plan *s = &r.plan->seccomp;
     assert_true(s->enabled);
     assert_int_equal(s->default_action, RP_SC_ERRNO);
@@ -91,7 +94,8 @@ static void test_node_seccomp_rule_wins_over_the_base_for_its_syscall(void **sta
     assert_true(rules_name(base, n_base, "read"));
     struct planned r = plan_ok("seccomp:\n"
                                "  syscalls:\n"
-                               "    - {names: [read], action: errno, errno: EIO}\n", 0);
+                               "    - {names: [read], action: errno, errno: EIO}\n",
+                               0);
     const struct rp_seccomp_plan *s = &r.plan->seccomp;
     assert_false(rules_name(s->rules, s->n_rules - 1, "read"));
     assert_string_equal(s->rules[s->n_rules - 1].names.v[0], "read");
@@ -108,7 +112,8 @@ static void test_base_none_plans_only_the_nodes_rules(void **state)
                                "  base: none\n"
                                "  syscalls:\n"
                                "    - {names: [personality], action: allow,"
-                               " args: [{index: 0, op: eq, value: 0}]}\n", 0);
+                               " args: [{index: 0, op: eq, value: 0}]}\n",
+                               0);
     const struct rp_seccomp_plan *s = &r.plan->seccomp;
     assert_int_equal(s->default_action, RP_SC_ALLOW);
     assert_int_equal(s->n_rules, 1);
@@ -120,11 +125,13 @@ static void test_base_none_plans_only_the_nodes_rules(void **state)
 static void test_filter_refusing_execve_is_a_plan_error(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "seccomp:\n"
-                                             "  default_action: errno\n"
-                                             "  base: none\n"
-                                             "  syscalls:\n"
-                                             "    - {names: [exit_group], action: allow}\n", 0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "seccomp:\n"
+                                         "  default_action: errno\n"
+                                         "  base: none\n"
+                                         "  syscalls:\n"
+                                         "    - {names: [exit_group], action: allow}\n",
+                                         0);
     assert_int_equal(d->line, 4);
     assert_int_equal(d->column, 3);
     assert_string_equal(d->key_path, "seccomp");
@@ -135,11 +142,13 @@ static void test_filter_refusing_execve_is_a_plan_error(void **state)
 static void test_filter_refusing_exit_group_is_a_plan_error(void **state)
 {
     struct planned r;
-    const struct rp_diag *d = plan_error(&r, "seccomp:\n"
-                                             "  default_action: allow\n"
-                                             "  base: none\n"
-                                             "  syscalls:\n"
-                                             "    - {names: [exit_group], action: errno}\n", 0);
+    const struct rp_diag *d = plan_error(&r,
+                                         "seccomp:\n"
+                                         "  default_action: allow\n"
+                                         "  base: none\n"
+                                         "  syscalls:\n"
+                                         "    - {names: [exit_group], action: errno}\n",
+                                         0);
     assert_non_null(strstr(d->message, "refuses exit_group"));
     planned_free(&r);
 }

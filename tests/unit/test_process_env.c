@@ -49,7 +49,11 @@ static void test_env_clear_keeps_only_set_and_pass(void **state)
     struct rp_kv set[] = {{.key = "GREETING", .value = "hello"}};
     char *pass[] = {"PASSED", "NOT_IN_CALLER"};
     struct rp_process_plan p = {
-        .env_clear = true, .env_set = set, .n_env_set = 1, .env_pass = pass, .n_env_pass = 2,
+        .env_clear = true,
+        .env_set = set,
+        .n_env_set = 1,
+        .env_pass = pass,
+        .n_env_pass = 2,
     };
     char **env = rp_process_env(&p, caller_env);
     assert_non_null(env);
@@ -65,7 +69,11 @@ static void test_env_set_wins_over_pass_and_inherited(void **state)
                           {.key = "HOME", .value = "/data"}};
     char *pass[] = {"PASSED"};
     struct rp_process_plan p = {
-        .env_clear = false, .env_set = set, .n_env_set = 2, .env_pass = pass, .n_env_pass = 1,
+        .env_clear = false,
+        .env_set = set,
+        .n_env_set = 2,
+        .env_pass = pass,
+        .n_env_pass = 1,
     };
     char **env = rp_process_env(&p, caller_env);
     assert_non_null(env);
@@ -124,9 +132,9 @@ static void test_exec_a_directory_is_126(void **state)
 static void test_wait_status_is_the_code_or_128_plus_the_signal(void **state)
 {
     assert_int_equal(rp_wait_status(0), 0);
-    assert_int_equal(rp_wait_status(42 << 8), 42);         /* exited 42 */
+    assert_int_equal(rp_wait_status(42 << 8), 42); /* exited 42 */
     assert_int_equal(rp_wait_status(SIGTERM), 128 + SIGTERM);
-    assert_int_equal(rp_wait_status(SIGKILL | 0x80), 128 + SIGKILL);   /* with a core */
+    assert_int_equal(rp_wait_status(SIGKILL | 0x80), 128 + SIGKILL); /* with a core */
 }
 
 static void test_child_report_names_its_plan_and_step(void **state)
@@ -141,8 +149,9 @@ static void test_child_report_names_its_plan_and_step(void **state)
     assert_int_equal(rp_child_error_recv(fds[0], &r), 1);
     assert_int_equal(r.status, 125);
     assert_int_equal(r.code, -ENOENT);
-    assert_string_equal(r.msg, "namespaces (step 6): sysctl /proc/sys/net/x: "
-                               "No such file or directory");
+    assert_string_equal(r.msg,
+                        "namespaces (step 6): sysctl /proc/sys/net/x: "
+                        "No such file or directory");
     /* Then EOF: what a successful execve looks like to the parent. */
     assert_int_equal(rp_child_error_recv(fds[0], &r), 0);
     close(fds[0]);

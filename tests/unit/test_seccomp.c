@@ -31,17 +31,20 @@
 #include "seccomp_profile.h"
 
 /* A rule for one syscall; the names live in static storage per call site. */
-#define RULE(name, act, ...) {                                          \
-        .names = {.v = (char *[]){(char *)(name)}, .n = 1},             \
-        .action = (act), __VA_ARGS__                                    \
+#define RULE(name, act, ...)                                                                       \
+    {                                                                                              \
+        .names = {.v = (char *[]){(char *)(name)}, .n = 1}, .action = (act), __VA_ARGS__           \
     }
 
 static struct rp_seccomp_plan plan_of(enum rp_seccomp_action def, int def_errno,
                                       struct rp_seccomp_rule *rules, size_t n)
 {
     return (struct rp_seccomp_plan){
-        .enabled = true, .default_action = def, .default_errno = def_errno,
-        .rules = rules, .n_rules = n,
+        .enabled = true,
+        .default_action = def,
+        .default_errno = def_errno,
+        .rules = rules,
+        .n_rules = n,
     };
 }
 
@@ -83,15 +86,33 @@ static int errno_of(long rc)
     return rc < 0 ? errno : 0;
 }
 
-static int probe_getppid(void)  { return errno_of(syscall(SYS_getppid)); }
+static int probe_getppid(void)
+{
+    return errno_of(syscall(SYS_getppid));
+}
 #if defined(__x86_64__)
 /* The x32 ABI exists only on x86_64; elsewhere the probe would be unused. */
-static int probe_x32_getpid(void) { return errno_of(syscall(0x40000000 | SYS_getpid)); }
+static int probe_x32_getpid(void)
+{
+    return errno_of(syscall(0x40000000 | SYS_getpid));
+}
 #endif
-static int probe_unshare_user(void) { return errno_of(syscall(SYS_unshare, CLONE_NEWUSER)); }
-static int probe_mount(void) { return errno_of(syscall(SYS_mount, "none", "/", "tmpfs", 0, 0)); }
-static int probe_clone3(void) { return errno_of(syscall(SYS_clone3, NULL, 0)); }
-static int probe_ptrace(void) { return errno_of(syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0)); }
+static int probe_unshare_user(void)
+{
+    return errno_of(syscall(SYS_unshare, CLONE_NEWUSER));
+}
+static int probe_mount(void)
+{
+    return errno_of(syscall(SYS_mount, "none", "/", "tmpfs", 0, 0));
+}
+static int probe_clone3(void)
+{
+    return errno_of(syscall(SYS_clone3, NULL, 0));
+}
+static int probe_ptrace(void)
+{
+    return errno_of(syscall(SYS_ptrace, 0 /* TRACEME */, 0, 0, 0));
+}
 
 static int probe_clone_newuser(void)
 {
@@ -112,15 +133,33 @@ static int ioctl_null(unsigned long request)
     char arg[64] = "#";
     return errno_of(syscall(SYS_ioctl, fd, request, arg));
 }
-static int probe_tiocsti(void) { return ioctl_null(TIOCSTI); }
+static int probe_tiocsti(void)
+{
+    return ioctl_null(TIOCSTI);
+}
 #if ULONG_MAX > 0xffffffffUL
 /* Bits above the 32 of the request exist only where unsigned long has them. */
-static int probe_tiocsti_high_bits(void) { return ioctl_null(1ul << 32 | TIOCSTI); }
+static int probe_tiocsti_high_bits(void)
+{
+    return ioctl_null(1ul << 32 | TIOCSTI);
+}
 #endif
-static int probe_tioclinux(void) { return ioctl_null(TIOCLINUX); }
-static int probe_tcgets(void) { return ioctl_null(TCGETS); }
-static int probe_tiocgwinsz(void) { return ioctl_null(TIOCGWINSZ); }
-static int probe_tiocswinsz(void) { return ioctl_null(TIOCSWINSZ); }
+static int probe_tioclinux(void)
+{
+    return ioctl_null(TIOCLINUX);
+}
+static int probe_tcgets(void)
+{
+    return ioctl_null(TCGETS);
+}
+static int probe_tiocgwinsz(void)
+{
+    return ioctl_null(TIOCGWINSZ);
+}
+static int probe_tiocswinsz(void)
+{
+    return ioctl_null(TIOCSWINSZ);
+}
 
 static int probe_fork_works(void)
 {
@@ -154,14 +193,14 @@ static void test_default_profile_names_are_known_to_libseccomp(void **state)
             if (seccomp_syscall_resolve_name(base[i].names.v[j]) == __NR_SCMP_ERROR)
                 fail_msg("libseccomp does not know %s", base[i].names.v[j]);
     /* What every program needs is there on this architecture. */
-    const char *basics[] = {"read", "write", "openat", "mmap", "execve", "exit_group",
-                            "rt_sigreturn", "futex", "clone", "socket"};
+    const char *basics[] = {"read",       "write",        "openat", "mmap",  "execve",
+                            "exit_group", "rt_sigreturn", "futex",  "clone", "socket"};
     for (size_t k = 0; k < sizeof(basics) / sizeof(basics[0]); k++) {
         bool found = false;
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < base[i].names.n; j++)
-                found = found || (strcmp(base[i].names.v[j], basics[k]) == 0 &&
-                                  base[i].action == RP_SC_ALLOW);
+                found = found ||
+                    (strcmp(base[i].names.v[j], basics[k]) == 0 && base[i].action == RP_SC_ALLOW);
         if (!found || seccomp_syscall_resolve_name(basics[k]) < 0)
             fail_msg("%s is not allowed natively", basics[k]);
     }
@@ -170,15 +209,57 @@ static void test_default_profile_names_are_known_to_libseccomp(void **state)
 static void test_default_profile_never_allows_the_dangerous_syscalls(void **state)
 {
     const char *dangerous[] = {
-        "mount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount",
-        "open_tree", "mount_setattr", "pivot_root", "chroot", "reboot", "kexec_load",
-        "kexec_file_load", "init_module", "finit_module", "delete_module", "bpf",
-        "perf_event_open", "add_key", "request_key", "keyctl", "userfaultfd",
-        "open_by_handle_at", "iopl", "ioperm", "swapon", "swapoff", "acct",
-        "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "unshare",
-        "setns", "ptrace", "process_vm_readv", "process_vm_writev", "lookup_dcookie",
-        "quotactl", "syslog", "uselib", "vhangup", "sysfs", "_sysctl", "ustat",
-        "create_module", "get_kernel_syms", "query_module", "nfsservctl", "clone3",
+        "mount",
+        "umount2",
+        "fsopen",
+        "fsconfig",
+        "fsmount",
+        "fspick",
+        "move_mount",
+        "open_tree",
+        "mount_setattr",
+        "pivot_root",
+        "chroot",
+        "reboot",
+        "kexec_load",
+        "kexec_file_load",
+        "init_module",
+        "finit_module",
+        "delete_module",
+        "bpf",
+        "perf_event_open",
+        "add_key",
+        "request_key",
+        "keyctl",
+        "userfaultfd",
+        "open_by_handle_at",
+        "iopl",
+        "ioperm",
+        "swapon",
+        "swapoff",
+        "acct",
+        "settimeofday",
+        "clock_settime",
+        "clock_adjtime",
+        "adjtimex",
+        "unshare",
+        "setns",
+        "ptrace",
+        "process_vm_readv",
+        "process_vm_writev",
+        "lookup_dcookie",
+        "quotactl",
+        "syslog",
+        "uselib",
+        "vhangup",
+        "sysfs",
+        "_sysctl",
+        "ustat",
+        "create_module",
+        "get_kernel_syms",
+        "query_module",
+        "nfsservctl",
+        "clone3",
         "io_uring_setup",
     };
     size_t n;
@@ -186,8 +267,7 @@ static void test_default_profile_never_allows_the_dangerous_syscalls(void **stat
     for (size_t k = 0; k < sizeof(dangerous) / sizeof(dangerous[0]); k++)
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < base[i].names.n; j++)
-                if (strcmp(base[i].names.v[j], dangerous[k]) == 0 &&
-                    base[i].action == RP_SC_ALLOW)
+                if (strcmp(base[i].names.v[j], dangerous[k]) == 0 && base[i].action == RP_SC_ALLOW)
                     fail_msg("the default profile allows %s", dangerous[k]);
 }
 
@@ -213,7 +293,8 @@ static void test_denied_syscall_returns_its_configured_errno(void **state)
 static void test_default_errno_answers_what_no_rule_allows(void **state)
 {
     struct rp_seccomp_rule rules[] = {
-        RULE("exit_group", RP_SC_ALLOW), RULE("exit", RP_SC_ALLOW),
+        RULE("exit_group", RP_SC_ALLOW),
+        RULE("exit", RP_SC_ALLOW),
     };
     struct rp_seccomp_plan plan = plan_of(RP_SC_ERRNO, ENOTSUP, rules, 2);
     assert_exit(run_filtered(&plan, probe_getppid), ENOTSUP);
@@ -221,7 +302,7 @@ static void test_default_errno_answers_what_no_rule_allows(void **state)
 
 static void test_kill_process_kills_with_sigsys(void **state)
 {
-    struct rp_seccomp_rule rules[] = { RULE("getppid", RP_SC_KILL_PROCESS) };
+    struct rp_seccomp_rule rules[] = {RULE("getppid", RP_SC_KILL_PROCESS)};
     struct rp_seccomp_plan plan = plan_of(RP_SC_ALLOW, EPERM, rules, 1);
     int status = run_filtered(&plan, probe_getppid);
     assert_true(WIFSIGNALED(status));
@@ -231,8 +312,8 @@ static void test_kill_process_kills_with_sigsys(void **state)
 static void test_later_rule_wins_over_an_earlier_one_for_the_same_syscall(void **state)
 {
     struct rp_seccomp_rule rules[] = {
-        RULE("getppid", RP_SC_ALLOW),                       /* as a base would */
-        RULE("getppid", RP_SC_ERRNO, .errnum = ENOENT),     /* the node's word */
+        RULE("getppid", RP_SC_ALLOW),                   /* as a base would */
+        RULE("getppid", RP_SC_ERRNO, .errnum = ENOENT), /* the node's word */
         RULE("exit_group", RP_SC_ALLOW),
     };
     struct rp_seccomp_plan plan = plan_of(RP_SC_ERRNO, EPERM, rules, 3);
@@ -243,7 +324,7 @@ static void test_rule_repeating_the_default_still_overrides_the_base(void **stat
 {
     struct rp_seccomp_rule rules[] = {
         RULE("getppid", RP_SC_ALLOW),
-        RULE("getppid", RP_SC_ERRNO, .errnum = EPERM),     /* = the default */
+        RULE("getppid", RP_SC_ERRNO, .errnum = EPERM), /* = the default */
         RULE("exit_group", RP_SC_ALLOW),
     };
     struct rp_seccomp_plan plan = plan_of(RP_SC_ERRNO, EPERM, rules, 3);
@@ -255,8 +336,11 @@ static void test_argument_conditions_select_the_calls(void **state)
     /* unshare(CLONE_NEWUSER) is refused, unshare(0) is not. */
     struct rp_seccomp_rule rules[] = {
         RULE("unshare", RP_SC_ERRNO, .errnum = EXDEV,
-             .args = {{.index = 0, .op = RP_SC_MASKED_EQ, .mask = CLONE_NEWUSER,
-                       .value = CLONE_NEWUSER}}, .n_args = 1),
+             .args = {{.index = 0,
+                       .op = RP_SC_MASKED_EQ,
+                       .mask = CLONE_NEWUSER,
+                       .value = CLONE_NEWUSER}},
+             .n_args = 1),
     };
     struct rp_seccomp_plan plan = plan_of(RP_SC_ALLOW, EPERM, rules, 1);
     assert_exit(run_filtered(&plan, probe_unshare_user), EXDEV);
@@ -266,7 +350,7 @@ static void test_x32_syscalls_are_killed(void **state)
 {
 #if defined(__x86_64__)
     /* Without a filter the x32 getpid is answered (or ENOSYS without x32). */
-    struct rp_seccomp_rule rules[] = { RULE("getppid", RP_SC_ERRNO, .errnum = EACCES) };
+    struct rp_seccomp_rule rules[] = {RULE("getppid", RP_SC_ERRNO, .errnum = EACCES)};
     struct rp_seccomp_plan plan = plan_of(RP_SC_ALLOW, EPERM, rules, 1);
     int status = run_filtered(&plan, probe_x32_getpid);
     assert_true(WIFSIGNALED(status));
@@ -327,7 +411,8 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     assert_true(pid >= 0);
     if (pid == 0) {
         close(sv[0]);
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || rp_seccomp_learn_load(&prog, sv[1], &err) < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            rp_seccomp_learn_load(&prog, sv[1], &err) < 0)
             _exit(100);
         if (syscall(SYS_getppid) <= 0)
             _exit(101);
@@ -366,8 +451,8 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
         sendmsg_seen = sendmsg_seen || learned.nr[i] == SYS_sendmsg;
     }
     assert_true(ppid);
-    assert_true(pgid);              /* the grandchild's call */
-    assert_false(sendmsg_seen);     /* the hand-over is redwrap's, not the workload's */
+    assert_true(pgid);          /* the grandchild's call */
+    assert_false(sendmsg_seen); /* the hand-over is redwrap's, not the workload's */
 
     char path[] = "/tmp/test_seccomp_learn.XXXXXX";
     int fd = mkstemp(path);
@@ -384,7 +469,7 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     assert_non_null(strstr(text, "seccomp:\n  default_action: kill_process\n  base: none\n"));
     assert_non_null(strstr(text, "        - getppid\n"));
     assert_non_null(strstr(text, "        - getpgid\n"));
-    assert_non_null(strstr(text, "        - clock_gettime\n"));   /* the vDSO's */
+    assert_non_null(strstr(text, "        - clock_gettime\n")); /* the vDSO's */
     /* sorted */
     assert_true(strstr(text, "- getpgid\n") < strstr(text, "- getppid\n"));
     rp_seccomp_learn_free(&learned);
@@ -404,12 +489,16 @@ static void test_filter_beyond_the_kernel_limit_is_refused_when_compiled(void **
     assert_non_null(rules);
     for (size_t i = 0; i < N; i++) {
         rules[i] = (struct rp_seccomp_rule){
-            .names = {.v = personality, .n = 1}, .action = RP_SC_ALLOW, .n_args = 6,
+            .names = {.v = personality, .n = 1},
+            .action = RP_SC_ALLOW,
+            .n_args = 6,
         };
         for (unsigned a = 0; a < 6; a++) {
             uint64_t v = i * 6 + a + 1;
             rules[i].args[a] = (struct rp_seccomp_arg){
-                .index = a, .op = RP_SC_EQ, .value = v << 32 | v,
+                .index = a,
+                .op = RP_SC_EQ,
+                .value = v << 32 | v,
             };
         }
     }

@@ -43,7 +43,7 @@ static void test_every_mount_reads_as_in_mountinfo(void **state)
     char fstype[64], root[4096];
     int r = rp_statmount_root("/", fstype, sizeof(fstype), root, sizeof(root));
     if (r == -ENOSYS || r == -EINVAL)
-        skip();         /* a kernel before 6.8: callers read mountinfo */
+        skip(); /* a kernel before 6.8: callers read mountinfo */
     size_t compared = 0;
     for (size_t i = 0; i < t.n; i++) {
         const struct rp_mountinfo *m = top_at(&t, t.e[i].target);
@@ -54,13 +54,13 @@ static void test_every_mount_reads_as_in_mountinfo(void **state)
             continue;
         r = rp_statmount_root(m->target, fstype, sizeof(fstype), root, sizeof(root));
         if (r == -ENOTDIR || r == -EACCES)
-            continue;   /* the path now reaches another mount (over-mounted parent) */
+            continue; /* the path now reaches another mount (over-mounted parent) */
         assert_int_equal(r, 0);
         assert_string_equal(fstype, m->fstype);
         assert_string_equal(root, m->root);
         compared++;
     }
-    assert_true(compared >= 2);     /* at least / and /proc */
+    assert_true(compared >= 2); /* at least / and /proc */
 }
 
 static void test_a_directory_that_is_not_a_mount_root_is_refused(void **state)
@@ -71,8 +71,7 @@ static void test_a_directory_that_is_not_a_mount_root_is_refused(void **state)
     if (r == -ENOSYS || r == -EINVAL)
         skip();
     /* /proc/self/fd is inside procfs, never the root of a mount. */
-    assert_int_equal(rp_statmount_root("/proc/self/fd", fstype, sizeof(fstype), root,
-                                       sizeof(root)),
+    assert_int_equal(rp_statmount_root("/proc/self/fd", fstype, sizeof(fstype), root, sizeof(root)),
                      -ENOTDIR);
 }
 
@@ -92,7 +91,7 @@ static void test_a_short_buffer_is_refused_not_cut(void **state)
     int r = rp_statmount_root("/proc", fstype, sizeof(fstype), root, sizeof(root));
     if (r == -ENOSYS || r == -EINVAL)
         skip();
-    assert_int_equal(r, -ENAMETOOLONG);     /* "proc" does not fit in 2 bytes */
+    assert_int_equal(r, -ENAMETOOLONG); /* "proc" does not fit in 2 bytes */
 }
 
 /* statx's mount id and fdinfo's are the same number (mount_resolve.c). */

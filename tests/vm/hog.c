@@ -24,7 +24,7 @@ int main(int argc, char **argv)
             return 1;
         }
         for (long off = 0; off < (1 << 20); off += page)
-            chunk[off] = (char)(i + 1);   /* non-zero: zswap/KSM cannot fold it */
+            chunk[off] = (char)(i + 1); /* non-zero: zswap/KSM cannot fold it */
     }
     printf("hog: holding %ld MiB\n", mib);
     fflush(stdout);

@@ -15,7 +15,7 @@ extern "C" {
 /* A position in a node file (or in a --set argument). Lines and columns
  * are 1-based, as editors show them. */
 struct rp_pos {
-    const char *file;   /* borrowed from the node that owns it */
+    const char *file; /* borrowed from the node that owns it */
     unsigned line;
     unsigned column;
 };
@@ -25,7 +25,7 @@ struct rp_diag {
     char *file;
     unsigned line;
     unsigned column;
-    char *key_path;     /* "mounts[2].source"; "" for document-level problems */
+    char *key_path; /* "mounts[2].source"; "" for document-level problems */
     char *message;
 };
 
@@ -39,7 +39,7 @@ struct rp_diags {
 
 /* A run-time failure: which step, which path, and the system's reason. */
 struct rp_error {
-    int code;           /* negative errno-style value, 0 when unset */
+    int code; /* negative errno-style value, 0 when unset */
     char msg[1024];
 };
 

@@ -20,21 +20,28 @@ extern "C" {
 
 /* Namespaces in the order the kernel documents them; RP_NS_COUNT last. */
 enum rp_ns_kind {
-    RP_NS_USER, RP_NS_PID, RP_NS_NET, RP_NS_IPC, RP_NS_UTS,
-    RP_NS_CGROUP, RP_NS_TIME, RP_NS_MOUNT, RP_NS_COUNT
+    RP_NS_USER,
+    RP_NS_PID,
+    RP_NS_NET,
+    RP_NS_IPC,
+    RP_NS_UTS,
+    RP_NS_CGROUP,
+    RP_NS_TIME,
+    RP_NS_MOUNT,
+    RP_NS_COUNT
 };
 
 enum rp_ns_mode { RP_NS_NEW, RP_NS_HOST, RP_NS_JOIN };
 
 struct rp_ns_setting {
-    enum rp_ns_mode mode;   /* default RP_NS_NEW */
-    char *path;             /* RP_NS_JOIN: the nsfs file, e.g. /proc/123/ns/net */
+    enum rp_ns_mode mode; /* default RP_NS_NEW */
+    char *path;           /* RP_NS_JOIN: the nsfs file, e.g. /proc/123/ns/net */
     struct rp_pos pos;
 };
 
 struct rp_string_list {
     char **v;
-    struct rp_pos *pos;     /* one per element */
+    struct rp_pos *pos; /* one per element */
     size_t n;
 };
 
@@ -57,7 +64,7 @@ struct rp_id_map {
 struct rp_id_map_list {
     struct rp_id_map *v;
     size_t n;
-    bool set;               /* written in the file; otherwise the planner's default */
+    bool set; /* written in the file; otherwise the planner's default */
 };
 
 /* A user or group reference: a number, or a name resolved at plan time in
@@ -79,50 +86,66 @@ struct rp_owner {
 };
 
 struct rp_root {
-    uint64_t size;          /* bytes; default 8 MiB */
-    mode_t mode;            /* default 0755 */
-    bool readonly;          /* default true */
-    char *source;           /* NULL: a fresh tmpfs */
+    uint64_t size; /* bytes; default 8 MiB */
+    mode_t mode;   /* default 0755 */
+    bool readonly; /* default true */
+    char *source;  /* NULL: a fresh tmpfs */
     struct rp_pos pos, size_pos, source_pos;
 };
 
 enum rp_mount_type {
-    RP_MOUNT_BIND, RP_MOUNT_PROC, RP_MOUNT_DEV, RP_MOUNT_MQUEUE,
-    RP_MOUNT_SYMLINK, RP_MOUNT_DIR, RP_MOUNT_FILE
+    RP_MOUNT_BIND,
+    RP_MOUNT_PROC,
+    RP_MOUNT_DEV,
+    RP_MOUNT_MQUEUE,
+    RP_MOUNT_SYMLINK,
+    RP_MOUNT_DIR,
+    RP_MOUNT_FILE
 };
 
 struct rp_mount {
     enum rp_mount_type type;
-    char *path;             /* absolute, normalised, inside the node */
-    char *source;           /* bind: host path, variables expanded */
-    char *target;           /* symlink: the link's content */
-    char *content;          /* file */
+    char *path;    /* absolute, normalised, inside the node */
+    char *source;  /* bind: host path, variables expanded */
+    char *target;  /* symlink: the link's content */
+    char *content; /* file */
     size_t content_len;
-    bool readonly;          /* bind: default true; file: default false */
-    bool optional;          /* bind: a missing source is skipped */
-    bool create;            /* bind: create the source directory on the host */
-    mode_t mode;            /* dir, file: default 0755 / 0644 */
+    bool readonly; /* bind: default true; file: default false */
+    bool optional; /* bind: a missing source is skipped */
+    bool create;   /* bind: create the source directory on the host */
+    mode_t mode;   /* dir, file: default 0755 / 0644 */
     bool mode_set;
-    struct rp_owner owner;  /* dir, file; bind with create: the new source */
-    struct rp_pos pos;      /* the mapping itself */
+    struct rp_owner owner; /* dir, file; bind with create: the new source */
+    struct rp_pos pos;     /* the mapping itself */
     struct rp_pos source_pos;
 };
 
 struct rp_tmpfs {
     char *path;
-    uint64_t size;          /* bytes; 0: the kernel's default (half of RAM) */
-    mode_t mode;            /* default 1777 */
+    uint64_t size; /* bytes; 0: the kernel's default (half of RAM) */
+    mode_t mode;   /* default 1777 */
     struct rp_owner owner;
     struct rp_pos pos;
 };
 
 /* The fifteen cgroup v2 items of node-format.md. */
 enum rp_cgroup_item_kind {
-    RP_CG_CPUSET_CPUS, RP_CG_CPUSET_MEMS, RP_CG_CPUSET_CPUS_PARTITION,
-    RP_CG_CPU_WEIGHT, RP_CG_CPU_MAX, RP_CG_IO_MAX, RP_CG_IO_WEIGHT,
-    RP_CG_MEMORY_MIN, RP_CG_MEMORY_LOW, RP_CG_MEMORY_HIGH, RP_CG_MEMORY_MAX,
-    RP_CG_MEMORY_SWAP_HIGH, RP_CG_MEMORY_SWAP_MAX, RP_CG_MEMORY_OOM_GROUP,
-    RP_CG_PIDS_MAX, RP_CG_ITEM_COUNT
+    RP_CG_CPUSET_CPUS,
+    RP_CG_CPUSET_MEMS,
+    RP_CG_CPUSET_CPUS_PARTITION,
+    RP_CG_CPU_WEIGHT,
+    RP_CG_CPU_MAX,
+    RP_CG_IO_MAX,
+    RP_CG_IO_WEIGHT,
+    RP_CG_MEMORY_MIN,
+    RP_CG_MEMORY_LOW,
+    RP_CG_MEMORY_HIGH,
+    RP_CG_MEMORY_MAX,
+    RP_CG_MEMORY_SWAP_HIGH,
+    RP_CG_MEMORY_SWAP_MAX,
+    RP_CG_MEMORY_OOM_GROUP,
+    RP_CG_PIDS_MAX,
+    RP_CG_ITEM_COUNT
 };
 
 struct rp_cgroup_item {
@@ -136,10 +159,10 @@ struct rp_cgroup_item {
 };
 
 struct rp_cgroup {
-    bool present;           /* a cgroup section was written */
-    char *parent;           /* NULL: the cgroup redwrap runs in */
-    bool required;          /* default true */
-    struct rp_cgroup_item *items;   /* in the order written */
+    bool present;                 /* a cgroup section was written */
+    char *parent;                 /* NULL: the cgroup redwrap runs in */
+    bool required;                /* default true */
+    struct rp_cgroup_item *items; /* in the order written */
     size_t n_items;
     struct rp_pos pos, parent_pos;
 };
@@ -148,31 +171,34 @@ enum rp_caps_mode { RP_CAPS_UNSET, RP_CAPS_KEEP, RP_CAPS_DROP };
 
 struct rp_capabilities {
     enum rp_caps_mode mode;
-    uint64_t list;          /* bit N = capability N, for keep or drop */
+    uint64_t list; /* bit N = capability N, for keep or drop */
     uint64_t ambient;
     bool ambient_set;
     struct rp_pos pos, list_pos, ambient_pos;
 };
 
 enum rp_seccomp_action {
-    RP_SC_ALLOW, RP_SC_ERRNO, RP_SC_KILL_THREAD, RP_SC_KILL_PROCESS,
-    RP_SC_TRAP, RP_SC_LOG
+    RP_SC_ALLOW,
+    RP_SC_ERRNO,
+    RP_SC_KILL_THREAD,
+    RP_SC_KILL_PROCESS,
+    RP_SC_TRAP,
+    RP_SC_LOG
 };
 
-enum rp_seccomp_op { RP_SC_EQ, RP_SC_NE, RP_SC_LT, RP_SC_LE, RP_SC_GT, RP_SC_GE,
-                     RP_SC_MASKED_EQ };
+enum rp_seccomp_op { RP_SC_EQ, RP_SC_NE, RP_SC_LT, RP_SC_LE, RP_SC_GT, RP_SC_GE, RP_SC_MASKED_EQ };
 
 struct rp_seccomp_arg {
-    unsigned index;         /* 0-5 */
+    unsigned index; /* 0-5 */
     enum rp_seccomp_op op;
     uint64_t value;
-    uint64_t mask;          /* masked_eq: (arg & mask) == value */
+    uint64_t mask; /* masked_eq: (arg & mask) == value */
 };
 
 struct rp_seccomp_rule {
-    struct rp_string_list names;    /* checked against libseccomp's table */
+    struct rp_string_list names; /* checked against libseccomp's table */
     enum rp_seccomp_action action;
-    int errnum;             /* errno action: default the section's default_errno */
+    int errnum; /* errno action: default the section's default_errno */
     struct rp_seccomp_arg args[6];
     size_t n_args;
     struct rp_pos pos;
@@ -182,24 +208,24 @@ enum rp_seccomp_base { RP_SC_BASE_DEFAULT, RP_SC_BASE_NONE };
 
 struct rp_seccomp {
     bool present;
-    enum rp_seccomp_action default_action;  /* default errno */
-    int default_errno;                      /* default EPERM */
-    enum rp_seccomp_base base;              /* default "default" */
+    enum rp_seccomp_action default_action; /* default errno */
+    int default_errno;                     /* default EPERM */
+    enum rp_seccomp_base base;             /* default "default" */
     struct rp_seccomp_rule *rules;
     size_t n_rules;
     struct rp_pos pos;
 };
 
 struct rp_rlimit {
-    int resource;           /* RLIMIT_* */
-    uint64_t soft, hard;    /* RLIM_INFINITY for "unlimited" */
+    int resource;        /* RLIMIT_* */
+    uint64_t soft, hard; /* RLIM_INFINITY for "unlimited" */
     struct rp_pos pos;
 };
 
 enum rp_wait_mode { RP_WAIT_ALL, RP_WAIT_MAIN };
 
 struct rp_process {
-    struct rp_string_list command;  /* may be empty: the CLI gives one */
+    struct rp_string_list command; /* may be empty: the CLI gives one */
     struct rp_id_ref user;
     struct rp_id_ref group;
     struct rp_id_ref *groups;
@@ -220,8 +246,8 @@ struct rp_process {
 };
 
 struct rp_node {
-    char *file;             /* the node file as given; every rp_pos points here */
-    char *dir;              /* its folder: ${NODE_DIR} */
+    char *file; /* the node file as given; every rp_pos points here */
+    char *dir;  /* its folder: ${NODE_DIR} */
     char *name;
     char *description;
     struct rp_ns_setting ns[RP_NS_COUNT];
@@ -230,7 +256,7 @@ struct rp_node {
     char *hostname, *domainname;
     struct rp_pos hostname_pos, domainname_pos;
     bool time_offsets_set;
-    int64_t time_monotonic, time_boottime;  /* seconds */
+    int64_t time_monotonic, time_boottime; /* seconds */
     struct rp_pos time_offsets_pos;
     struct rp_kv_list sysctl;
     struct rp_root root;
@@ -246,13 +272,13 @@ struct rp_node {
 };
 
 /* Limits that keep a hostile file from costing more than a bad error. */
-#define RP_NODE_MAX_BYTES       (1u << 20)  /* 1 MiB of YAML */
-#define RP_NODE_MAX_DEPTH       32          /* nesting of mappings and sequences */
-#define RP_NODE_MAX_NODES       100000      /* after alias expansion */
+#define RP_NODE_MAX_BYTES (1u << 20) /* 1 MiB of YAML */
+#define RP_NODE_MAX_DEPTH 32         /* nesting of mappings and sequences */
+#define RP_NODE_MAX_NODES 100000     /* after alias expansion */
 
 struct rp_parse_opts {
-    uid_t caller_uid;       /* ${UID} */
-    gid_t caller_gid;       /* ${GID} */
+    uid_t caller_uid; /* ${UID} */
+    gid_t caller_gid; /* ${GID} */
     /* --set KEY=VALUE overrides, applied to the document before validation. */
     const char *const *sets;
     size_t n_sets;
@@ -264,12 +290,12 @@ RP_PUBLIC int rp_node_parse_file(const char *path, const struct rp_parse_opts *o
                                  struct rp_node **out, struct rp_diags *diags);
 /* The same from memory; name is what errors call the file. */
 RP_PUBLIC int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
-                                   const struct rp_parse_opts *opts,
-                                   struct rp_node **out, struct rp_diags *diags);
+                                   const struct rp_parse_opts *opts, struct rp_node **out,
+                                   struct rp_diags *diags);
 RP_PUBLIC void rp_node_free(struct rp_node *node);
 
 RP_PUBLIC const char *rp_ns_name(enum rp_ns_kind kind);                /* "user", ... */
-RP_PUBLIC const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k);  /* "memory.max" */
+RP_PUBLIC const char *rp_cgroup_item_name(enum rp_cgroup_item_kind k); /* "memory.max" */
 RP_PUBLIC const char *rp_seccomp_action_name(enum rp_seccomp_action a);
 
 #ifdef __cplusplus

@@ -22,15 +22,15 @@ extern "C" {
 
 /* 2. host plan: changes outside the node, before it exists. */
 enum rp_host_op {
-    RP_HOST_SYSCTL,         /* write value to path (/proc/sys/...) */
-    RP_HOST_MKDIR,          /* create a bind source marked create: true */
+    RP_HOST_SYSCTL, /* write value to path (/proc/sys/...) */
+    RP_HOST_MKDIR,  /* create a bind source marked create: true */
 };
 
 struct rp_host_step {
     enum rp_host_op op;
     char *path;
-    char *value;            /* sysctl */
-    mode_t mode;            /* mkdir: 0755 */
+    char *value; /* sysctl */
+    mode_t mode; /* mkdir: 0755 */
     bool has_owner;
     uid_t uid;
     gid_t gid;
@@ -39,15 +39,18 @@ struct rp_host_step {
 
 /* 3. cgroup plan. */
 enum rp_cgroup_controller {
-    RP_CTRL_CPUSET = 1 << 0, RP_CTRL_CPU = 1 << 1, RP_CTRL_IO = 1 << 2,
-    RP_CTRL_MEMORY = 1 << 3, RP_CTRL_PIDS = 1 << 4,
+    RP_CTRL_CPUSET = 1 << 0,
+    RP_CTRL_CPU = 1 << 1,
+    RP_CTRL_IO = 1 << 2,
+    RP_CTRL_MEMORY = 1 << 3,
+    RP_CTRL_PIDS = 1 << 4,
 };
 
 struct rp_cgroup_write {
     enum rp_cgroup_item_kind kind;
-    char *file;             /* "memory.max" */
-    char *value;            /* the kernel's syntax; io.max with MAJ:MIN */
-    unsigned controller;    /* one RP_CTRL_* bit */
+    char *file;          /* "memory.max" */
+    char *value;         /* the kernel's syntax; io.max with MAJ:MIN */
+    unsigned controller; /* one RP_CTRL_* bit */
     struct rp_pos pos;
 };
 
@@ -59,56 +62,56 @@ struct rp_cgroup_plan {
      * cgroup where one can be made, and required is false. */
     bool required;
     bool section_present;
-    char *name;             /* node name; the executor appends a unique suffix */
-    unsigned controllers;   /* RP_CTRL_* bits the writes need */
+    char *name;           /* node name; the executor appends a unique suffix */
+    unsigned controllers; /* RP_CTRL_* bits the writes need */
     struct rp_cgroup_write *writes;
     size_t n_writes;
 };
 
 /* 4-6. namespace plan. */
 struct rp_ns_plan {
-    struct rp_ns_setting ns[RP_NS_COUNT];   /* mode and join path per namespace */
-    int clone_flags;        /* CLONE_NEW* for every namespace marked new */
+    struct rp_ns_setting ns[RP_NS_COUNT]; /* mode and join path per namespace */
+    int clone_flags;                      /* CLONE_NEW* for every namespace marked new */
     struct rp_id_map *uid_map, *gid_map;
     size_t n_uid_map, n_gid_map;
-    bool deny_setgroups;    /* unprivileged maps need setgroups denied first */
+    bool deny_setgroups; /* unprivileged maps need setgroups denied first */
     char *hostname, *domainname;
     bool set_time_offsets;
     int64_t time_monotonic, time_boottime;
-    struct rp_kv *sysctl;   /* key: /proc/sys/... path; value */
+    struct rp_kv *sysctl; /* key: /proc/sys/... path; value */
     size_t n_sysctl;
-    bool loopback_up;       /* a new net namespace: bring lo up */
+    bool loopback_up; /* a new net namespace: bring lo up */
 };
 
 /* 7. mount and tmpfs plans: one op list, bubblewrap style. */
 enum rp_mount_op {
-    RP_MOP_ROOT_TMPFS,      /* a fresh tmpfs as the new root: size, mode */
-    RP_MOP_ROOT_BIND,       /* the image at source: an overlay with a volatile upper layer */
-    RP_MOP_BIND,            /* source -> path; readonly, optional */
+    RP_MOP_ROOT_TMPFS, /* a fresh tmpfs as the new root: size, mode */
+    RP_MOP_ROOT_BIND,  /* the image at source: an overlay with a volatile upper layer */
+    RP_MOP_BIND,       /* source -> path; readonly, optional */
     RP_MOP_PROC,
-    RP_MOP_DEV,             /* a minimal /dev on a tmpfs, devpts, shm */
+    RP_MOP_DEV, /* a minimal /dev on a tmpfs, devpts, shm */
     RP_MOP_MQUEUE,
-    RP_MOP_SYMLINK,         /* path -> target */
-    RP_MOP_DIR,             /* mode, owner */
-    RP_MOP_FILE,            /* content, mode, owner */
-    RP_MOP_TMPFS,           /* size, mode, owner (the tmpfs plan) */
-    RP_MOP_PIVOT_ROOT,      /* switch to the new root, detach the old one */
-    RP_MOP_REMOUNT_RO,      /* path, recursively: read-only reaches submounts */
+    RP_MOP_SYMLINK,    /* path -> target */
+    RP_MOP_DIR,        /* mode, owner */
+    RP_MOP_FILE,       /* content, mode, owner */
+    RP_MOP_TMPFS,      /* size, mode, owner (the tmpfs plan) */
+    RP_MOP_PIVOT_ROOT, /* switch to the new root, detach the old one */
+    RP_MOP_REMOUNT_RO, /* path, recursively: read-only reaches submounts */
 };
 
 struct rp_mount_step {
     enum rp_mount_op op;
-    char *path;             /* inside the node */
-    char *source;           /* bind: on the host */
-    char *target;           /* symlink */
-    char *content;          /* file */
+    char *path;    /* inside the node */
+    char *source;  /* bind: on the host */
+    char *target;  /* symlink */
+    char *content; /* file */
     size_t content_len;
-    uint64_t size;          /* tmpfs: bytes, 0 = kernel default */
+    uint64_t size; /* tmpfs: bytes, 0 = kernel default */
     mode_t mode;
     bool has_owner;
-    uid_t uid;              /* ids as seen inside the node */
+    uid_t uid; /* ids as seen inside the node */
     gid_t gid;
-    unsigned long flags;    /* MS_NOSUID | MS_NODEV | MS_NOEXEC ... */
+    unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC ... */
     bool readonly;
     bool optional;
     struct rp_pos pos;
@@ -121,17 +124,17 @@ struct rp_mount_plan {
 
 /* 8-9, 11. process plan: the workload's environment and identity. */
 struct rp_process_plan {
-    char **argv;            /* NULL-terminated; NULL when the node names none */
-    struct rp_kv *env_set;  /* in the order written */
+    char **argv;           /* NULL-terminated; NULL when the node names none */
+    struct rp_kv *env_set; /* in the order written */
     size_t n_env_set;
-    char **env_pass;        /* names copied from redwrap's environment if set */
+    char **env_pass; /* names copied from redwrap's environment if set */
     size_t n_env_pass;
     bool env_clear;
     char *cwd;
     mode_t umask;
     struct rp_rlimit *rlimits;
     size_t n_rlimits;
-    uid_t uid;              /* inside the node */
+    uid_t uid; /* inside the node */
     gid_t gid;
     gid_t *groups;
     size_t n_groups;
@@ -147,7 +150,7 @@ struct rp_caps_plan {
      * workload's uid (root inside keeps the namespace's full set). */
     bool set;
     uint64_t bounding, permitted, effective, inheritable, ambient;
-    bool in_user_ns;        /* the sets are the new user namespace's */
+    bool in_user_ns; /* the sets are the new user namespace's */
 };
 
 /* 12. seccomp plan: the base profile merged with the node's rules. */
@@ -155,26 +158,26 @@ struct rp_seccomp_plan {
     bool enabled;
     enum rp_seccomp_action default_action;
     int default_errno;
-    struct rp_seccomp_rule *rules;  /* base first, then the node's; owned */
+    struct rp_seccomp_rule *rules; /* base first, then the node's; owned */
     size_t n_rules;
 };
 
 struct rp_plan {
-    const struct rp_node *node;     /* borrowed: free the plan first */
+    const struct rp_node *node; /* borrowed: free the plan first */
     struct rp_host_step *host;
     size_t n_host;
     struct rp_cgroup_plan cgroup;
     struct rp_ns_plan ns;
-    struct rp_mount_plan mount;     /* root, binds, proc, dev, ..., files */
-    struct rp_mount_plan tmpfs;     /* the volatile areas */
-    struct rp_mount_plan finish;    /* pivot_root, then the read-only remounts */
+    struct rp_mount_plan mount;  /* root, binds, proc, dev, ..., files */
+    struct rp_mount_plan tmpfs;  /* the volatile areas */
+    struct rp_mount_plan finish; /* pivot_root, then the read-only remounts */
     struct rp_process_plan process;
     struct rp_caps_plan caps;
     struct rp_seccomp_plan seccomp;
 };
 
 struct rp_plan_opts {
-    uid_t caller_uid;       /* who runs redwrap: decides the default id maps */
+    uid_t caller_uid; /* who runs redwrap: decides the default id maps */
     gid_t caller_gid;
     /* Where /etc/passwd and /etc/group are read for names; NULL: "/" (or
      * root.source when the node has one). Tests point it at a fixture. */
@@ -187,8 +190,7 @@ RP_PUBLIC void rp_plan_free(struct rp_plan *plan);
 
 enum rp_plan_format { RP_PLAN_TEXT, RP_PLAN_JSON };
 /* Prints the numbered steps in the order redwrap applies them. */
-RP_PUBLIC int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format,
-                            FILE *out);
+RP_PUBLIC int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out);
 
 #ifdef __cplusplus
 }

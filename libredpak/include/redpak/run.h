@@ -15,10 +15,10 @@ extern "C" {
 #endif
 
 struct rp_run_opts {
-    char *const *argv;      /* the command after --; NULL: process.command */
-    char *const *environ;   /* redwrap's environment, for env.pass */
-    int verbose;            /* > 0: one line per applied step on stderr */
-    const char *seccomp_learn;  /* write a learned seccomp fragment here */
+    char *const *argv;         /* the command after --; NULL: process.command */
+    char *const *environ;      /* redwrap's environment, for env.pass */
+    int verbose;               /* > 0: one line per applied step on stderr */
+    const char *seccomp_learn; /* write a learned seccomp fragment here */
     /* Once the node has run 100 ms, the calling process drops the resident
      * pages of its read-only code and data (every loaded object's, the
      * caller's too) and trims its heap: they fault back in when used.
@@ -27,9 +27,9 @@ struct rp_run_opts {
 };
 
 /* Exit statuses of redwrap (docs/architecture.md, "Exit codes"). */
-#define RP_EXIT_SETUP_FAILED    125
-#define RP_EXIT_NOT_EXECUTABLE  126
-#define RP_EXIT_NOT_FOUND       127
+#define RP_EXIT_SETUP_FAILED 125
+#define RP_EXIT_NOT_EXECUTABLE 126
+#define RP_EXIT_NOT_FOUND 127
 
 /* Builds the node, runs the workload, supervises, tears the node down.
  * Returns the status redwrap exits with: the workload's own, 128+N for a

@@ -18,12 +18,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const struct { const char *name; int nr; } known[] = {
-    {"clone3", SYS_clone3},         {"openat2", SYS_openat2},
-    {"mount_setattr", SYS_mount_setattr}, {"open_tree", SYS_open_tree},
-    {"move_mount", SYS_move_mount}, {"fsopen", SYS_fsopen},
-    {"fsmount", SYS_fsmount},       {"statx", SYS_statx},
-    {"statmount", 457},             /* Linux 6.8; older headers lack the name */
+static const struct {
+    const char *name;
+    int nr;
+} known[] = {
+    {"clone3", SYS_clone3},
+    {"openat2", SYS_openat2},
+    {"mount_setattr", SYS_mount_setattr},
+    {"open_tree", SYS_open_tree},
+    {"move_mount", SYS_move_mount},
+    {"fsopen", SYS_fsopen},
+    {"fsmount", SYS_fsmount},
+    {"statx", SYS_statx},
+    {"statmount", 457}, /* Linux 6.8; older headers lack the name */
 };
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 

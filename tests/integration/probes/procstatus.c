@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 static const char *const wanted[] = {
-    "Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
-    "NoNewPrivs:", "Seccomp:",
+    "Uid:",    "Gid:",    "Groups:", "CapInh:",     "CapPrm:",
+    "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:",
 };
 
 int main(void)
