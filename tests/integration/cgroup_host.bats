@@ -168,6 +168,7 @@ node_in_own_cgroup() {
 }
 
 @test "without statmount (a kernel before 6.8) the cgroup2 mount is found in mountinfo" {
+    require_host cmd strace
     node <<<'namespaces: {cgroup: host}'
     run --separate-stderr strace -f -e trace=openat -o "$SCRATCH/trace" \
         "$PROBES/nosys" statx,statmount -- "$REDWRAP" --node "$SCRATCH/node.yaml" -- \
@@ -216,6 +217,7 @@ YAML
 }
 
 @test "a cgroup whose redwrap ran in another pid namespace is left alone" {
+    require_host cmd python3
     private_parent
     # Its pid is free here, but it was taken in another namespace.
     foreign="$PARENT/redpak-cg-4194303-0badf00d"
@@ -227,6 +229,7 @@ YAML
 }
 
 @test "the node's cgroup records redwrap's pid namespace" {
+    require_host cmd python3
     node </dev/null
     "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/up; sleep 2' &
     for _ in $(seq 50); do [ -e "$SCRATCH/out/up" ] && break; sleep 0.1; done

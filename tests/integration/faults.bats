@@ -149,6 +149,7 @@ wait_marked_gone() {
 }
 
 @test "an allocation past RLIMIT_AS fails inside the node and nothing else" {
+    require_host cmd /usr/bin/python3
     write_host_usr_node "$SCRATCH/node.yaml" "$NODE" <<'YAML'
 process:
   rlimits: {as: 134217728}
