@@ -89,6 +89,16 @@ YAML
     chmod 0644 "$file"
 }
 
+# The cgroup this shell runs in, where redwrap makes its nodes' cgroups by
+# default: under the host's cgroup2 mount, /sys/fs/cgroup on a pure cgroup
+# v2 host, /sys/fs/cgroup/unified on a hybrid one. Nothing without cgroup2.
+own_cgroup() {
+    local root
+    root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+    [ -n "$root" ] || return 0
+    echo "$root$(sed -n 's/^0::\/*/\//p' /proc/self/cgroup)" | sed 's:/*$::'
+}
+
 # Mount points of the host, to compare before and after a run.
 host_mounts() {
     awk '{print $5}' /proc/self/mountinfo | sort
