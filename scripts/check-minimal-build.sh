@@ -12,7 +12,7 @@
 #
 #   sudo scripts/check-minimal-build.sh [SOURCE_DIR]
 #
-# The chroot is made once (about four minutes, from Debian's archive) and
+# The chroot is made once (one to four minutes, from Debian's archive) and
 # kept in REDPAK_MINIMAL_CHROOT (default /var/cache/redpak/minimal-bookworm);
 # later runs only build. The source is bound in read-only, so the build
 # cannot write into it, and the build trees are on a tmpfs: the chroot stays
