@@ -64,11 +64,11 @@ calc() { awk "BEGIN { printf \"%.0f\", $1 }"; }
 kib() { awk "BEGIN { printf \"%.1f\", $1 / 1024 }"; }
 
 log "building a release in $BUILD"
-cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DREDPAK_TESTS=OFF >/dev/null
+cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DREDPAK_BENCH=ON >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target redwrap rednode-config redpak bench_parse_plan \
     spawn_timer min_launcher >/dev/null
 cmake -S "$SRC" -B "$BUILD-static" -DCMAKE_BUILD_TYPE=Release -DREDPAK_STATIC=ON \
-    -DREDPAK_TESTS=OFF >/dev/null
+    -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$BUILD-static" -j"$(nproc)" --target redwrap >/dev/null
 REDWRAP=$BUILD/redwrap/redwrap
 REDWRAP_BASE=""

@@ -5,13 +5,17 @@
 # only when something is missing.
 set -eu
 
+# The build needs only the second line's libraries, a compiler, cmake and
+# pkg-config; the rest is for the tests (libclang-rt-dev: libFuzzer, only
+# recommended by clang; libcap2-bin: setcap; mmdebstrap: the minimal-build
+# check) and bench/run.sh.
 PACKAGES="
-build-essential cmake pkg-config clang llvm
+build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
 bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
-util-linux iproute2 procps kmod cpio xz-utils zstd strace
-qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross
+util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin
+qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap
 "
 
 missing=""

@@ -3,7 +3,8 @@
 # Runs every test of redpak on a fresh machine: installs the dependencies,
 # builds a normal and an ASan+UBSan tree, and runs ctest on both (the
 # sanitizer tree runs the unit tests). The VM tests fetch their kernel here,
-# the cross-builds their toolchains and the target's libraries.
+# the cross-builds their toolchains and the target's libraries, and the
+# minimal-build check (label build) its bookworm chroot, once per machine.
 set -eu
 cd "$(dirname "$0")/.."
 

@@ -12,6 +12,9 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 UNIFIED=/sys/fs/cgroup/unified
+# The nodes' name, this run's own: other runs on the host (other build
+# trees) make and remove cgroups under the same parent meanwhile.
+NAME=cg$$
 
 setup() {
     common_setup
@@ -31,7 +34,7 @@ teardown() {
 }
 
 node() {
-    write_host_usr_node "$SCRATCH/node.yaml" cg <<YAML
+    write_host_usr_node "$SCRATCH/node.yaml" "$NAME" <<YAML
 $(cat)
 $(host_usr_mounts)
   - {type: bind, path: /out, source: $SCRATCH/out, readonly: false}
@@ -48,7 +51,7 @@ cgroup_tree() {
 }
 
 node_cgroups() {
-    find "$UNIFIED" -maxdepth 1 -type d -name 'redpak-cg-*'
+    find "$UNIFIED" -maxdepth 1 -type d -name "redpak-$NAME-*"
 }
 
 @test "a required memory limit fails with 125 before anything is built" {
@@ -122,8 +125,8 @@ YAML
     node </dev/null
     run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/cgroup
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"redwrap: cgroup: created $UNIFIED/redpak-cg-"* ]]
-    [[ "$stderr" == *"redwrap: cgroup: killed what was left and removed $UNIFIED/redpak-cg-"* ]]
+    [[ "$stderr" == *"redwrap: cgroup: created $UNIFIED/redpak-$NAME-"* ]]
+    [[ "$stderr" == *"redwrap: cgroup: killed what was left and removed $UNIFIED/redpak-$NAME-"* ]]
     grep -qx '0::/' <<<"$output"
     [ -z "$(node_cgroups)" ]
 }
@@ -144,10 +147,10 @@ YAML
     [ -z "$(node_cgroups)" ]
 }
 
-# The node's cgroup as its own processes see it: "0::/.../redpak-cg-..."
+# The node's cgroup as its own processes see it: "0::/.../redpak-NAME-..."
 # (namespaces.cgroup: host shows the path in the hierarchy, not "/").
 node_in_own_cgroup() {
-    grep -qx "0::.*/redpak-cg-[0-9]*-[0-9a-f]*" <<<"$1"
+    grep -qx "0::.*/redpak-$NAME-[0-9]*-[0-9a-f]*" <<<"$1"
 }
 
 @test "clone3 places the first process in its cgroup itself (CLONE_INTO_CGROUP)" {
@@ -163,12 +166,13 @@ node_in_own_cgroup() {
     run --separate-stderr "$PROBES/nosys" clone3 -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
         /bin/cat /proc/self/cgroup
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"*"/cgroup.procs (clone3 could not place it there)"* ]]
+    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-$NAME-"*"/cgroup.procs (clone3 could not place it there)"* ]]
     node_in_own_cgroup "$output"
     [ -z "$(node_cgroups)" ]
 }
 
 @test "without statmount (a kernel before 6.8) the cgroup2 mount is found in mountinfo" {
+    require_host cmd strace
     node <<<'namespaces: {cgroup: host}'
     run --separate-stderr strace -f -e trace=openat -o "$SCRATCH/trace" \
         "$PROBES/nosys" statx,statmount -- "$REDWRAP" --node "$SCRATCH/node.yaml" -- \
@@ -192,7 +196,7 @@ node_in_own_cgroup() {
     run --separate-stderr "$PROBES/nosys" clone3 -- "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- \
         /bin/cat /proc/self/cgroup
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-cg-"* ]]
+    [[ "$stderr" == *"cgroup: moved the first process into $UNIFIED/redpak-$NAME-"* ]]
     node_in_own_cgroup "$output"
 }
 
@@ -208,18 +212,21 @@ YAML
 
 @test "a cgroup left by a killed redwrap is removed by the next run" {
     private_parent
-    stale="$PARENT/redpak-cg-4194302-0badf00d"     # above pid_max: never alive
+    # 4194304 is PID_MAX_LIMIT: no kernel hands out that pid (a systemd
+    # host raises pid_max to it, so smaller ones may be alive).
+    stale="$PARENT/redpak-cg-4194304-0badf00d"
     mkdir "$stale"
     run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"cgroup: removed $stale, left by redwrap 4194302 which is gone"* ]]
+    [[ "$stderr" == *"cgroup: removed $stale, left by redwrap 4194304 which is gone"* ]]
     [ ! -d "$stale" ]
 }
 
 @test "a cgroup whose redwrap ran in another pid namespace is left alone" {
+    require_host cmd python3
     private_parent
     # Its pid is free here, but it was taken in another namespace.
-    foreign="$PARENT/redpak-cg-4194303-0badf00d"
+    foreign="$PARENT/redpak-cg-4194305-0badf00d"
     mkdir "$foreign"
     python3 -c "import os, sys; os.setxattr(sys.argv[1], 'user.redpak.pidns', b'1:1')" "$foreign"
     run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
@@ -228,11 +235,16 @@ YAML
 }
 
 @test "the node's cgroup records redwrap's pid namespace" {
+    require_host cmd python3
     node </dev/null
-    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/up; sleep 2' &
+    # The node runs until the test has read its cgroup (python3 may take
+    # seconds to start: a pyenv shim does).
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        'touch /out/up; while [ ! -e /out/done ]; do sleep 0.1; done' &
     for _ in $(seq 50); do [ -e "$SCRATCH/out/up" ] && break; sleep 0.1; done
     cg=$(node_cgroups)
     owner=$(python3 -c "import os, sys; print(os.getxattr(sys.argv[1], 'user.redpak.pidns').decode())" "$cg")
+    touch "$SCRATCH/out/done"
     wait
     [ "$owner" = "$(stat -L -c '%d:%i' /proc/self/ns/pid)" ]
 }
@@ -246,19 +258,22 @@ cgroup: {parent: /sys/fs/cgroup/redpak.parent.$$, required: false}
 YAML
     run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"cgroup: created $PARENT/redpak-cg-"* ]]
+    [[ "$stderr" == *"cgroup: created $PARENT/redpak-$NAME-"* ]]
     [ ! -e "/sys/fs/cgroup/redpak.parent.$$" ]
 }
 
 @test "two nodes of one name get cgroups of their own at the same time" {
     node </dev/null
-    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/a; sleep 2' &
-    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c 'touch /out/b; sleep 2' &
+    # Both run until the test has counted.
+    local wait_done='while [ ! -e /out/done ]; do sleep 0.1; done'
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "touch /out/a; $wait_done" &
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "touch /out/b; $wait_done" &
     for _ in $(seq 50); do
         [ -e "$SCRATCH/out/a" ] && [ -e "$SCRATCH/out/b" ] && break
         sleep 0.1
     done
     n=$(node_cgroups | wc -l)
+    touch "$SCRATCH/out/done"
     wait
     [ "$n" -eq 2 ]
     [ -z "$(node_cgroups)" ]
@@ -268,7 +283,7 @@ YAML
     node </dev/null
     run --separate-stderr as_user "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 0 ]
-    [[ "$stderr" == *"cgroup: no cgroup of its own for the node (mkdir $UNIFIED/redpak-cg-"*": Permission denied); its pid namespace ends its processes"* ]]
+    [[ "$stderr" == *"cgroup: no cgroup of its own for the node (mkdir $UNIFIED/redpak-$NAME-"*": Permission denied); its pid namespace ends its processes"* ]]
 }
 
 @test "rootless with a required limit fails naming the item" {

@@ -11,13 +11,37 @@
 ROOTLESS_UID=${ROOTLESS_UID:-65534}
 ROOTLESS_GID=${ROOTLESS_GID:-65534}
 
+HOST_PROBE=$(dirname "${BASH_SOURCE[0]}")/host-probe.sh
+
+# require_host FEATURE [ARG]...: skips the test, with the reason in one line,
+# when this host lacks FEATURE (a kernel feature or a tool: host-probe.sh).
+# A copy of the suites without host-probe.sh (the VM tests' initramfs packs
+# only the .bats files and this one) runs every test, as on a host that has
+# it all.
+require_host() {
+    [ -x "$HOST_PROBE" ] || return 0
+    local why
+    why=$("$HOST_PROBE" "$@") || skip "${why:-$HOST_PROBE $* failed}"
+}
+
 common_setup() {
+    # Every node makes a user and a time namespace: where the host cannot,
+    # no node runs at all.
+    require_host userns
+    require_host timens
+    # A test whose name says rootless runs redwrap as ROOTLESS_UID.
+    case $BATS_TEST_DESCRIPTION in
+    *rootless*)
+        require_host rootless "$REDWRAP" "$REDPAK_SOURCE_DIR" ${PROBES:+"$PROBES"}
+        ;;
+    esac
     SCRATCH=$(mktemp -d /tmp/redpak-test.XXXXXX)
     chmod 0755 "$SCRATCH"
 }
 
 common_teardown() {
-    [ -n "${SCRATCH:-}" ] && rm -rf "$SCRATCH"
+    # A test skipped in common_setup has no scratch folder.
+    [ -z "${SCRATCH:-}" ] || rm -rf "$SCRATCH"
 }
 
 # Runs a command as the unprivileged test user, with no supplementary groups.
@@ -29,6 +53,7 @@ as_user() {
 # A busybox root filesystem: DIR/bin/busybox and its applets as symlinks.
 make_busybox_root() {
     local dir=$1
+    require_host busybox
     mkdir -p "$dir/bin" "$dir/etc" "$dir/proc" "$dir/dev" "$dir/tmp"
     cp /bin/busybox "$dir/bin/busybox"
     local applet
@@ -63,6 +88,16 @@ YAML
     fi
     mv "$file.body" "$file"
     chmod 0644 "$file"
+}
+
+# The cgroup this shell runs in, where redwrap makes its nodes' cgroups by
+# default: under the host's cgroup2 mount, /sys/fs/cgroup on a pure cgroup
+# v2 host, /sys/fs/cgroup/unified on a hybrid one. Nothing without cgroup2.
+own_cgroup() {
+    local root
+    root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+    [ -n "$root" ] || return 0
+    echo "$root$(sed -n 's/^0::\/*/\//p' /proc/self/cgroup)" | sed 's:/*$::'
 }
 
 # Mount points of the host, to compare before and after a run.

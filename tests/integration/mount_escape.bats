@@ -39,6 +39,8 @@ redwrap_as() {
 # that mount points can be made in the overlay on it: a copy-up keeps the
 # owner, which must be mapped.
 make_image() {
+    # The image is layered under an overlay, but where OLD_KERNEL hides it.
+    [ -n "${OLD_KERNEL:-}" ] || require_host overlayfs "$1"
     make_busybox_root "$SCRATCH/img"
     [ "$1" = rootless ] && chown -R "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/img"
     return 0

@@ -284,6 +284,7 @@ YAML
 }
 
 root_readonly_reaches_the_images_submounts() {
+    require_host overlayfs "$1"
     make_busybox_root "$SCRATCH/img"
     mkdir -p "$SCRATCH/img/var/cache"
     HOST_SUB=$SCRATCH/img/var/cache
@@ -320,6 +321,7 @@ YAML
 }
 
 @test "an image's submounts are bound read-only onto its overlay (root, the host's user namespace)" {
+    require_host overlayfs
     make_busybox_root "$SCRATCH/img"
     mkdir -p "$SCRATCH/img/var/cache"
     HOST_SUB=$SCRATCH/img/var/cache
@@ -491,6 +493,7 @@ make_owned_image() {
 }
 
 image_is_never_written() {
+    require_host overlayfs "$1"
     make_owned_image "$1"
     cat > "$SCRATCH/node.yaml" <<YAML
 version: 1
@@ -596,6 +599,7 @@ image_bound_directly_when_the_plan_makes_nothing_in_it() {
 # Each of these makes something in the image, so the root is an overlay
 # and -v names the first step that needs it; the image stays as it was.
 overlay_when_the_plan_makes_something() { # WHO WHY-IN-STDERR then the node's edit (sed)
+    require_host overlayfs "$1"
     image_needing_no_overlay "$1"
     sed -i "$3" "$SCRATCH/node.yaml"
     local before

@@ -90,6 +90,7 @@ ipc_object_stays_inside() {
 @test "ipc: a shared memory segment and a message queue made inside are invisible outside (rootless)" { ipc_object_stays_inside as_user; }
 
 only_loopback_up() {
+    require_host cmd ip
     node </dev/null
     run wrap "$1" /usr/sbin/ip -o link show
     [ "$status" -eq 0 ]
@@ -157,6 +158,7 @@ cgroup_root_is_the_node() {
 @test "cgroup: the node's cgroup namespace root is 0::/ (rootless)" { cgroup_root_is_the_node as_user; }
 
 @test "net: a namespace given by path (ip netns add) is joined" {
+    require_host cmd ip
     NETNS=redpak-test-$$
     ip netns add "$NETNS"
     # A mark only this namespace carries: its loopback's MTU.

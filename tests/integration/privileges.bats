@@ -179,6 +179,7 @@ YAML
 }
 
 @test "a setuid-root copy of a program stays unprivileged inside" {
+    require_host suid "$SCRATCH"
     mkdir "$SCRATCH/suid"
     cp "$PROBES/procstatus" "$SCRATCH/suid/procstatus"
     chown 0:0 "$SCRATCH/suid/procstatus"

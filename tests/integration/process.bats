@@ -149,7 +149,7 @@ YAML
 @test "process: no descriptor but 0-2 is inherited" {
     node </dev/null
     # fd 7 is open in redwrap; inside, ls's own directory fd is the only extra.
-    run wrap /bin/ls /proc/self/fd 7</etc/hostname
+    run wrap /bin/ls /proc/self/fd 7<"$BATS_TEST_FILENAME"
     [ "$status" -eq 0 ]
     [ "$(echo "$output" | tr '\n' ' ')" = "0 1 2 3 " ]
 }

@@ -9,6 +9,7 @@ load helpers
 setup() {
     common_setup
     redis_root_node
+    require_host cmd /usr/bin/python3
     # The other workload: the host's /usr, a tmpfs /tmp, a marker file and a
     # listening unix socket of its own, then it sleeps.
     write_host_usr_node "$SCRATCH/other.yaml" other <<'YAML'

@@ -116,6 +116,7 @@ node_mounts() {
 }
 
 @test "the host-network variant answers on 127.0.0.1 only, under its own learned profile" {
+    require_host cmd ss
     HOSTNET=$SCRATCH/hostnet
     redis_node_copy redis-hostnet "$HOSTNET"
     port=$((20000 + RANDOM % 20000))

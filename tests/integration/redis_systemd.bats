@@ -24,6 +24,7 @@ teardown() {
 # on READY=1 it sends PING to Redis at once and writes the answer to
 # $SCRATCH/ping-at-ready, then exits.
 start_listener() {
+    require_host cmd /usr/bin/python3
     python3 - "$NOTIFY" "$SCRATCH" "${1:-}" <<'PY' &
 import os, socket, struct, sys
 path, out, redis = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -14,7 +14,10 @@
 # a summary; exits 1 if anything failed.
 set -u
 : "${REDWRAP:?}" "${REDPAK_SOURCE_DIR:?}"
-CGROOT=/sys/fs/cgroup/unified
+# Where redwrap would make the nodes' cgroups: under our own, below the
+# host's cgroup2 mount (/sys/fs/cgroup/unified on a hybrid host).
+CGROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+[ -z "$CGROOT" ] || CGROOT=$CGROOT$(sed -n 's/^0:://p' /proc/self/cgroup)
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 # The tree under test may itself live in /tmp (a CI clone does): its top
@@ -128,7 +131,7 @@ done < "$HERE/bad-sets.txt"
 [ ! -e "$NOT_CREATED" ] || fail "a create: true bind source was created: $(ls "$NOT_CREATED")"
 AFTER=$(snapshot)
 [ "$BEFORE" = "$AFTER" ] || fail "/tmp or the mount table changed: $(diff <(echo "$BEFORE") <(echo "$AFTER"))"
-if [ -d "$CGROOT" ]; then
+if [ -n "$CGROOT" ]; then
     for pid in "${pids[@]}"; do
         left=$(find "$CGROOT" -maxdepth 3 -type d -name "redpak-*-$pid-*" 2> /dev/null)
         [ -z "$left" ] || fail "cgroup left by redwrap $pid: $left"

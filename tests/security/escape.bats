@@ -12,6 +12,7 @@ load ../integration/helpers
 setup() {
     : "${ESCAPE:?set by ctest: the escape probe}"
     common_setup
+    require_host cmd setcap python3 script
     # Bind sources: a read-only bind with a writable-looking file and dir
     # and a submount of its own, and the tools: the probe, a setuid-root
     # copy and a copy with cap_sys_admin+ep.
