@@ -106,7 +106,7 @@ ctest --test-dir "$BUILD" -L unit -E 'unit/(test_seccomp|test_mount_resolve|test
 
 # The board's binary: a static redwrap (REDPAK_STATIC=ON), which must run
 # with no library at all (qemu without -L finds none).
-cmake -S . -B "$BUILD-static" -DCMAKE_BUILD_TYPE=Release -DREDPAK_STATIC=ON -DREDPAK_TESTS=OFF \
+cmake -S . -B "$BUILD-static" -DCMAKE_BUILD_TYPE=Release -DREDPAK_STATIC=ON -DBUILD_TESTING=OFF \
     -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/$TRIPLET.cmake" \
     -DREDPAK_SYSROOT="$SYSROOT" >/dev/null
 cmake --build "$BUILD-static" -j"$JOBS" --target redwrap
