@@ -13,15 +13,21 @@
  *   term_probe fdtype        the file type of fds 0-2 and whether O_PATH
  *   term_probe keyring NAME  finds key "user"/NAME in the session keyring
  *   term_probe addkey NAME CMD...  (host side) a new session keyring with
- *                                  key NAME in it, then execs CMD */
+ *                                  key NAME in it, then execs CMD
+ *   term_probe newuser       clone(CLONE_NEWUSER) (the Redis profile's class 8)
+ *   term_probe vsock         socket(AF_VSOCK) */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int tty_fd(void)
@@ -141,6 +147,31 @@ static int addkey(const char *name, char **cmd)
     return 127;
 }
 
+/* A fork-like clone: the child leaves at once. */
+static int newuser(void)
+{
+    long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+    if (pid == 0)
+        _exit(0);
+    if (pid < 0) {
+        printf("refused: clone(CLONE_NEWUSER) errno=%d\n", errno);
+        return 0;
+    }
+    waitpid((pid_t)pid, NULL, 0);
+    printf("escaped: clone(CLONE_NEWUSER) made a user namespace\n");
+    return 0;
+}
+
+static int vsock(void)
+{
+    int fd = socket(40 /* AF_VSOCK */, SOCK_STREAM, 0);
+    /* Without the vsock module the kernel answers EAFNOSUPPORT: the call
+     * still reached it, which the profile must not allow. */
+    printf("escaped: socket(AF_VSOCK) reached the kernel (fd %d errno=%d)\n", fd,
+           fd < 0 ? errno : 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -157,10 +188,14 @@ int main(int argc, char **argv)
         return fdtype();
     if (!strcmp(what, "keyring") && argc > 2)
         return keyring(argv[2]);
+    if (!strcmp(what, "newuser"))
+        return newuser();
+    if (!strcmp(what, "vsock"))
+        return vsock();
     if (!strcmp(what, "addkey") && argc > 3)
         return addkey(argv[2], argv + 3);
     fprintf(stderr,
             "usage: term_probe tiocsti|tiocsti-high|tioclinux|fchdir0 MARKER|fdtype|"
-            "keyring NAME|addkey NAME CMD...\n");
+            "keyring NAME|addkey NAME CMD...|newuser|vsock\n");
     return 2;
 }

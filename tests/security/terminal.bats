@@ -244,3 +244,23 @@ LEAK_SCAN='for p in /proc/[0-9]*; do
         [[ $output != *leaked-set* ]]
     done
 }
+
+@test "the Redis profile: clone(CLONE_NEWUSER) and socket(AF_VSOCK) kill the process, root and rootless" {
+    # Class 8. Layer: the node's own filter (nodes/redis.yaml's argument
+    # rules: clone without namespace flags, socket for AF_UNIX, AF_INET,
+    # AF_INET6 only); default_action kill_process, so 159.
+    local prefix m
+    for prefix in "" "$AS_USER"; do
+        if [ -n "$prefix" ]; then
+            write_redis_filter_node "$ROOTLESS_IDS"
+        else
+            write_redis_filter_node ""
+        fi
+        for m in newuser vsock; do
+            run $prefix "$REDWRAP" --node "$SCRATCH/redis-filter.yaml" -- /tools/term_probe "$m"
+            echo "$m: $status $output"
+            [ "$status" -eq 159 ]
+            [[ $output != *escaped* ]]
+        done
+    done
+}
