@@ -2,7 +2,9 @@
 /* Step 8, the process plan (rlimits, umask, cwd, environment, inherited
  * file descriptors), and the execve that ends step 12. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/keyctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,65 @@ static int close_inherited_fds(const int *keep, size_t n_keep, struct rp_error *
     if (r < 0)
         return rp_step_error(err, RP_STEP_PROCESS, r, "close inherited file descriptors");
     return 0;
+}
+
+/* Whether fd may reach the workload as one of 0-2: a terminal, a pipe, a
+ * socket, a regular file or a character device (/dev/null), opened for
+ * I/O. A directory is a way out of the new root (fchdir, openat ".."), an
+ * O_PATH descriptor can be reopened through /proc/self/fd with other
+ * access than the caller meant, and the rest (block devices, pidfds,
+ * epoll and other anonymous inodes) is nothing a caller redirects on
+ * purpose. A closed fd stays closed. */
+static bool std_fd_ok(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_PATH))
+        return false;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return false;
+    return S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+        S_ISCHR(st.st_mode);
+}
+
+int rp_process_std_fds(struct rp_error *err)
+{
+    int null = -1;
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 || std_fd_ok(fd))
+            continue;
+        if (null < 0 && (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+            return rp_step_error(err, RP_STEP_PROCESS, errno,
+                                 "/dev/null, for fd %d (neither a terminal, a pipe, a socket "
+                                 "nor a file)",
+                                 fd);
+        if (dup2(null, fd) < 0) {
+            int e = errno;
+            close(null);
+            return rp_step_error(err, RP_STEP_PROCESS, e, "/dev/null as fd %d", fd);
+        }
+    }
+    if (null >= 0)
+        close(null);
+    return 0;
+}
+
+/* A new anonymous session keyring: the caller's (its login's, its ssh
+ * agent's keys) is no longer the node's. Without keyring support in the
+ * kernel (ENOSYS), or with keyctl refused by a filter redwrap itself runs
+ * under (EPERM, EACCES: inherited by the node as well), there is nothing
+ * the node could read. */
+int rp_process_session_keyring(struct rp_error *err)
+{
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) >= 0)
+        return 0;
+    if (errno == ENOSYS || errno == EPERM || errno == EACCES)
+        return 0;
+    return rp_step_error(err, RP_STEP_PROCESS, errno,
+                         "a session keyring of its own (keyctl JOIN_SESSION_KEYRING)%s",
+                         errno == EDQUOT ? ": the key quota of this uid is used up "
+                                           "(/proc/sys/kernel/keys/maxkeys)"
+                                         : "");
 }
 
 int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t n_keep,

@@ -38,6 +38,7 @@ struct node_run {
     const struct rp_run_opts *opts;
     char *const *argv;
     struct rp_seccomp_prog filter;
+    struct rp_seccomp_prog terminal; /* TIOCSTI, TIOCLINUX: loaded before filter */
     struct rp_cgroup_run cg;
     struct rp_signals sig;
     int release[2];    /* parent -> first process: the maps are written */
@@ -72,6 +73,12 @@ static int die_with_parent(const struct rp_process_plan *process, enum rp_step s
 static int load_filter(struct node_run *r, struct rp_error *err)
 {
     int v = r->opts->verbose;
+    if (r->terminal.len) {
+        rp_step_vlog(v, RP_STEP_SECCOMP, "load the terminal rules (%zu instructions)",
+                     r->terminal.len);
+        if (rp_seccomp_apply(&r->terminal, err) < 0)
+            return -1;
+    }
     if (r->opts->seccomp_learn) {
         rp_step_vlog(v, RP_STEP_SECCOMP, "load the learn filter");
         return rp_seccomp_learn_load(&r->filter, r->learn_sock[1], err);
@@ -136,6 +143,12 @@ static int first_process(struct node_run *r)
      * namespaces a helper cloned us and has exited since). */
     if (die_with_parent(&plan->process, RP_STEP_PROCESS, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
+    /* What the node would otherwise share with the caller's session: its
+     * keyring, a directory (or other odd fd) as 0-2, and, without a
+     * filter to refuse TIOCSTI, the controlling terminal. */
+    if (rp_process_session_keyring(&err) < 0 || rp_process_std_fds(&err) < 0 ||
+        (plan->seccomp.new_session && rp_terminal_new_session(&err) < 0))
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_NAMESPACES, "hostname, domainname, loopback, sysctls");
     if (rp_ns_apply(&plan->ns, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
@@ -178,7 +191,10 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
 
 static int open_channels(struct node_run *r, struct rp_error *err)
 {
-    rp_terminal_save(&r->term);
+    /* A node in a session of its own cannot take the terminal's
+     * foreground: the caller's group keeps it. */
+    if (!r->plan->seccomp.new_session)
+        rp_terminal_save(&r->term);
     if (rp_signals_block(&r->sig, err) < 0 || rp_child_error_pipe(r->release, err) < 0 ||
         rp_child_error_pipe(r->report, err) < 0 ||
         rp_notify_open(&r->notify, r->opts->environ, err) < 0)
@@ -198,6 +214,10 @@ static int pick_command(struct node_run *r, struct rp_error *err)
  * that replaces it for this run (seccomp_learn.c). */
 static int compile_filter(struct node_run *r, struct rp_error *err)
 {
+    /* The terminal rules go with every filter, the learn filter included. */
+    if ((r->plan->seccomp.enabled || r->opts->seccomp_learn) &&
+        rp_seccomp_compile_terminal(&r->plan->seccomp, &r->terminal, err) < 0)
+        return -1;
     if (!r->opts->seccomp_learn)
         return rp_seccomp_compile(&r->plan->seccomp, &r->filter, err);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
@@ -241,6 +261,7 @@ static void node_run_end(struct node_run *r)
     rp_notify_close(&r->notify);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
+    rp_seccomp_prog_free(&r->terminal);
 }
 
 int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err)

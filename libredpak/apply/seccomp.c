@@ -218,21 +218,45 @@ int rp_seccomp_export(scmp_filter_ctx ctx, struct rp_seccomp_prog *prog, struct 
     return 0;
 }
 
+/* One filter: def for what no rule matches, then the rules. */
+static int compile_rules(uint32_t def, const struct rp_seccomp_rule *rules, size_t n,
+                         struct rp_seccomp_prog *prog, struct rp_error *err)
+{
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
+        rp_seccomp_ctx_new(def, err);
+    if (!ctx)
+        return err->code;
+    int rc = rp_seccomp_add_rules(ctx, def, rules, n, err);
+    if (rc < 0)
+        return rc;
+    return rp_seccomp_export(ctx, prog, err);
+}
+
 int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
                        struct rp_error *err)
 {
     *prog = (struct rp_seccomp_prog){0};
     if (!plan->enabled)
         return 0;
-    uint32_t def = rp_seccomp_action_value(plan->default_action, plan->default_errno);
-    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
-        rp_seccomp_ctx_new(def, err);
-    if (!ctx)
-        return err->code;
-    int rc = rp_seccomp_add_rules(ctx, def, plan->rules, plan->n_rules, err);
-    if (rc < 0)
-        return rc;
-    return rp_seccomp_export(ctx, prog, err);
+    return compile_rules(rp_seccomp_action_value(plan->default_action, plan->default_errno),
+                         plan->rules, plan->n_rules, prog, err);
+}
+
+/* The terminal rules (rp_seccomp_plan.terminal) as a filter of their own
+ * whose default is allow. A separate filter and not rules merged into the
+ * node's: libseccomp 2.5, given an unconditional rule and a conditional
+ * one for the same syscall, keeps the unconditional one and silently drops
+ * the other (in either order), so a node that allows ioctl outright would
+ * lose them. The kernel runs every filter of a process and keeps the
+ * strictest answer, so this one's EPERM wins over the node's allow, and a
+ * kill of the node's still wins over it. */
+int rp_seccomp_compile_terminal(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
+                                struct rp_error *err)
+{
+    *prog = (struct rp_seccomp_prog){0};
+    if (plan->n_terminal == 0)
+        return 0;
+    return compile_rules(SCMP_ACT_ALLOW, plan->terminal, plan->n_terminal, prog, err);
 }
 
 int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err)

@@ -15,6 +15,10 @@ struct rp_seccomp_prog {
 };
 int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
                        struct rp_error *err);
+/* The terminal rules' own filter (default allow), loaded before the node's
+ * or the learn filter. */
+int rp_seccomp_compile_terminal(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
+                                struct rp_error *err);
 int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err);
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
 

@@ -7,9 +7,11 @@
  * group"). So the node's first process leads a process group of its own
  * and takes the foreground; redwrap gives the terminal back to the
  * caller's group when the node has ended. */
+#include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "step_message.h"
 #include "terminal.h"
 
 /* tcsetpgrp from a process outside the foreground group raises SIGTTOU,
@@ -53,4 +55,19 @@ void rp_terminal_restore(const struct rp_terminal *t)
 {
     if (t->fd >= 0)
         set_foreground(t->fd, t->foreground);
+}
+
+/* A node without a filter has nothing that refuses TIOCSTI, which works on
+ * the caller's terminal as long as it is the process's controlling
+ * terminal. setsid leaves the node without one (bubblewrap's
+ * --new-session): TIOCSTI then fails with EPERM, and no file of the node
+ * can become that terminal's controlling process again (TIOCSCTTY on a
+ * terminal another session holds needs CAP_SYS_ADMIN of the host). The
+ * price: no job control for a shell in the node (no Ctrl-Z; Ctrl-C
+ * reaches redwrap, which forwards SIGINT to the node). */
+int rp_terminal_new_session(struct rp_error *err)
+{
+    if (setsid() < 0)
+        return rp_step_error(err, RP_STEP_PROCESS, errno, "a new session (setsid)");
+    return 0;
 }

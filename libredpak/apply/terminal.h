@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include "redpak/error.h"
+
 struct rp_terminal {
     int fd;           /* a terminal among 0-2, -1 when none */
     pid_t foreground; /* the caller's foreground group */
@@ -15,5 +17,9 @@ struct rp_terminal {
 void rp_terminal_save(struct rp_terminal *t);
 void rp_terminal_take(const struct rp_terminal *t);
 void rp_terminal_restore(const struct rp_terminal *t);
+/* The first process of a node without seccomp filter: a session of its
+ * own, so the caller's terminal is not its controlling terminal (no
+ * TIOCSTI into it); save/take/restore are then not used. */
+int rp_terminal_new_session(struct rp_error *err);
 
 #endif

@@ -70,5 +70,6 @@ void rp_plan_free(struct rp_plan *p)
     free(p->process.groups);
 
     plan_seccomp_rules_free(p->seccomp.rules, p->seccomp.n_rules);
+    plan_seccomp_rules_free(p->seccomp.terminal, p->seccomp.n_terminal);
     free(p);
 }

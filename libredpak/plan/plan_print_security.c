@@ -107,7 +107,15 @@ void plan_print_seccomp(struct plan_emit *e, const struct rp_plan *p)
     char act[48];
 
     if (!sp->enabled) {
-        emit_none(e, "no seccomp section: no filter");
+        if (sp->new_session) {
+            emit_step(e, "new_session");
+            emit_line(e,
+                      "no seccomp section: no filter; the first process starts a new "
+                      "session (setsid): no controlling terminal, so TIOCSTI cannot type "
+                      "into the caller's terminal");
+        } else {
+            emit_none(e, "no seccomp section: no filter");
+        }
         return;
     }
     emit_step(e, "load");
@@ -118,4 +126,12 @@ void plan_print_seccomp(struct plan_emit *e, const struct rp_plan *p)
               action_text(sp->default_action, sp->default_errno, act), sp->n_rules);
     for (size_t i = 0; i < sp->n_rules; i++)
         print_rule(e, &sp->rules[i]);
+    emit_step(e, "load_terminal");
+    emit_u64(e, "rules", sp->n_terminal);
+    emit_line(e,
+              "and before it a filter of its own, default allow, that no rule above can "
+              "undo (the kernel keeps the stricter answer): TIOCSTI (0x5412) and "
+              "TIOCLINUX (0x541c) refused");
+    for (size_t i = 0; i < sp->n_terminal; i++)
+        print_rule(e, &sp->terminal[i]);
 }

@@ -127,6 +127,19 @@ void plan_seccomp(struct rp_plan *p, struct plan_ctx *c)
     const struct rp_seccomp_rule *base = NULL;
     size_t n_base = 0;
 
+    /* Planned with or without a section: --seccomp-learn loads a filter
+     * for a node that has none, and keeps these with it. */
+    size_t n_terminal = 0;
+    const struct rp_seccomp_rule *terminal = rp_seccomp_terminal_rules(&n_terminal);
+    sp->terminal = plan_calloc(c, n_terminal, sizeof(*sp->terminal));
+    if (!sp->terminal)
+        return;
+    for (size_t i = 0; i < n_terminal; i++)
+        if (!rule_copy_except(c, &sp->terminal[sp->n_terminal++], &terminal[i], NULL))
+            return;
+    /* Without a filter nothing refuses TIOCSTI: a session of its own
+     * leaves the node without a controlling terminal instead. */
+    sp->new_session = !in->present;
     if (!in->present)
         return;
     sp->enabled = true;

@@ -206,6 +206,34 @@ static const struct rp_seccomp_rule base_default[] = {
     },
 };
 
+/* TIOCSTI pushes bytes into the input of the terminal, TIOCLINUX (0x541c)
+ * pastes the selection of a virtual console: both make the caller's shell
+ * run what the node typed once the node ends. Refused in every filter,
+ * whatever the node's rules: they are a filter of their own (see
+ * rp_seccomp_plan.terminal), because libseccomp, given an unconditional
+ * rule and a conditional one for the same syscall, keeps the unconditional
+ * one alone (an ioctl allowed outright would drop these). The kernel reads
+ * the request as 32 bits: the mask leaves the upper half out, so
+ * 1 << 32 | 0x5412 is refused too. */
+#define TIOCLINUX_NUMBER 0x541c
+#define TERMINAL_RULE(request)                                                                     \
+    {                                                                                              \
+        .names = NAMES("ioctl"), .action = RP_SC_ERRNO, .errnum = 1 /* EPERM */,                   \
+        .args = {{.index = 1, .op = RP_SC_MASKED_EQ, .mask = 0xffffffffu, .value = (request)}},    \
+        .n_args = 1,                                                                               \
+    }
+
+static const struct rp_seccomp_rule terminal_rules[] = {
+    TERMINAL_RULE(TIOCSTI_NUMBER),
+    TERMINAL_RULE(TIOCLINUX_NUMBER),
+};
+
+const struct rp_seccomp_rule *rp_seccomp_terminal_rules(size_t *n)
+{
+    *n = sizeof(terminal_rules) / sizeof(terminal_rules[0]);
+    return terminal_rules;
+}
+
 const struct rp_seccomp_rule *rp_seccomp_base_default(size_t *n)
 {
     *n = sizeof(base_default) / sizeof(base_default[0]);

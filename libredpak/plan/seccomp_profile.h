@@ -12,5 +12,9 @@
  * *n rules, never freed. Names without a number on this architecture
  * (the 32-bit-only ones on x86_64) are skipped when the filter is built. */
 const struct rp_seccomp_rule *rp_seccomp_base_default(size_t *n);
+/* The terminal rules every filter keeps: ioctl(fd, TIOCSTI, ...) and
+ * ioctl(fd, TIOCLINUX, ...) answer EPERM. Loaded as a filter of their own
+ * (default allow) next to the node's. Static data: *n rules. */
+const struct rp_seccomp_rule *rp_seccomp_terminal_rules(size_t *n);
 
 #endif

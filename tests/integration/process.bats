@@ -213,15 +213,28 @@ YAML
     [ "$(stat -c '%u:%g %a' "$SCRATCH/made/here")" = "65534:65534 755" ]
 }
 
-@test "terminal: an interactive shell in the node does job control and exits with its status" {
+@test "terminal: an interactive shell in a node with a filter does job control and exits with its status" {
     # script(1) gives the run a terminal; dash's job control must find the
-    # process groups it uses inside the node's pid namespace.
+    # process groups it uses inside the node's pid namespace. A filter
+    # refuses TIOCSTI, so the node may keep the terminal.
+    printf 'sleep 0.1 & wait; echo inside-$((40+2)); exit 5\n' > "$SCRATCH/typed"
+    run timeout 20 script -qec "$REDWRAP --node $REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml \
+        --set seccomp.default_action=errno --set process.no_new_privileges=true" \
+        /dev/null < "$SCRATCH/typed"
+    [ "$status" -eq 5 ]
+    [[ $output == *inside-42* ]]
+    [[ $output != *"Cannot set tty process group"* ]]
+    [[ $output != *"job control turned off"* ]]
+}
+
+@test "terminal: without a filter the shell runs in a session of its own, without job control" {
+    # No filter to refuse TIOCSTI: setsid, as bubblewrap's --new-session.
     printf 'sleep 0.1 & wait; echo inside-$((40+2)); exit 5\n' > "$SCRATCH/typed"
     run timeout 20 script -qec "$REDWRAP --node $REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" \
         /dev/null < "$SCRATCH/typed"
     [ "$status" -eq 5 ]
     [[ $output == *inside-42* ]]
-    [[ $output != *"Cannot set tty process group"* ]]
+    [[ $output == *"job control turned off"* ]]
 }
 
 @test "terminal: the caller's shell gets its terminal back after the node" {

@@ -215,7 +215,10 @@ static void test_empty_sections_still_say_there_is_nothing_to_do(void **state)
     assert_true(has_line(text, "2.1 nothing to do: the node changes nothing outside itself"));
     assert_true(has_line(text, "5.1 write deny to setgroups (an unprivileged gid_map needs it)"));
     assert_true(has_line(text, "5.2 write gid_map 0 1000 1"));
-    assert_true(has_line(text, "12.1 nothing to do: no seccomp section: no filter"));
+    assert_true(has_line(text,
+                         "12.1 no seccomp section: no filter; the first process starts a "
+                         "new session (setsid): no controlling terminal, so TIOCSTI "
+                         "cannot type into the caller's terminal"));
     assert_true(has_line(text, "13.1 execve the command given after --"));
     free(text);
     planned_free(&r);

@@ -160,6 +160,18 @@ struct rp_seccomp_plan {
     int default_errno;
     struct rp_seccomp_rule *rules; /* base first, then the node's; owned */
     size_t n_rules;
+    /* The terminal rules: ioctl's TIOCSTI and TIOCLINUX answer EPERM.
+     * Loaded as a filter of their own (default allow) before the node's
+     * filter or the learn filter, whenever one is loaded: the kernel runs
+     * every filter and keeps the strictest answer, so no rule of the node
+     * (an ioctl allowed outright, base: none) can undo them. Always
+     * planned; owned. */
+    struct rp_seccomp_rule *terminal;
+    size_t n_terminal;
+    /* No filter (no seccomp section): the node's first process starts a
+     * new session instead (setsid), which leaves it without a controlling
+     * terminal, so TIOCSTI on the caller's terminal fails (EPERM). */
+    bool new_session;
 };
 
 struct rp_plan {
