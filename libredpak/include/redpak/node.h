@@ -232,10 +232,11 @@ struct rp_process {
     struct rp_id_ref *groups;
     size_t n_groups;
     bool groups_set;
-    char *cwd;              /* default "/" */
-    mode_t umask;           /* default 0022 */
-    bool no_new_privileges; /* default true */
-    bool env_clear;         /* default true */
+    char *cwd;                           /* default "/" */
+    mode_t umask;                        /* default 0022 */
+    bool no_new_privileges;              /* default true */
+    struct rp_pos no_new_privileges_pos; /* where it is set to false, for the plan */
+    bool env_clear;                      /* default true */
     struct rp_kv_list env_set;
     struct rp_string_list env_pass;
     struct rp_rlimit *rlimits;
