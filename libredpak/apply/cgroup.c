@@ -367,6 +367,28 @@ static int create(const struct rp_cgroup_plan *plan, const char *parent, unsigne
     return 0;
 }
 
+/* Bounds on the tree the node may build inside its cgroup: each cgroup
+ * costs the host kernel memory, and a deep tree once made teardown fail
+ * (docs/node-format.md, "cgroup"). Not items of the node file: every node
+ * gets them, and they are far above what a service, or a container engine
+ * inside a node, makes. */
+#define NODE_MAX_DEPTH "16"
+#define NODE_MAX_DESCENDANTS "512"
+
+static int write_tree_bounds(const struct rp_cgroup_run *cg, int verbose, struct rp_error *err)
+{
+    static const char *const files[][2] = {{"cgroup.max.depth", NODE_MAX_DEPTH},
+                                           {"cgroup.max.descendants", NODE_MAX_DESCENDANTS}};
+    for (size_t i = 0; i < 2; i++) {
+        int r = rp_cg_write_at(cg->dirfd, files[i][0], files[i][1]);
+        if (r < 0)
+            return rp_error_set(err, r, "cgroup: writing \"%s\" to %s/%s", files[i][1], cg->path,
+                                files[i][0]);
+        rp_vlog(verbose, "cgroup: write %s=%s", files[i][0], files[i][1]);
+    }
+    return 0;
+}
+
 /* Writes one item. A failure is a warning (0) unless the plan requires
  * its items: then err says what failed. */
 static int write_item(const struct rp_cgroup_plan *plan, const struct rp_cgroup_write *w,
@@ -403,6 +425,11 @@ static int write_item(const struct rp_cgroup_plan *plan, const struct rp_cgroup_
 static int write_items(const struct rp_cgroup_plan *plan, unsigned usable, int verbose,
                        struct rp_cgroup_run *cg, struct rp_error *err)
 {
+    if (write_tree_bounds(cg, verbose, err) < 0) {
+        struct rp_error e2;
+        rp_cgroup_teardown(cg, verbose, &e2);
+        return err->code;
+    }
     for (size_t i = 0; i < plan->n_writes; i++) {
         const struct rp_cgroup_write *w = &plan->writes[i];
         if (!(w->controller & usable))

@@ -5,6 +5,7 @@
 #define REDPAK_CGROUP_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "redpak/plan.h"
 
@@ -17,6 +18,9 @@ struct rp_cgroup_run {
      * cgroup is removed, whichever comes first. */
     char end[256];
     bool explained;
+    /* Hybrid hosts: the node's leaf in each cgroup v1 hierarchy (cgroup_v1.c). */
+    char **v1_leaves;
+    size_t n_v1_leaves;
 };
 /* Step 1: fails when a required item needs a controller the cgroup v2
  * hierarchy does not offer, before anything is changed (it touches nothing). */
@@ -26,6 +30,12 @@ int rp_cgroup_check(const struct rp_cgroup_plan *plan, struct rp_error *err);
  * fails naming the item, the controller and what was found. */
 int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cgroup_run *cg,
                     struct rp_error *err);
+/* Hybrid hosts: moves the first process, not yet released, into a fresh
+ * leaf of every cgroup v1 hierarchy, so that its cgroup namespace shows it
+ * nothing of the host's v1 trees (cgroup_v1.c). */
+int rp_cgroup_v1_enter(struct rp_cgroup_run *cg, pid_t pid, int verbose, struct rp_error *err);
+/* Removes those leaves (rp_cgroup_teardown calls it). */
+void rp_cgroup_v1_remove(struct rp_cgroup_run *cg, int verbose);
 /* Kills whatever is left in the cgroup and removes it. */
 int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err);
 /* After the node ended: a line such as "the node's cgroup hit memory.max

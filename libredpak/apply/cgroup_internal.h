@@ -32,6 +32,9 @@ char *rp_cg_dirname(const char *dir);
 void rp_cg_own_pidns(char *buf, size_t len);
 /* Kills and removes the cgroups under parent left by a redwrap that is gone. */
 void rp_cg_remove_stale(const char *parent, int verbose);
+/* Removes the empty tree parentfd/name, deepest first, whatever its depth,
+ * with a bounded number of descriptors; 0 or the first -errno. */
+int rp_cg_remove_tree(int parentfd, const char *name);
 
 /* The cgroup v2 hierarchy as redwrap finds it in its mount namespace. */
 struct rp_cg_host {

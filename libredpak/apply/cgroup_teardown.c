@@ -60,60 +60,189 @@ static int wait_events(int dirfd, const char *key, long long value, int timeout_
     }
 }
 
-/* Kernels before 5.14 have no cgroup.kill: freeze the subtree so nothing
- * forks while the pids are read, SIGKILL each pid of every cgroup in it
- * (a fatal signal gets through the v2 freezer), then thaw. */
-static int kill_by_freezing(int dirfd)
+/* ---- walking a tree of any depth ------------------------------------- */
+
+/* The child directories of one level, by name: the walk keeps names, not
+ * descriptors, so its descriptors do not grow with the depth. */
+struct level {
+    char **names;
+    size_t n, next;
+};
+
+static void level_free(struct level *l)
 {
+    for (size_t i = 0; i < l->n; i++)
+        free(l->names[i]);
+    free(l->names);
+    *l = (struct level){0};
+}
+
+static int level_read(int fd, struct level *l)
+{
+    *l = (struct level){0};
+    int dup_fd = dup(fd);
+    RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return -errno;
+    }
+    size_t cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        if (l->n == cap) {
+            cap = cap ? 2 * cap : 8;
+            char **v = realloc(l->names, cap * sizeof(*v));
+            if (!v)
+                return -ENOMEM;
+            l->names = v;
+        }
+        if (!(l->names[l->n] = strdup(e->d_name)))
+            return -ENOMEM;
+        l->n++;
+    }
+    return 0;
+}
+
+typedef int (*visit_fn)(int parentfd, const char *name, void *arg);
+
+/* Calls visit on every cgroup of the tree at parentfd/name, children
+ * before their parent, the top last. A node may have built a tree of any
+ * depth (a 600-level chain made a recursive walk run out of descriptors
+ * and teardown fail with EBUSY): the walk goes down by openat of a child
+ * and up by "..", holding one directory (and briefly a second and a
+ * listing) at a time; the kernel refuses to move a cgroup to another
+ * parent, so ".." is where the walk came from. Returns the first
+ * failure of visit, or 0; a cgroup that vanished meanwhile is skipped. */
+static int walk_post(int parentfd, const char *name, visit_fn visit, void *arg)
+{
+    int cur = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cur < 0)
+        return errno == ENOENT ? 0 : -errno;
+    struct level *stack = NULL;
+    size_t depth = 0, cap = 0;
+    int first = 0, r;
+    bool down = true; /* cur was just entered: list its children */
+    for (;;) {
+        if (down) {
+            if (depth == cap) {
+                cap = cap ? 2 * cap : 16;
+                struct level *v = realloc(stack, cap * sizeof(*v));
+                if (!v) {
+                    first = first ? first : -ENOMEM;
+                    break;
+                }
+                stack = v;
+            }
+            if ((r = level_read(cur, &stack[depth])) < 0 && !first)
+                first = r;
+            depth++;
+            down = false;
+        }
+        struct level *l = &stack[depth - 1];
+        if (l->next < l->n) {
+            int child = openat(cur, l->names[l->next++], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (child < 0)
+                continue;
+            close(cur);
+            cur = child;
+            down = true;
+            continue;
+        }
+        /* Every child of cur is done: cur itself is next. */
+        level_free(l);
+        depth--;
+        if (depth == 0)
+            break;
+        int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (up < 0) {
+            first = first ? first : -errno;
+            break;
+        }
+        close(cur);
+        cur = up;
+        struct level *pl = &stack[depth - 1];
+        if ((r = visit(cur, pl->names[pl->next - 1], arg)) < 0 && !first)
+            first = r;
+    }
+    while (depth > 0)
+        level_free(&stack[--depth]);
+    free(stack);
+    close(cur);
+    if ((r = visit(parentfd, name, arg)) < 0 && !first)
+        first = r;
+    return first;
+}
+
+/* ---- kill ------------------------------------------------------------- */
+
+static int kill_procs(int parentfd, const char *name, void *arg)
+{
+    (void)arg;
+    RP_AUTO_FD int dir = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    RP_AUTO_FD int procs = dir < 0 ? -1 : openat(dir, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+    if (procs < 0)
+        return 0;
+    FILE *f = fdopen(dup(procs), "re");
+    long pid;
+    while (f && fscanf(f, "%ld", &pid) == 1)
+        kill((pid_t)pid, SIGKILL);
+    if (f)
+        fclose(f);
+    return 0;
+}
+
+/* Kernels before 5.14 have no cgroup.kill: freeze the subtree (the v2
+ * freezer of a cgroup holds its descendants too) so nothing forks while
+ * the pids are read, SIGKILL each pid of every cgroup in it (a fatal
+ * signal gets through the v2 freezer), then thaw. */
+static int kill_by_freezing(int parentfd, const char *name)
+{
+    RP_AUTO_FD int dirfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return -errno;
     int r = rp_cg_write_at(dirfd, "cgroup.freeze", "1");
     if (r == 0)
         wait_events(dirfd, "frozen", 1, 2000);
-    RP_AUTO_FD int procs = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
-    if (procs >= 0) {
-        FILE *f = fdopen(dup(procs), "re");
-        long pid;
-        while (f && fscanf(f, "%ld", &pid) == 1)
-            kill((pid_t)pid, SIGKILL);
-        if (f)
-            fclose(f);
-    }
-    int dup_fd = dup(dirfd);
-    RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (e->d_type != DT_DIR || e->d_name[0] == '.')
-            continue;
-        RP_AUTO_FD int child = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (child >= 0)
-            kill_by_freezing(child);
-    }
+    walk_post(parentfd, name, kill_procs, NULL);
     if (r == 0)
         rp_cg_write_at(dirfd, "cgroup.freeze", "0");
     return 0;
 }
 
-static int kill_all(int dirfd)
+static int kill_all(int parentfd, const char *name, int dirfd)
 {
     /* cgroup.kill SIGKILLs every process of the subtree at once, including
      * any forked while it runs. */
     int r = rp_cg_write_at(dirfd, "cgroup.kill", "1");
     if (r == -ENOENT)
-        return kill_by_freezing(dirfd);
+        return kill_by_freezing(parentfd, name);
     return r;
+}
+
+/* ---- remove ----------------------------------------------------------- */
+
+static int remove_one(int parentfd, const char *name, void *arg)
+{
+    (void)arg;
+    /* A v1 cgroup (no populated event to wait for) may hold an exiting
+     * process for a moment after the kill: a few short retries. */
+    for (int i = 0; i < 50; i++) {
+        if (unlinkat(parentfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY)
+            return -errno;
+        usleep(10000);
+    }
+    return -EBUSY;
 }
 
 /* rmdir of a cgroup fails while it has children: remove the deepest first
  * (a node may have made cgroups of its own inside its namespace). */
-static int remove_tree(int parentfd, const char *name)
+int rp_cg_remove_tree(int parentfd, const char *name)
 {
-    RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        int dup_fd = dup(fd);
-        RP_AUTO_DIR DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-        for (struct dirent *e; d && (e = readdir(d));)
-            if (e->d_type == DT_DIR && e->d_name[0] != '.')
-                remove_tree(fd, e->d_name);
-    }
-    return unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+    return walk_post(parentfd, name, remove_one, NULL);
 }
 
 /* Kills and removes the cgroup dir/name; 0, or -errno. */
@@ -129,13 +258,13 @@ static int destroy(int parentfd, const char *name)
     RP_AUTO_FD int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -errno;
-    int r = kill_all(fd);
+    int r = kill_all(parentfd, name, fd);
     if (r < 0)
         return r;
     r = wait_events(fd, "populated", 0, EMPTY_TIMEOUT_MS);
     if (r < 0)
         return r;
-    return remove_tree(parentfd, name);
+    return rp_cg_remove_tree(parentfd, name);
 }
 
 /* "redpak-<node>-<pid>-<random>": the owner's pid, or 0 when name is not
@@ -253,6 +382,9 @@ static void explain(int dirfd, char *out, size_t len)
 int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err)
 {
     if (cg->dirfd < 0) {
+        /* Without a v2 cgroup, the end of the node's pid namespace ended
+         * its processes: its v1 leaves are empty. */
+        rp_cgroup_v1_remove(cg, verbose);
         free(cg->path);
         cg->path = NULL;
         return 0;
@@ -271,6 +403,9 @@ int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *e
                      cg->path, EMPTY_TIMEOUT_MS / 1000);
     else
         rp_error_set(err, r, "cgroup: tear down %s", cg->path);
+    /* The kill above ended every process of the node: its v1 leaves are
+     * empty now. */
+    rp_cgroup_v1_remove(cg, verbose);
     rp_close_fd(&cg->dirfd);
     free(cg->path);
     cg->path = NULL;

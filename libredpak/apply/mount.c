@@ -297,7 +297,7 @@ static int op_proc(struct mount_ctx *c, const struct rp_mount_step *s, struct rp
 
 static int op_dev(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
 {
-    int r = rp_mount_dev(c->root_fd, c->host_fd, s->path, err);
+    int r = rp_mount_dev(c->root_fd, c->host_fd, s->path, s->size, err);
     if (r < 0)
         return r;
     r = own_add(c, s->path);

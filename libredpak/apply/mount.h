@@ -52,7 +52,8 @@ int rp_mount_errno(struct rp_error *err, int code);
  * null zero full random urandom tty bound in, a private devpts with
  * ptmx -> pts/ptmx, a tmpfs at shm, and the fd/stdin/stdout/stderr links.
  * On failure, err names the part that failed. */
-int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *err);
+int rp_mount_dev(int root_fd, int host_fd, const char *path, uint64_t shm_size,
+                 struct rp_error *err);
 
 /* Sets flags (of MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC; others are
  * ignored) on the mount top_id and every mount beneath it that came with

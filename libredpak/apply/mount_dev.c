@@ -3,6 +3,7 @@
  * the host's hardware. The same set as bubblewrap's --dev. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -105,7 +106,8 @@ static int dev_fs(int dev, const char *name, const char *fstype, unsigned long f
     return mount_at(dev, name, fstype, fstype, flags, data);
 }
 
-int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *err)
+int rp_mount_dev(int root_fd, int host_fd, const char *path, uint64_t shm_size,
+                 struct rp_error *err)
 {
     int r = dev_tmpfs(root_fd, path);
     if (r < 0)
@@ -125,7 +127,14 @@ int rp_mount_dev(int root_fd, int host_fd, const char *path, struct rp_error *er
     r = dev_fs(dev, "pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
     if (r < 0)
         return rp_error_set(err, r, "pts");
-    r = dev_fs(dev, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+    /* Sized: an unsized tmpfs may take half of RAM, past the node's other
+     * limits where it has no memory controller (hybrid hosts, rootless
+     * without delegation). A plan with no size (built by hand, not from a
+     * node file) still gets the default, never an unsized shm. */
+    char shm_opts[48];
+    snprintf(shm_opts, sizeof(shm_opts), "mode=1777,size=%" PRIu64,
+             shm_size ? shm_size : RP_DEV_SHM_SIZE_DEFAULT);
+    r = dev_fs(dev, "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_opts);
     if (r < 0)
         return rp_error_set(err, r, "shm");
 

@@ -297,6 +297,10 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)
         _exit(first_process(&r)); /* a forked child never returns to the caller */
+    /* Before the child unshares its cgroup namespace (step 6), whose root
+     * in each v1 hierarchy is the cgroup it is in then. */
+    if (plan->ns.ns[RP_NS_CGROUP].mode == RP_NS_NEW && rp_cgroup_v1_enter(&r.cg, r.pid, v, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_ID_MAPS, "id maps of pid %d, then release it", (int)r.pid);
     if (release_first_process(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;

@@ -69,11 +69,13 @@ static bool target_path(struct pctx *c, const struct yt_node *v, char **out)
 static const char *const bind_keys[] = {"type",     "path",   "source", "readonly",
                                         "optional", "create", "owner"};
 static const char *const bare_keys[] = {"type", "path"};
+static const char *const dev_keys[] = {"type", "path", "shm_size"};
 static const char *const symlink_keys[] = {"type", "path", "target"};
 static const char *const dir_keys[] = {"type", "path", "mode", "owner"};
 static const char *const file_keys[] = {"type", "path", "content", "mode", "owner"};
-static const char *const any_keys[] = {"type",   "path",  "source", "readonly", "optional",
-                                       "create", "owner", "target", "mode",     "content"};
+static const char *const any_keys[] = {"type",     "path",    "source",  "readonly",
+                                       "optional", "create",  "owner",   "target",
+                                       "mode",     "content", "shm_size"};
 
 struct type_keys {
     const char *const *v;
@@ -87,6 +89,7 @@ static struct type_keys keys_of(int type)
     case RP_MOUNT_SYMLINK: return (struct type_keys){symlink_keys, ARRAY_LEN(symlink_keys)};
     case RP_MOUNT_DIR: return (struct type_keys){dir_keys, ARRAY_LEN(dir_keys)};
     case RP_MOUNT_FILE: return (struct type_keys){file_keys, ARRAY_LEN(file_keys)};
+    case RP_MOUNT_DEV: return (struct type_keys){dev_keys, ARRAY_LEN(dev_keys)};
     default: return (struct type_keys){bare_keys, ARRAY_LEN(bare_keys)};
     }
 }
@@ -243,8 +246,24 @@ static void parse_mount(struct pctx *c, const struct yt_node *map, struct rp_mou
             m->content = rp_xstrdup("");
         }
         break;
-    case RP_MOUNT_PROC:
     case RP_MOUNT_DEV:
+        m->shm_size = RP_DEV_SHM_SIZE_DEFAULT;
+        if ((x = pc_field(c, map, "shm_size", &mark))) {
+            /* tmpfs reads size=0 as no limit at all: the one value this
+             * key exists to prevent. */
+            uint64_t size;
+            if (pc_size(c, x, false, &size)) {
+                if (size)
+                    m->shm_size = size;
+                else
+                    pc_err(c, x,
+                           "shm_size cannot be 0: tmpfs reads 0 as no limit; give a size "
+                           "such as 64M");
+            }
+            pc_pop(c, mark);
+        }
+        break;
+    case RP_MOUNT_PROC:
     case RP_MOUNT_MQUEUE: break;
     }
 }

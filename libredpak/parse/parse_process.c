@@ -231,6 +231,8 @@ void parse_process(struct pctx *c, const struct yt_node *v)
     for (size_t i = 0; i < ARRAY_LEN(bools); i++) {
         if ((x = pc_field(c, v, bools[i], &mark))) {
             pc_bool(c, x, dest[i]);
+            if (dest[i] == &p->no_new_privileges)
+                p->no_new_privileges_pos = pc_pos(c, x);
             pc_pop(c, mark);
         }
     }

@@ -70,7 +70,10 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
         break;
     case RP_MOUNT_PROC:
     case RP_MOUNT_MQUEUE: s->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; break;
-    case RP_MOUNT_DEV: s->flags = MS_NOSUID | MS_NOEXEC; break;
+    case RP_MOUNT_DEV:
+        s->flags = MS_NOSUID | MS_NOEXEC;
+        s->size = m->shm_size;
+        break;
     case RP_MOUNT_SYMLINK: s->target = plan_strdup(c, m->target); break;
     case RP_MOUNT_DIR:
         s->mode = m->mode;

@@ -55,6 +55,8 @@ static void mount_fields(struct plan_emit *e, const struct rp_mount_step *s)
         emit_strn(e, "content", s->content, s->content_len);
     if (s->op == RP_MOP_ROOT_TMPFS || s->op == RP_MOP_TMPFS)
         emit_u64(e, "size", s->size);
+    if (s->op == RP_MOP_DEV)
+        emit_u64(e, "shm_size", s->size);
     if (s->op == RP_MOP_ROOT_TMPFS || s->op == RP_MOP_TMPFS || s->op == RP_MOP_DIR ||
         s->op == RP_MOP_FILE)
         emit_mode(e, "mode", s->mode);
@@ -98,8 +100,8 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
     case RP_MOP_DEV:
         emit_line(e,
                   "mount a minimal /dev on %s (null zero full random urandom tty, pts, ptmx, "
-                  "shm, fd links) [%s]",
-                  s->path, flags_text(s->flags, fl));
+                  "shm of %s, fd links) [%s]",
+                  s->path, size_text(s->size, sz), flags_text(s->flags, fl));
         break;
     case RP_MOP_MQUEUE:
         emit_line(e, "mount mqueue on %s [%s]", s->path, flags_text(s->flags, fl));

@@ -142,6 +142,18 @@ void plan_seccomp(struct rp_plan *p, struct plan_ctx *c)
     sp->new_session = !in->present;
     if (!in->present)
         return;
+    /* The kernel loads a filter without no_new_privs only for a holder of
+     * CAP_SYS_ADMIN, and a filter that a setuid program runs under is the
+     * confusion no_new_privs exists to prevent: the pair is refused here,
+     * at both values, rather than deep in the child at run time. */
+    if (!c->node->process.no_new_privileges) {
+        const struct rp_pos *np = &c->node->process.no_new_privileges_pos;
+        rp_diags_add(c->diags, np, "process.no_new_privileges",
+                     "no_new_privileges: false cannot go with the seccomp filter of %s:%u:%u: the "
+                     "kernel loads a filter only under no_new_privs; remove the seccomp section "
+                     "or set no_new_privileges: true",
+                     in->pos.file ? in->pos.file : "?", in->pos.line, in->pos.column);
+    }
     sp->enabled = true;
     sp->default_action = in->default_action;
     sp->default_errno = in->default_errno;

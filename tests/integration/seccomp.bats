@@ -172,15 +172,28 @@ YAML
     [ "$status" -eq 159 ]
 }
 
-@test "a filter without no_new_privileges needs cap_sys_admin: a clear setup error" {
+@test "no_new_privileges: false with a filter is a plan error at both values, exit 125" {
     probe_node <<'YAML'
 capabilities: {keep: [net_bind_service]}
 process: {no_new_privileges: false}
 seccomp: {}
 YAML
     run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getppid
+    echo "$output"
     [ "$status" -eq 125 ]
-    [[ "$output" == *"seccomp"*"no_new_privileges"* ]]
+    # Refused by the plan, before anything runs: the key and both positions.
+    [[ "$output" =~ node\.yaml:[0-9]+:[0-9]+:\ process\.no_new_privileges:\ .*seccomp\ filter\ of\ .*node\.yaml:[0-9]+:[0-9]+ ]]
+    [[ "$output" != *"getppid"* ]]
+    run "$REDNODE_CONFIG" validate "$SCRATCH/node.yaml"
+    [ "$status" -eq 1 ]
+    # Kept sys_admin does not make the pair acceptable.
+    probe_node <<'YAML'
+process: {no_new_privileges: false}
+seccomp: {}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getppid
+    [ "$status" -eq 125 ]
+    [[ "$output" == *"process.no_new_privileges"* ]]
 }
 
 # Learn mode: run once recording, then under the learned profile.

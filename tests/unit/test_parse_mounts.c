@@ -222,6 +222,23 @@ static void test_tmpfs_defaults_and_keys(void **state)
                  "modes are octal strings");
 }
 
+static void test_dev_shm_size_defaults_to_64M_and_refuses_0(void **state)
+{
+    (void)state;
+    struct rp_node *n = parse_ok(HEAD "mounts:\n  - {type: dev, path: /dev}\n");
+    assert_int_equal(n->mounts[0].shm_size, 64ull << 20);
+    rp_node_free(n);
+    n = parse_ok(HEAD "mounts:\n  - {type: dev, path: /dev, shm_size: 128M}\n");
+    assert_int_equal(n->mounts[0].shm_size, 128ull << 20);
+    rp_node_free(n);
+    expect_error(HEAD "mounts:\n  - {type: dev, path: /dev, shm_size: 0}\n", 4, 39,
+                 "mounts[0].shm_size", "shm_size cannot be 0: tmpfs reads 0 as no limit");
+    expect_error(HEAD "mounts:\n  - {type: dev, path: /dev, shm_size: 64MB}\n", 4, 39,
+                 "mounts[0].shm_size", "");
+    expect_error(HEAD "mounts:\n  - {type: proc, path: /proc, shm_size: 1M}\n", 4, 31,
+                 "mounts[0].shm_size", "a proc mount takes no 'shm_size' (its keys: type, path)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_bind_flags_are_bools),
         cmocka_unit_test(test_bind_source_expands_variables),
         cmocka_unit_test(test_tmpfs_defaults_and_keys),
+        cmocka_unit_test(test_dev_shm_size_defaults_to_64M_and_refuses_0),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,6 +95,16 @@ static void test_proc_is_nosuid_nodev_noexec_and_dev_only_nosuid_noexec(void **s
     planned_free(&r);
 }
 
+static void test_dev_carries_its_shm_size(void **state)
+{
+    struct planned r = plan_ok("mounts: [{type: dev, path: /dev}]\n", 0);
+    assert_int_equal(find(&r.plan->mount, RP_MOP_DEV, "/dev")->size, 64ull << 20);
+    planned_free(&r);
+    r = plan_ok("mounts: [{type: dev, path: /dev, shm_size: 1G}]\n", 0);
+    assert_int_equal(find(&r.plan->mount, RP_MOP_DEV, "/dev")->size, 1ull << 30);
+    planned_free(&r);
+}
+
 static void test_tmpfs_areas_are_their_own_plan_with_size_mode_owner(void **state)
 {
     struct planned r =
@@ -389,6 +399,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_root_is_a_fresh_tmpfs_by_default),
+        cmocka_unit_test(test_dev_carries_its_shm_size),
         cmocka_unit_test(test_root_source_is_bound_as_the_root),
         cmocka_unit_test(test_mounts_keep_their_written_order),
         cmocka_unit_test(test_bind_mount_is_readonly_recursive_nosuid_nodev_by_default),

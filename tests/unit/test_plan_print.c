@@ -149,6 +149,9 @@ static void test_plan_text_says_what_each_step_does(void **state)
                          "[nosuid,nodev]"));
     assert_true(has_line(text, "7.3 bind /usr -> /usr (read-only, recursive) [nosuid,nodev]"));
     assert_true(has_line(text, "7.9 mount tmpfs on /tmp (size 64M, mode 1777) [nosuid,nodev]"));
+    assert_true(has_line(text,
+                         "7.6 mount a minimal /dev on /dev (null zero full random urandom tty, "
+                         "pts, ptmx, shm of 64M, fd links) [nosuid,noexec]"));
     assert_true(has_line(text, "7.10 pivot_root into the new root, detach the old root"));
     assert_true(has_line(text,
                          "7.12 remount /usr read-only, recursively (the node's own "

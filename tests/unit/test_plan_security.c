@@ -122,6 +122,26 @@ static void test_base_none_plans_only_the_nodes_rules(void **state)
     planned_free(&r);
 }
 
+static void test_no_new_privileges_false_with_seccomp_is_a_plan_error_at_both(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r,
+                                         "process:\n"
+                                         "  no_new_privileges: false\n"
+                                         "seccomp: {base: default}\n",
+                                         0);
+    assert_int_equal(d->line, 4);
+    assert_int_equal(d->column, 22);
+    assert_string_equal(d->key_path, "process.no_new_privileges");
+    assert_non_null(strstr(d->message, "cannot go with the seccomp filter of t.yaml:5:10"));
+    planned_free(&r);
+    /* Without a filter, or with no_new_privileges: true, nothing to refuse. */
+    r = plan_ok("process: {no_new_privileges: false}\n", 0);
+    planned_free(&r);
+    r = plan_ok("process: {no_new_privileges: true}\nseccomp: {}\n", 0);
+    planned_free(&r);
+}
+
 static void test_filter_refusing_execve_is_a_plan_error(void **state)
 {
     struct planned r;
@@ -157,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_capabilities_section_plans_no_change),
+        cmocka_unit_test(test_no_new_privileges_false_with_seccomp_is_a_plan_error_at_both),
         cmocka_unit_test(test_keep_leaves_only_the_kept_capabilities_in_every_set),
         cmocka_unit_test(test_drop_keeps_everything_else),
         cmocka_unit_test(test_no_seccomp_section_means_no_filter),

@@ -115,6 +115,7 @@ struct rp_mount {
     bool create;   /* bind: create the source directory on the host */
     mode_t mode;   /* dir, file: default 0755 / 0644 */
     bool mode_set;
+    uint64_t shm_size;     /* dev: bytes of its /dev/shm, default 64M, never 0 */
     struct rp_owner owner; /* dir, file; bind with create: the new source */
     struct rp_pos pos;     /* the mapping itself */
     struct rp_pos source_pos;
@@ -231,10 +232,11 @@ struct rp_process {
     struct rp_id_ref *groups;
     size_t n_groups;
     bool groups_set;
-    char *cwd;              /* default "/" */
-    mode_t umask;           /* default 0022 */
-    bool no_new_privileges; /* default true */
-    bool env_clear;         /* default true */
+    char *cwd;                           /* default "/" */
+    mode_t umask;                        /* default 0022 */
+    bool no_new_privileges;              /* default true */
+    struct rp_pos no_new_privileges_pos; /* where it is set to false, for the plan */
+    bool env_clear;                      /* default true */
     struct rp_kv_list env_set;
     struct rp_string_list env_pass;
     struct rp_rlimit *rlimits;
@@ -275,6 +277,9 @@ struct rp_node {
 #define RP_NODE_MAX_BYTES (1u << 20) /* 1 MiB of YAML */
 #define RP_NODE_MAX_DEPTH 32         /* nesting of mappings and sequences */
 #define RP_NODE_MAX_NODES 100000     /* after alias expansion */
+
+/* A dev mount's /dev/shm when shm_size is not given: Docker's default. */
+#define RP_DEV_SHM_SIZE_DEFAULT ((uint64_t)64 << 20)
 
 struct rp_parse_opts {
     uid_t caller_uid; /* ${UID} */

@@ -106,7 +106,7 @@ struct rp_mount_step {
     char *target;  /* symlink */
     char *content; /* file */
     size_t content_len;
-    uint64_t size; /* tmpfs: bytes, 0 = kernel default */
+    uint64_t size; /* tmpfs: bytes, 0 = kernel default; dev: its shm's bytes */
     mode_t mode;
     bool has_owner;
     uid_t uid; /* ids as seen inside the node */
