@@ -6,43 +6,47 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "auto_fd.h"
 #include "host.h"
+#include "host_path.h"
 #include "log.h"
 #include "step_message.h"
 
-/* Creates path and its missing parents; only the last component gets the
- * step's mode and owner, the parents get 0755 like mkdir -p. item: the
+/* Creates path and its missing parents, walked on file descriptors and
+ * never through a symlink (host_path.c): a symlink planted anywhere in
+ * the path by someone who can write there fails the step instead of
+ * having root make and chown a directory where it points. Only the last
+ * component gets the step's owner and mode, on its own fd; the parents
+ * get 0755 like mkdir -p. An existing source is used as it is. item: the
  * step's number under step 2, for messages. */
 static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_error *err)
 {
-    char buf[4096];
-    if (strlen(s->path) >= sizeof(buf))
-        return rp_step_item_error(err, RP_STEP_HOST, item, ENAMETOOLONG, "mkdir %s", s->path);
-    strcpy(buf, s->path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-            return rp_step_item_error(err, RP_STEP_HOST, item, errno, "mkdir %s", buf);
-        *p = '/';
-    }
-    if (mkdir(s->path, s->mode) < 0) {
-        struct stat st;
-        if (errno == EEXIST && stat(s->path, &st) == 0 && S_ISDIR(st.st_mode))
-            return 0; /* an existing source is used as it is */
+    bool made;
+    char where[4096] = "";
+    RP_AUTO_FD int at = rp_host_open_nofollow(s->path, true, &made, where, sizeof(where));
+    if (at == -ELOOP)
+        return rp_step_item_error(err, RP_STEP_HOST, item, 0,
+                                  "mkdir %s: %s is a symlink; redwrap does not follow symlinks "
+                                  "in the path of a created source (someone who can write "
+                                  "there could point it anywhere): write the real path",
+                                  s->path, where);
+    if (at < 0)
+        return rp_step_item_error(err, RP_STEP_HOST, item, -at, "mkdir %s", s->path);
+    RP_AUTO_FD int fd = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "mkdir %s", s->path);
-    }
-    /* mkdir's mode went through the umask; the node asked for this one. */
-    if (chmod(s->path, s->mode) < 0)
-        return rp_step_item_error(err, RP_STEP_HOST, item, errno, "chmod %s", s->path);
-    if (s->has_owner && chown(s->path, s->uid, s->gid) < 0)
+    if (!made)
+        return 0;
+    /* Owner first, then the mode: until both are set it is 0700 root's. */
+    if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "chown %s %u:%u", s->path,
                                   (unsigned)s->uid, (unsigned)s->gid);
+    if (fchmod(fd, s->mode & 07777) < 0)
+        return rp_step_item_error(err, RP_STEP_HOST, item, errno, "chmod %s", s->path);
     return 0;
 }
 

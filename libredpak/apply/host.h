@@ -11,4 +11,23 @@
 /* steps: the plan's host steps (rp_plan.host), n of them. */
 int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose, struct rp_error *err);
 
+/* The bind sources (and root.source) of the mount plan, opened once in
+ * the parent, after step 2 made what it creates (host_sources.c). fd[i]
+ * is for the mount plan's step i: -1 for a step that binds nothing, or
+ * a source that is missing. The first process binds nothing
+ * but these: mount.c checks that what it resolved in its own mount
+ * namespace is the same directory or file (rp_host_source_check). */
+struct rp_host_sources {
+    int *fd;
+    size_t n;
+};
+
+int rp_host_sources_open(const struct rp_mount_plan *mount, struct rp_host_sources *out,
+                         int verbose, struct rp_error *err);
+void rp_host_sources_close(struct rp_host_sources *s);
+
+/* 0 when src (resolved by the first process) is the file or directory
+ * that step i's source was in the parent; -EXDEV when it is not. */
+int rp_host_source_check(const struct rp_host_sources *s, size_t i, int src);
+
 #endif

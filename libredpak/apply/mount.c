@@ -210,11 +210,39 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, str
     return root_ready(c, s, false, err);
 }
 
-static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
+/* The source of step i, resolved in this mount namespace: the file the
+ * parent opened for it (host_sources.c), or an error. -ENOENT: the
+ * parent found an optional source missing. */
+static int open_source(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
+                       struct rp_error *err)
 {
-    RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    const struct rp_host_sources *hs = c->plans->sources;
+    if (hs && i < hs->n && hs->fd[i] < 0 && s->optional)
+        return -ENOENT;
+    int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    if (src == -ENOENT && s->optional && !hs)
+        return src;
     if (src < 0)
         return rp_mount_errno(err, src);
+    if (!hs)
+        return src;
+    int r = rp_host_source_check(hs, i, src);
+    if (r == 0)
+        return src;
+    close(src);
+    return r == -EXDEV ? rp_error_set(err, EXDEV,
+                                      "%s is not what redwrap opened on the host a moment ago "
+                                      "(a path in it was replaced): nothing was bound",
+                                      s->source)
+                       : rp_mount_errno(err, r);
+}
+
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
+                        struct rp_error *err)
+{
+    RP_AUTO_FD int src = open_source(c, s, i, err);
+    if (src < 0)
+        return src;
     struct rp_image_build b = {
         .plans = c->plans,
         .root = s,
@@ -228,10 +256,10 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, stru
     return r < 0 ? r : root_ready(c, s, readonly_now, err);
 }
 
-static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i, size_t item,
                    struct rp_error *err)
 {
-    RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    RP_AUTO_FD int src = open_source(c, s, i, err);
     if (src == -ENOENT && s->optional) {
         rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
                           "skipped, optional source %s is missing", s->source);
@@ -239,7 +267,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t it
         return 0;
     }
     if (src < 0)
-        return rp_mount_errno(err, src);
+        return src;
     struct stat st;
     if (fstat(src, &st) < 0)
         return rp_mount_errno(err, -errno);
@@ -478,7 +506,7 @@ static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp
     return 0;
 }
 
-static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t i, size_t item,
                       struct rp_error *err)
 {
     int r = check_stage(c, s->op, err);
@@ -486,8 +514,8 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
         return r;
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS: return op_root_tmpfs(c, s, err);
-    case RP_MOP_ROOT_BIND: return op_root_bind(c, s, err);
-    case RP_MOP_BIND: return op_bind(c, s, item, err);
+    case RP_MOP_ROOT_BIND: return op_root_bind(c, s, i, err);
+    case RP_MOP_BIND: return op_bind(c, s, i, item, err);
     case RP_MOP_PROC: return op_proc(c, s, err);
     case RP_MOP_DEV: return op_dev(c, s, err);
     case RP_MOP_MQUEUE:
@@ -523,7 +551,8 @@ static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, struct
         char desc[2 * 4096 + 32];
         describe(s, desc, sizeof(desc));
         rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item, "%s", desc);
-        if (apply_step(c, s, item, err) < 0)
+        /* i indexes the parent's sources only in the mount plan. */
+        if (apply_step(c, s, m == c->plans->mount ? i : SIZE_MAX, item, err) < 0)
             return rp_step_item_wrap(err, RP_STEP_MOUNTS, item, "%s", desc);
     }
     return 0;

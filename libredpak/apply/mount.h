@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "host.h"
 #include "redpak/plan.h"
 
 /* The three plans of step 7, applied in this order (rp_plan has them side
@@ -16,6 +17,8 @@ struct rp_mount_plans {
     const struct rp_mount_plan *mount;  /* root, binds, proc, dev, ..., files */
     const struct rp_mount_plan *tmpfs;  /* the volatile areas */
     const struct rp_mount_plan *finish; /* pivot_root, then the read-only remounts */
+    /* The bind sources the parent opened (host.h); NULL: none checked. */
+    const struct rp_host_sources *sources;
 };
 
 /* Step i (from 0) of m, one of the three plans, as `rednode-config plan`

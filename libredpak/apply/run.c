@@ -45,10 +45,11 @@ struct node_run {
     int report[2];     /* first process -> parent: a failed step; EOF at execve */
     int learn_sock[2]; /* --seccomp-learn: the listener's way to the parent */
     struct rp_learn_run learn;
-    struct rp_notify notify; /* the NOTIFY_SOCKET proxy (notify.c) */
-    struct rp_terminal term; /* the caller's terminal, if any */
-    char **env;              /* the workload's, built by the first process */
-    pid_t pid;               /* the first process until it was reaped, else 0 */
+    struct rp_notify notify;        /* the NOTIFY_SOCKET proxy (notify.c) */
+    struct rp_terminal term;        /* the caller's terminal, if any */
+    struct rp_host_sources sources; /* the bind sources, opened in step 2 */
+    char **env;                     /* the workload's, built by the first process */
+    pid_t pid;                      /* the first process until it was reaped, else 0 */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -153,8 +154,11 @@ static int first_process(struct node_run *r)
     if (rp_ns_apply(&plan->ns, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
-    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish};
-    if (rp_mount_apply(&mounts, &r->notify, verbose, &err) < 0)
+    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish, &r->sources};
+    int mounted = rp_mount_apply(&mounts, &r->notify, verbose, &err);
+    /* They reach the host's tree: none may outlive step 7. */
+    rp_host_sources_close(&r->sources);
+    if (mounted < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);
@@ -259,6 +263,7 @@ static void node_run_end(struct node_run *r)
     rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
     rp_notify_close(&r->notify);
+    rp_host_sources_close(&r->sources);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
     rp_seccomp_prog_free(&r->terminal);
@@ -286,7 +291,8 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
-    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0)
+    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0 ||
+        rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");
     if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)

@@ -56,7 +56,7 @@ static void host_mkdirs(struct rp_plan *p, struct plan_ctx *c)
         struct rp_host_step *s = &p->host[p->n_host++];
         s->op = RP_HOST_MKDIR;
         s->path = plan_strdup(c, m->source);
-        s->mode = 0755;
+        s->mode = m->mode_set ? m->mode : 0700;
         s->pos = m->source_pos.line ? m->source_pos : m->pos;
         if (m->owner.set)
             create_owner(p, c, m, i, s);

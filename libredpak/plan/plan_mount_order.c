@@ -17,6 +17,13 @@
  *   fail at run time with EROFS (a bind is read-only as soon as it is made,
  *   mount.c): an error naming both entries.
  *
+ * - a bind source (or root.source) at or below the source of a writable
+ *   bind is an error, naming both: the workload writes into that source
+ *   and, on a later run, could have put a symlink or a directory of its
+ *   choice where the other source is looked up (a symlink there once made
+ *   a read-only bind show the host's /proc). Two binds of the very same
+ *   writable source are fine: they show one directory twice.
+ *
  * All of it in one walk over the entries sorted by path with '/' ordered
  * first, which lists every directory right before what lies below it (a
  * pre-order walk of the tree): a stack then holds an entry's ancestors.
@@ -223,8 +230,90 @@ static void push(struct walk *w, const struct entry *e)
         l->mounting = e;
 }
 
+/* A host source of the node: a bind's, or root.source (index n_mounts). */
+struct source {
+    const char *path;
+    size_t index;
+    bool writable;
+};
+
+static int source_cmp(const void *pa, const void *pb)
+{
+    const struct source *a = pa, *b = pb;
+    int r = path_cmp(a->path, b->path);
+    if (r)
+        return r;
+    /* At one path, a writable source first: it is then on the stack when
+     * the others there are visited. */
+    if (a->writable != b->writable)
+        return a->writable ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void below_writable(struct plan_ctx *c, const struct source *e, const struct source *w)
+{
+    const struct rp_node *n = c->node;
+    const struct rp_mount *wm = &n->mounts[w->index];
+    const struct rp_pos *wpos = wm->source_pos.line ? &wm->source_pos : &wm->pos;
+    char key[48];
+    const struct rp_pos *pos;
+    if (e->index == n->n_mounts) {
+        snprintf(key, sizeof(key), "root.source");
+        pos = n->root.source_pos.line ? &n->root.source_pos : &n->root.pos;
+    } else {
+        const struct rp_mount *m = &n->mounts[e->index];
+        snprintf(key, sizeof(key), "mounts[%zu].source", e->index);
+        pos = m->source_pos.line ? &m->source_pos : &m->pos;
+    }
+    rp_diags_add(c->diags, pos, key,
+                 "%s is %s the source of mounts[%zu] (line %u, column %u), a writable bind: the "
+                 "workload can put a symlink or a directory there that a later run would "
+                 "follow; use a source outside it, or make that bind readonly: true",
+                 e->path, strcmp(e->path, w->path) ? "below" : "at", w->index, wpos->line,
+                 wpos->column);
+}
+
+/* Sources sorted like the targets: a stack of writable sources holds
+ * those above the source visited. */
+static bool check_sources(struct plan_ctx *c)
+{
+    const struct rp_node *n = c->node;
+    struct source *s = calloc(n->n_mounts + 1, sizeof(*s));
+    const struct source **stack = calloc(n->n_mounts + 1, sizeof(*stack));
+    if (!s || !stack) {
+        free(s);
+        free(stack);
+        c->oom = true;
+        return false;
+    }
+    size_t total = 0, depth = 0;
+    for (size_t i = 0; i < n->n_mounts; i++)
+        if (n->mounts[i].type == RP_MOUNT_BIND && n->mounts[i].source)
+            s[total++] = (struct source){n->mounts[i].source, i, !n->mounts[i].readonly};
+    if (n->root.source)
+        s[total++] = (struct source){n->root.source, n->n_mounts, false};
+    qsort(s, total, sizeof(*s), source_cmp);
+    for (size_t k = 0; k < total; k++) {
+        const struct source *e = &s[k];
+        while (depth && !at_or_above(stack[depth - 1]->path, e->path))
+            depth--;
+        /* The same writable source bound twice shows one directory twice;
+         * anything else at or below it is looked up in what the workload
+         * wrote. */
+        if (depth && (strcmp(stack[depth - 1]->path, e->path) || e->index == n->n_mounts))
+            below_writable(c, e, stack[depth - 1]);
+        if (e->writable && (!depth || strcmp(stack[depth - 1]->path, e->path)))
+            stack[depth++] = e;
+    }
+    free(s);
+    free(stack);
+    return true;
+}
+
 bool plan_mount_order(struct plan_ctx *c, size_t *tmpfs_place, bool report)
 {
+    if (report && !check_sources(c))
+        return false;
     const struct rp_node *n = c->node;
     size_t total = n->n_mounts + n->n_tmpfs;
     for (size_t i = 0; i < n->n_tmpfs; i++)

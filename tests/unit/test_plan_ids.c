@@ -218,7 +218,7 @@ static void test_bind_create_owner_is_translated_to_host_ids(void **state)
     const struct rp_host_step *s = &r.plan->host[0];
     assert_int_equal(s->op, RP_HOST_MKDIR);
     assert_string_equal(s->path, "/srv/t/data");
-    assert_int_equal(s->mode, 0755);
+    assert_int_equal(s->mode, 0700);
     assert_true(s->has_owner);
     assert_int_equal(s->uid, 100999);
     assert_int_equal(s->gid, 200998);

@@ -137,7 +137,7 @@ static void test_plan_text_says_what_each_step_does(void **state)
     char *text = print_plan(r.plan, RP_PLAN_TEXT);
     assert_true(has_line(text,
                          "2.1 mkdir /srv/redis on the host if missing "
-                         "(mode 0755, owner 999:999 on the host)"));
+                         "(mode 0700, owner 999:999 on the host)"));
     assert_true(has_line(text, "3.3 write cpu.weight = 100"));
     assert_true(has_line(text, "3.4 write memory.max = 268435456"));
     assert_true(has_line(text, "3.5 write pids.max = 128"));

@@ -30,7 +30,7 @@ struct rp_host_step {
     enum rp_host_op op;
     char *path;
     char *value; /* sysctl */
-    mode_t mode; /* mkdir: 0755 */
+    mode_t mode; /* mkdir: 0700 unless the bind says mode */
     bool has_owner;
     uid_t uid;
     gid_t gid;
