@@ -210,7 +210,7 @@ mounts:
 YAML
     run wrap /usr/bin/true
     [ "$status" -eq 0 ]
-    [ "$(stat -c '%u:%g %a' "$SCRATCH/made/here")" = "65534:65534 755" ]
+    [ "$(stat -c '%u:%g %a' "$SCRATCH/made/here")" = "65534:65534 700" ]
 }
 
 @test "terminal: an interactive shell in a node with a filter does job control and exits with its status" {

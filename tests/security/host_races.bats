@@ -93,14 +93,17 @@ planted_symlink_in_a_created_source_fails_the_start() {
     ln -s ../victim "$SCRATCH/shared/alt"
     chown -h "$ROOTLESS_UID:$ROOTLESS_GID" "$SCRATCH/shared/alt"
     data_node "$SCRATCH/shared/data" < /dev/null
-    as_user /usr/bin/python3 -c '
+    # exec: $! is then the planter itself, which the kill below must end
+    # (a backgrounded shell function would leave it running on).
+    (exec setpriv --reuid="$ROOTLESS_UID" --regid="$ROOTLESS_GID" --clear-groups \
+        --inh-caps=-all -- /usr/bin/python3 -c '
 import ctypes, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
 a, b = (p.encode() for p in sys.argv[1:3])
 end = time.time() + 60
 while time.time() < end:
     libc.renameat2(-100, a, -100, b, 2)  # AT_FDCWD, RENAME_EXCHANGE
-' "$SCRATCH/shared/data" "$SCRATCH/shared/alt" &
+' "$SCRATCH/shared/data" "$SCRATCH/shared/alt") &
     PLANTER=$!
     local i victim=0 started=0 refused=0 end=$((SECONDS + 20))
     for i in $(seq 60); do
