@@ -30,6 +30,15 @@
 #include "trim.h"
 #include "redpak/run.h"
 
+/* What init knows of the node while it runs. */
+struct node_init {
+    const struct rp_process_plan *plan;
+    bool pid1;       /* PID 1 of the node's own pid namespace */
+    pid_t main_pid;  /* the workload, -1 once it was reaped */
+    int main_status; /* its exit status once reaped */
+    int stop;        /* the last stop signal received, 0 before any */
+};
+
 /* Never runs: the signals stay blocked and are read from a signalfd. But
  * PID 1 only receives a signal it has a handler for, so there must be one. */
 static void pid1_accepts(int signo)
@@ -69,30 +78,128 @@ static int init_fail(int report_fd, int e, const char *what)
     return rp_child_error_send(report_fd, "process plan", RP_EXIT_SETUP_FAILED, &err);
 }
 
+/* The workload's process, with vfork: the workload borrows init's memory
+ * until its execve, so the kernel copies none of init's page tables for a
+ * process about to replace them, nor takes the copy-on-write faults that
+ * would follow (docs/performance.md has the figures). init is suspended
+ * until then and is single-threaded: the child may call into libc and
+ * libcap (it frees what they allocate); it has its own signal handlers and
+ * mask, and it leaves by execve or _exit, never by returning from here.
+ * Linux before 6.2 refuses vfork (CLONE_VM) with EINVAL while the caller's
+ * children are to enter another time namespace than its own, as the child
+ * would share its vDSO clock page; the node's first process enters its new
+ * time namespace itself (ns.c), so this happens only where it could not
+ * (no /proc at step 6). There the workload gets a fork of its own. */
+static pid_t start_workload(int (*workload)(void *), void *arg)
+{
+    pid_t pid = vfork();
+    if (pid < 0 && errno == EINVAL)
+        pid = fork();
+    if (pid == 0)
+        _exit(workload(arg));
+    return pid;
+}
+
+/* Waits for init's next signal. The first time RP_TRIM_AFTER_MS pass
+ * without one, the node runs on and only this loop is left: init lets go
+ * of its set-up pages. 0 with *si filled; -1 when the signalfd failed. */
+static int next_signal(int fd, bool *trimmed, struct signalfd_siginfo *si)
+{
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (!*trimmed && poll(&p, 1, RP_TRIM_AFTER_MS) == 0) {
+            rp_trim_pages();
+            *trimmed = true;
+        }
+        ssize_t n = read(fd, si, sizeof(*si));
+        if (n == (ssize_t)sizeof(*si))
+            return 0;
+        if (n >= 0 || errno != EINTR)
+            return -1;
+    }
+}
+
+/* A signal other than SIGCHLD: to the workload while it lives; after it
+ * (wait: all), to every process left: kill(-1) from PID 1 reaches the
+ * whole namespace but init itself. In the host's or a joined pid namespace
+ * it would reach processes that are not the node's: there a stop ends init
+ * instead, and redwrap's teardown kills what is left through the node's
+ * cgroup. True when init is done. */
+static bool pass_signal(struct node_init *n, const struct signalfd_siginfo *si)
+{
+    int signo = (int)si->ssi_signo;
+    if (is_stop_signal(signo))
+        n->stop = signo;
+    if (n->main_pid > 0) {
+        if (!workload_has_it(si, n->main_pid))
+            kill(n->main_pid, signo);
+    } else if (n->pid1)
+        kill(-1, signo);
+    else if (n->stop)
+        return true;
+    return false;
+}
+
+/* The workload ended: wait: main ends the node here (init's exit ends the
+ * namespace; the kernel kills every process left in it); after a stop the
+ * rest follows it. True when init is done. */
+static bool workload_ended(struct node_init *n, int wstatus)
+{
+    n->main_status = rp_wait_status(wstatus);
+    n->main_pid = -1;
+    if (n->plan->wait == RP_WAIT_MAIN || (n->stop && !n->pid1))
+        return true;
+    if (n->stop)
+        kill(-1, n->stop);
+    return false;
+}
+
+/* SIGCHLD: reaps every child that ended. With wait: all the node lives
+ * until its last process has ended. True when init is done. */
+static bool reap_children(struct node_init *n)
+{
+    int ws;
+    pid_t r;
+    while ((r = waitpid(-1, &ws, WNOHANG)) > 0)
+        if (r == n->main_pid && workload_ended(n, ws))
+            return true;
+    return r < 0 && errno == ECHILD && n->main_pid < 0;
+}
+
+/* Until the node's end: the status init returns. */
+static int watch_node(struct node_init *n, int fd)
+{
+    bool trimmed = false;
+    struct signalfd_siginfo si;
+    for (;;) {
+        if (next_signal(fd, &trimmed, &si) < 0) {
+            /* Without its signals init cannot do its job: end the node
+             * (as PID 1, its exit ends everything else in it). */
+            if (n->main_pid > 0)
+                kill(n->main_pid, SIGKILL);
+            return RP_EXIT_SETUP_FAILED;
+        }
+        bool done = si.ssi_signo == SIGCHLD ? reap_children(n) : pass_signal(n, &si);
+        if (done)
+            return n->main_status;
+    }
+}
+
 int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig, int report_fd,
                 int (*workload)(void *), void *arg)
 {
+    struct node_init n = {.plan = plan, .pid1 = getpid() == 1, .main_status = RP_EXIT_SETUP_FAILED};
     sigset_t all = sig->forwarded;
     sigaddset(&all, SIGCHLD);
     if (install_handlers(&all) < 0)
         return init_fail(report_fd, errno, "install signal handlers");
     /* In a joined pid namespace init is not PID 1; as a subreaper it still
      * inherits the orphans of its own subtree. */
-    bool pid1 = getpid() == 1;
-    if (!pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+    if (!n.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         return init_fail(report_fd, errno, "become a child subreaper");
-    /* vfork: the workload borrows init's memory until its execve, so the
-     * kernel copies none of init's page tables for a process that is about
-     * to replace them, and neither takes the copy-on-write faults that
-     * would follow. init is suspended until then and is single-threaded:
-     * the child may call into libc and libcap (it frees what they
-     * allocate); it has its own signal handlers and mask, and it leaves by
-     * execve or _exit, never by returning here. */
-    pid_t main_pid = vfork();
-    if (main_pid < 0)
+    n.main_pid = start_workload(workload, arg);
+    if (n.main_pid < 0)
         return init_fail(report_fd, errno, "fork the workload");
-    if (main_pid == 0)
-        _exit(workload(arg));
     /* Init keeps no descriptor but 0-2: the report pipe and a learn socket
      * are the workload's to close (by execve), and a parent waiting for
      * their EOF must not wait for init. */
@@ -101,71 +208,8 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
      * arrived meanwhile stays pending, and the signalfd sees it. */
     int fd = signalfd(-1, &all, SFD_CLOEXEC);
     if (fd < 0) {
-        kill(main_pid, SIGKILL);
+        kill(n.main_pid, SIGKILL);
         return RP_EXIT_SETUP_FAILED;
     }
-
-    int main_status = RP_EXIT_SETUP_FAILED;
-    int stop = 0; /* the last stop signal received, 0 before any */
-    bool trimmed = false;
-    for (;;) {
-        if (!trimmed) {
-            struct pollfd p = {.fd = fd, .events = POLLIN};
-            if (poll(&p, 1, RP_TRIM_AFTER_MS) == 0) {
-                rp_trim_pages(); /* the node runs on: only this loop is left */
-                trimmed = true;
-                continue;
-            }
-        }
-        struct signalfd_siginfo si;
-        ssize_t n = read(fd, &si, sizeof(si));
-        if (n != (ssize_t)sizeof(si)) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            /* Without its signals init cannot do its job: end the node
-             * (as PID 1, its exit ends everything else in it). */
-            if (main_pid > 0)
-                kill(main_pid, SIGKILL);
-            return RP_EXIT_SETUP_FAILED;
-        }
-        if (si.ssi_signo != SIGCHLD) {
-            int signo = (int)si.ssi_signo;
-            if (is_stop_signal(signo))
-                stop = signo;
-            /* To the workload while it lives; after it (wait: all), to
-             * every process left: kill(-1) from PID 1 reaches the whole
-             * namespace but init itself. In the host's or a joined pid
-             * namespace it would reach processes that are not the node's:
-             * there a stop ends init instead, and redwrap's teardown kills
-             * what is left through the node's cgroup. */
-            if (main_pid > 0) {
-                if (!workload_has_it(&si, main_pid))
-                    kill(main_pid, signo);
-            } else if (pid1)
-                kill(-1, signo);
-            else if (stop)
-                return main_status;
-            continue;
-        }
-        int ws;
-        pid_t r;
-        while ((r = waitpid(-1, &ws, WNOHANG)) > 0) {
-            if (r != main_pid)
-                continue;
-            main_status = rp_wait_status(ws);
-            main_pid = -1;
-            /* wait: main: init's exit ends the namespace; the kernel kills
-             * every process left in it. */
-            if (plan->wait == RP_WAIT_MAIN)
-                return main_status;
-            /* The workload is gone after a stop: the rest follows it. */
-            if (stop && !pid1)
-                return main_status;
-            if (stop)
-                kill(-1, stop);
-        }
-        /* wait: all: the node lives until its last process has ended. */
-        if (r < 0 && errno == ECHILD && main_pid < 0)
-            return main_status;
-    }
+    return watch_node(&n, fd);
 }

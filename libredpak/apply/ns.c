@@ -114,21 +114,40 @@ static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
     return 0;
 }
 
+/* This process enters the time namespace it made for its children, so
+ * that init and the workload are in it like every later process of the
+ * node. Left for its children, Linux before 6.2 enters it at fork only:
+ * not at the execve of the workload without init, and a child sharing
+ * this process's memory (init's vfork) is refused with EINVAL. setns needs
+ * CAP_SYS_ADMIN in the namespace's owner, which unshare needed too. With
+ * no /proc here (a joined mount namespace without it) the children still
+ * enter it at fork, and init starts the workload with fork (init.c). */
+static int enter_time(struct rp_error *err)
+{
+    RP_AUTO_FD int fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 0;
+    if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno,
+                             "enter the new time namespace (/proc/self/ns/time_for_children)");
+    return 0;
+}
+
 /* A new time namespace. The kernel accepts offsets only while no process
  * is in the namespace: the first task to enter it freezes its vDSO page
  * with the offsets it has then (EACCES afterwards). clone(CLONE_NEWTIME)
  * would put this process in at once, so it unshares instead: unshare
  * creates the namespace for its children only ("time_for_children"), the
  * offsets go to /proc/self/timens_offsets, which addresses exactly that
- * namespace, and then the next fork (init's workload) or execve (the
- * workload itself without init) enters it. Writing needs CAP_SYS_TIME in
- * the namespace's owner, the node's user namespace, where we have it. */
+ * namespace, and then this process enters it (enter_time). Writing needs
+ * CAP_SYS_TIME in the namespace's owner, the node's user namespace, where
+ * we have it. */
 static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
 {
     if (unshare(CLONE_NEWTIME) < 0)
         return rp_step_error(err, RP_STEP_NAMESPACES, errno, "unshare time namespace");
     if (!plan->set_time_offsets)
-        return 0;
+        return enter_time(err);
     char text[128];
     int len = snprintf(text, sizeof(text), "monotonic %" PRId64 " 0\nboottime %" PRId64 " 0\n",
                        plan->time_monotonic, plan->time_boottime);
@@ -138,7 +157,7 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
                              "time offsets monotonic %" PRId64 " boottime %" PRId64
                              " in /proc/self/timens_offsets",
                              plan->time_monotonic, plan->time_boottime);
-    return 0;
+    return enter_time(err);
 }
 
 int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)

@@ -84,16 +84,53 @@ node_wait() {
     [ "$NODE_STATUS" -eq 131 ]
 }
 
+# Waits until the background process $1 runs redwrap (its execve is done).
+# A signal must not reach it before: bats' EXIT trap makes bash catch
+# SIGTERM, also in the child it forks for "cmd &" until that child's
+# execve, which forgets the caught signal.
+wait_for_redwrap() {
+    local comm= i
+    for i in $(seq 1000); do
+        read -r comm < "/proc/$1/comm" || return 1
+        [ "$comm" = redwrap ] && return 0
+        # Polled at once first; a loaded machine may take a while.
+        [ "$i" -le 100 ] || sleep 0.005
+    done
+    return 1
+}
+
 @test "a signal sent while the node is being built is delivered, not lost" {
     node </dev/null
     "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sleep 60 &
     local pid=$!
+    wait_for_redwrap "$pid"
     kill -TERM "$pid"
     local status=0
     wait "$pid" || status=$?
     # Either redwrap itself (before it blocked the signal) or the workload
     # died of it; the node never ran on for 60 s.
     [ "$status" -eq 143 ]
+}
+
+@test "a signal sent at each step of the build (after redwrap blocked it) is delivered" {
+    node </dev/null
+    # -v names each step as it starts; redwrap blocked the signals before
+    # step 4's clone. The signal follows the step's line: redwrap (5, 13)
+    # or the first process (6 to 9-12) is at that step or a later one.
+    local step status
+    for step in "step 5:" "step 13:" "step 6:" "step 7:" "step 8:" "step 9-12:"; do
+        "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/sleep 60 2> "$SCRATCH/log" &
+        local pid=$!
+        for _ in $(seq 400); do
+            grep -q "$step" "$SCRATCH/log" && break
+            sleep 0.005
+        done
+        kill -TERM "$pid"
+        status=0
+        wait "$pid" || status=$?
+        echo "after \"$step\": $status"
+        [ "$status" -eq 143 ]
+    done
 }
 
 @test "init reaps orphaned zombies" {

@@ -25,7 +25,7 @@ for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
     echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control
 done
 
-insmod /lib/modules/virtio_blk.ko
+for m in $(cat /lib/modules/order); do insmod /lib/modules/$m; done
 # Give udev-less devtmpfs a moment to create the nodes of the two disks.
 i=0
 while [ ! -b /dev/vdb ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done

@@ -1,19 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Builds the initramfs of the VM tests: busybox-static, the programs under
-# test with every shared library ldd names for them (at the same paths, so
-# the build tree's RUNPATH still resolves), redis-server and redis-cli, the
-# host's shell tools and bats (so an integration suite runs in the VM as on
-# the host), the kernel modules the cases need and the test scripts.
-# Usage: make-initramfs.sh OUT.cpio.gz KERNEL_DIR VM_SOURCE_DIR PROGRAM...
+# Builds the kernel-independent part of the VM tests' initramfs:
+# busybox-static, the programs under test with every shared library ldd
+# names for them (at the same paths, so the build tree's RUNPATH still
+# resolves), redis-server and redis-cli, the host's shell tools and bats
+# (so an integration suite runs in the VM as on the host) and the test
+# scripts. pack-modules.sh adds a kernel's modules (the kernel unpacks
+# both archives, one after the other).
+# Usage: make-initramfs.sh OUT.cpio.gz VM_SOURCE_DIR PROGRAM...
 # Environment: INTEGRATION_DIR (tests/integration) and PROBES (the built
 # probes), carried to /vmtest/integration and /vmtest/probes when set.
 set -eu
-out=$1 kernel=$2 src=$3
-shift 3
+out=$1 src=$2
+shift 2
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+progs=$(mktemp)
+trap 'rm -rf "$stage" "$progs"' EXIT
 
 # Merged /usr as on Debian: a node that binds /usr and links /lib to
 # usr/lib (helpers.bash's write_host_usr_node) finds every library.
@@ -23,13 +26,20 @@ ln -s usr/lib "$stage/lib"
 ln -s usr/lib64 "$stage/lib64"
 cp /bin/busybox "$stage/bin/busybox"
 
-copy_with_libs() {
-    dest=$1 prog=$2
-    cp "$prog" "$stage$dest/"
-    # ldd prints "libx.so => /path (addr)" and the loader as "/path (addr)".
-    ldd "$prog" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }' |
+# copy DEST PROGRAM...: the programs now (one cp: a process is dear on a
+# loaded host), their libraries with everyone's.
+copy() {
+    dest=$1
+    shift
+    cp "$@" "$stage$dest/"
+    printf '%s\n' "$@" >> "$progs"
+}
+
+# Every library of every program copied, once: one ldd for all of them
+# ("libx.so => /path (addr)", the loader as "/path (addr)").
+copy_libs() {
+    xargs ldd < "$progs" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }' | sort -u |
     while read -r lib; do
-        [ -e "$stage$lib" ] && continue
         mkdir -p "$stage$(dirname "$lib")"
         cp -L "$lib" "$stage$lib"
         # A library of the build tree (libredpak) is found through the
@@ -43,9 +53,7 @@ copy_with_libs() {
     done
 }
 
-for prog in "$@"; do
-    copy_with_libs /usr/local/bin "$prog"
-done
+copy /usr/local/bin "$@"
 
 # The tools the integration suites and their nodes use, in /usr/bin and
 # /usr/sbin (a package's /bin and /sbin are /usr's on a merged host). They
@@ -58,12 +66,11 @@ host_tools() {
          /usr/bin/ipcmk /usr/bin/ipcs /usr/bin/ipcrm /usr/bin/setpriv /usr/bin/nsenter \
          /usr/bin/unshare /usr/bin/setsid
 }
-for tool in $(host_tools | sort -u); do
-    [ -f "$tool" ] || continue
-    case "$tool" in
-        */sbin/*) copy_with_libs /usr/sbin "$tool" ;;
-        *) copy_with_libs /usr/bin "$tool" ;;
-    esac
+tools=$(host_tools | sort -u)
+for dir in bin sbin; do
+    copy /usr/$dir $(for tool in $tools; do
+        case "$tool" in */$dir/*) [ -f "$tool" ] && echo "$tool" ;; esac
+    done)
 done
 ln -sf dash "$stage/usr/bin/sh"
 cp -r /usr/lib/bats-core "$stage/usr/lib/"
@@ -76,15 +83,8 @@ fi
 if [ -n "${PROBES:-}" ] && [ -d "$PROBES" ]; then
     cp -r "$PROBES" "$stage/vmtest/probes"
 fi
-copy_with_libs /usr/local/bin "$(command -v redis-server)"
-copy_with_libs /usr/local/bin "$(command -v redis-cli)"
-
-# virtio_blk carries the swap and io disks; the package ships modules
-# xz-compressed and busybox insmod takes them plain.
-ver=$(ls "$kernel/lib/modules")
-for mod in kernel/drivers/block/virtio_blk.ko.xz; do
-    xz -dc "$kernel/lib/modules/$ver/$mod" > "$stage/usr/lib/modules/$(basename "$mod" .xz)"
-done
+copy /usr/local/bin "$(command -v redis-server)" "$(command -v redis-cli)"
+copy_libs
 
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$stage/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$stage/etc/group"

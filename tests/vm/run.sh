@@ -1,20 +1,39 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Boots Debian's cloud kernel under qemu (TCG: no KVM on the build hosts)
-# with the test initramfs, two CPUs, a swap disk and an io disk, and
-# collects the TAP the VM prints on its serial console.
+# Boots one of Debian's cloud kernels (VM_KERNEL: 6.1, Debian 12's own, or
+# 6.12; fetch-kernel.sh) under qemu (TCG: no KVM on the build hosts) with
+# the test initramfs, two CPUs, a swap disk and an io disk, and collects
+# the TAP the VM prints on its serial console.
 # Writes OUT/serial.log, OUT/tap and OUT/results/<case> (first line "ok" or
-# "not ok", then the case's diagnostics) for check-case.sh.
-# Usage: run.sh VM_SOURCE_DIR OUT PROGRAM...   (exit 1 when the VM did not finish)
+# "not ok", then the case's diagnostics) for check-case.sh. Without qemu or
+# the kernel it writes the reason to OUT/skipped and exits 77 (skipped).
+# Usage: VM_KERNEL=6.1|6.12 run.sh VM_SOURCE_DIR OUT PROGRAM...
+# (exit 1 when the VM did not finish). PROGRAMs go into the initramfs
+# (make-initramfs.sh), unless INITRAMFS_BASE names one built already.
 set -eu
 src=$(cd "$1" && pwd)
 out=$2
 shift 2
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+rm -rf "$out/results" "$out/skipped" "$out/tap"
 
-kernel=$("$src/fetch-kernel.sh" "${REDPAK_VM_CACHE:-$src/cache}")
-"$src/make-initramfs.sh" "$out/initramfs.gz" "$kernel" "$src" "$@"
+skip() {
+    echo "$*" | tee "$out/skipped" >&2
+    exit 77
+}
+command -v qemu-system-x86_64 >/dev/null || skip "vm: no qemu-system-x86_64 (Debian: qemu-system-x86)"
+rc=0
+kernel=$("$src/fetch-kernel.sh" "${REDPAK_VM_CACHE:-$src/cache}" "${VM_KERNEL:-6.12}" 2>"$out/fetch.log") || rc=$?
+cat "$out/fetch.log" >&2
+[ $rc -ne 77 ] || skip "vm: $(tail -n 1 "$out/fetch.log")"
+[ $rc -eq 0 ] || exit $rc
+# The kernel-independent archive (boot-all.sh builds it once for all
+# kernels: INITRAMFS_BASE), then this kernel's modules after it.
+base=${INITRAMFS_BASE:-$out/base.cpio.gz}
+[ -n "${INITRAMFS_BASE:-}" ] || "$src/make-initramfs.sh" "$base" "$src" "$@"
+"$src/pack-modules.sh" "$out/modules.cpio.gz" "$kernel"
+cat "$base" "$out/modules.cpio.gz" > "$out/initramfs.gz"
 
 rm -f "$out/swap.img" "$out/io.img"
 truncate -s 256M "$out/swap.img"
@@ -42,7 +61,6 @@ cat "$out/tap"
 
 # One result file per case: its verdict, then the diagnostics printed
 # before it (the case's output precedes its ok line in the TAP).
-rm -rf "$out/results"
 mkdir -p "$out/results"
 awk -v dir="$out/results" '
     /^# vm-done/ { next }
