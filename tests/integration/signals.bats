@@ -116,19 +116,22 @@ wait_for_redwrap() {
     node </dev/null
     # -v names each step as it starts; redwrap blocked the signals before
     # step 4's clone. The signal follows the step's line: redwrap (5, 13)
-    # or the first process (6 to 9-12) is at that step or a later one.
-    local step status
-    for step in "step 5:" "step 13:" "step 6:" "step 7:" "step 8:" "step 9-12:"; do
+    # or the first process (6 to 12) is at that step or a later one.
+    local step status seen
+    for step in "(step 5)" "(step 13)" "(step 6)" "(step 7)" "(step 8)" "(step 9)" \
+                "(step 10)" "(step 11)" "(step 12)"; do
         "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/sleep 60 2> "$SCRATCH/log" &
         local pid=$!
+        seen=0
         for _ in $(seq 400); do
-            grep -q "$step" "$SCRATCH/log" && break
+            grep -qF "$step" "$SCRATCH/log" && { seen=1; break; }
             sleep 0.005
         done
         kill -TERM "$pid"
         status=0
         wait "$pid" || status=$?
         echo "after \"$step\": $status"
+        [ "$seen" -eq 1 ]
         [ "$status" -eq 143 ]
     done
 }
