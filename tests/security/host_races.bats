@@ -42,11 +42,7 @@ data_node() {
     local source=$1
     {
         cat <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: bind, path: /data, source: "$source", readonly: false, create: true, owner: "999:999"}
 YAML
         cat

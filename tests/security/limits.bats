@@ -25,11 +25,7 @@ ROOTLESS_IDS="user_namespace:
 shm_fill() {
     local runner=$1 ids=$2 dev=$3
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: proc, path: /proc}
   - $dev
 $ids
@@ -119,11 +115,7 @@ cgroup_node() {
     mkdir -p "$SCRATCH/probe"
     write_cgroup_probe
     write_host_usr_node "$SCRATCH/node.yaml" <<YAML
-mounts:
-  - {type: bind, path: /usr, source: /usr}
-  - {type: symlink, path: /bin, target: usr/bin}
-  - {type: symlink, path: /lib, target: usr/lib}
-  - {type: symlink, path: /lib64, target: usr/lib64}
+$(host_usr_mounts)
   - {type: proc, path: /proc}
   - {type: dev, path: /dev}
   - {type: bind, path: /probe, source: $SCRATCH/probe}
