@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@
 
 struct mount_ctx {
     const struct rp_mount_plans *plans;
+    int *bind_fds;      /* per step of the mount plan: the parent's idmapped copy, or -1 */
     bool notify_socket; /* the NOTIFY_SOCKET proxy's socket goes into the root */
     int verbose;
     int host_fd; /* the host's "/" (at /oldroot) until the pivot */
@@ -210,9 +212,29 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, str
     return root_ready(c, s, false, err);
 }
 
-static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
+/* The parent's idmapped copy of the image (idmap.c), attached in the
+ * staging tmpfs: the image as the node's ids see it, for mount_image.c. */
+#define IDMAPPED_IMAGE "/idmapped"
+
+static int attached_image(int *pre)
 {
-    RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
+    if (mkdir(IDMAPPED_IMAGE, 0700) < 0)
+        return -errno;
+    int r =
+        move_mount(*pre, "", AT_FDCWD, IDMAPPED_IMAGE, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+    rp_close_fd(pre);
+    if (r < 0)
+        return r;
+    int fd = open(IDMAPPED_IMAGE, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t index,
+                        struct rp_error *err)
+{
+    RP_AUTO_FD int src = c->bind_fds && index != SIZE_MAX && c->bind_fds[index] >= 0
+        ? attached_image(&c->bind_fds[index])
+        : rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src < 0)
         return rp_mount_errno(err, src);
     struct rp_image_build b = {
@@ -228,9 +250,39 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, stru
     return r < 0 ? r : root_ready(c, s, readonly_now, err);
 }
 
-static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+/* The mount point of a bind, made inside the root as the source's kind:
+ * a directory for a directory, an empty file for anything else. */
+static int bind_target(struct mount_ctx *c, const struct rp_mount_step *s, int src)
+{
+    struct stat st;
+    if (fstat(src, &st) < 0)
+        return -errno;
+    bool dir = S_ISDIR(st.st_mode);
+    return rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE, dir ? 0755 : 0644);
+}
+
+/* The parent's detached, idmapped copy of the source (idmap.c), moved
+ * into place: it is the source as the parent found it before the clone. */
+static int bind_detached(struct mount_ctx *c, const struct rp_mount_step *s, int *pre,
+                         struct rp_error *err)
+{
+    RP_AUTO_FD int tgt = bind_target(c, s, *pre);
+    if (tgt < 0)
+        return rp_mount_errno(err, tgt);
+    int r = move_mount(*pre, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+        ? -errno
+        : 0;
+    rp_close_fd(pre);
+    if (r < 0 || (r = own_add(c, s->path)) < 0)
+        return rp_mount_errno(err, r);
+    return bind_flags(c, s, s->readonly, err);
+}
+
+static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t index, size_t item,
                    struct rp_error *err)
 {
+    if (c->bind_fds && index != SIZE_MAX && c->bind_fds[index] >= 0)
+        return bind_detached(c, s, &c->bind_fds[index], err);
     RP_AUTO_FD int src = rp_resolve(c->host_fd, s->source, RP_CREATE_NONE, 0);
     if (src == -ENOENT && s->optional) {
         rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
@@ -240,12 +292,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t it
     }
     if (src < 0)
         return rp_mount_errno(err, src);
-    struct stat st;
-    if (fstat(src, &st) < 0)
-        return rp_mount_errno(err, -errno);
-    bool dir = S_ISDIR(st.st_mode);
-    RP_AUTO_FD int tgt =
-        rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE, dir ? 0755 : 0644);
+    RP_AUTO_FD int tgt = bind_target(c, s, src);
     if (tgt < 0)
         return rp_mount_errno(err, tgt);
     char source[64];
@@ -478,7 +525,7 @@ static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp
     return 0;
 }
 
-static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t item,
+static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t index, size_t item,
                       struct rp_error *err)
 {
     int r = check_stage(c, s->op, err);
@@ -486,8 +533,10 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
         return r;
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS: return op_root_tmpfs(c, s, err);
-    case RP_MOP_ROOT_BIND: return op_root_bind(c, s, err);
-    case RP_MOP_BIND: return op_bind(c, s, item, err);
+    case RP_MOP_ROOT_BIND:
+        return op_root_bind(c, s, c->plans->mount->steps == s - index ? index : SIZE_MAX, err);
+    case RP_MOP_BIND:
+        return op_bind(c, s, c->plans->mount->steps == s - index ? index : SIZE_MAX, item, err);
     case RP_MOP_PROC: return op_proc(c, s, err);
     case RP_MOP_DEV: return op_dev(c, s, err);
     case RP_MOP_MQUEUE:
@@ -523,17 +572,18 @@ static int apply_plan(struct mount_ctx *c, const struct rp_mount_plan *m, struct
         char desc[2 * 4096 + 32];
         describe(s, desc, sizeof(desc));
         rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item, "%s", desc);
-        if (apply_step(c, s, item, err) < 0)
+        if (apply_step(c, s, i, item, err) < 0)
             return rp_step_item_wrap(err, RP_STEP_MOUNTS, item, "%s", desc);
     }
     return 0;
 }
 
-int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify, int verbose,
-                   struct rp_error *err)
+int rp_mount_apply(const struct rp_mount_plans *plans, int *bind_fds,
+                   const struct rp_notify *notify, int verbose, struct rp_error *err)
 {
     __attribute__((cleanup(ctx_release))) struct mount_ctx c = {
         .plans = plans,
+        .bind_fds = bind_fds,
         .notify_socket = notify && notify->fd >= 0,
         .verbose = verbose,
         .host_fd = -1,

@@ -25,8 +25,11 @@ size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_p
 /* notify (NULL or a proxy without socket: none) is bound inside the root
  * before the finish plan makes it read-only (notify.c). */
 struct rp_notify;
-int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify, int verbose,
-                   struct rp_error *err);
+/* bind_fds: NULL, or per step of plans->mount a detached (idmapped) copy
+ * of the bind's source that the parent made (idmap.c), attached in its
+ * place and closed; -1 where the step binds its source itself. */
+int rp_mount_apply(const struct rp_mount_plans *plans, int *bind_fds,
+                   const struct rp_notify *notify, int verbose, struct rp_error *err);
 
 /* Where the host's /proc is reachable while the new root is built: the
  * host's root sits at /oldroot of the staging tmpfs (mount.c). */

@@ -17,6 +17,8 @@
 #include "clone.h"
 #include "error_internal.h"
 #include "host.h"
+#include "idmap.h"
+#include "idpool.h"
 #include "identity.h"
 #include "init.h"
 #include "log.h"
@@ -47,6 +49,8 @@ struct node_run {
     struct rp_notify notify; /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term; /* the caller's terminal, if any */
     char **env;              /* the workload's, built by the first process */
+    int *bind_fds;           /* idmapped binds: one detached mount per mount step (idmap.c) */
+    struct rp_idrange ids;   /* a root-started node's private id range (idpool.c) */
     pid_t pid;               /* the first process until it was reaped, else 0 */
 };
 
@@ -131,6 +135,8 @@ static int first_process(struct node_run *r)
     if (read(r->release[0], &go, 1) != 1)
         return RP_EXIT_SETUP_FAILED;
     rp_close_fd(&r->release[0]);
+    if (rp_userns_become_root(&plan->ns, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
      * namespaces a helper cloned us and has exited since). */
@@ -141,7 +147,7 @@ static int first_process(struct node_run *r)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
     struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish};
-    if (rp_mount_apply(&mounts, &r->notify, verbose, &err) < 0)
+    if (rp_mount_apply(&mounts, r->bind_fds, &r->notify, verbose, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);
@@ -169,7 +175,26 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     rp_close_fd(&r->release[0]);
     rp_close_fd(&r->report[1]);
     rp_close_fd(&r->learn_sock[1]);
-    int ret = rp_userns_apply(r->pid, &r->plan->ns, err);
+    const struct rp_ns_plan *ns = &r->plan->ns;
+    int v = r->opts->verbose;
+    int ret = 0;
+    if (ns->ns[RP_NS_USER].mode == RP_NS_NEW && (ns->private_uid_range || ns->private_gid_range)) {
+        ret = rp_idpool_pick(&r->ids, err);
+        if (ret == 0)
+            rp_step_vlog(v, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
+                         r->ids.base + (r->ids.count - 1));
+    }
+    if (ns->identity)
+        rp_log("warning: user_namespace: identity: uid 0 inside the node is the host's root "
+               "(ids 0-65535 map to themselves); remove it for a private id range");
+    if (ret == 0)
+        ret = rp_userns_apply(r->pid, ns, r->ids.base, err);
+    if (ret == 0 && r->bind_fds)
+        ret = rp_idmap_attach(r->pid, r->plan, r->bind_fds, r->ids.base, v, err);
+    /* The first process has its copies; the parent's would keep the
+     * detached trees alive after the node's end. */
+    rp_idmap_close(r->bind_fds, r->plan->mount.n);
+    r->bind_fds = NULL;
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
     rp_close_fd(&r->release[1]);
@@ -239,6 +264,8 @@ static void node_run_end(struct node_run *r)
     rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
     rp_notify_close(&r->notify);
+    rp_idmap_close(r->bind_fds, r->plan->mount.n);
+    rp_idpool_release(&r->ids);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
 }
@@ -256,6 +283,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .learn = {.sock = -1, .listener = -1},
         .notify = {.fd = -1},
         .term = {.fd = -1},
+        .ids = {.fd = -1},
     };
     int v = opts->verbose;
 
@@ -271,6 +299,10 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CLONE, "the first process");
+    if (plan->ns.idmap_binds && !(r.bind_fds = rp_idmap_open(&plan->mount, v))) {
+        rp_error_set(err, ENOMEM, "idmapped binds");
+        return RP_EXIT_SETUP_FAILED;
+    }
     if (open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;

@@ -201,7 +201,7 @@ stop_ends_orphans() {
         skip "no cgroup2 hierarchy for the node's cgroup"
     # init is no PID 1 here: it exits after the workload, and the teardown
     # kills what is left in the node's cgroup.
-    node <<<'namespaces: {pid: host, user: host}
+    node <<<'namespaces: {pid: host}
 process: {wait: all}'
     stop_ends_orphans TERM 143
 }
