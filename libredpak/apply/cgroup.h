@@ -36,6 +36,13 @@ int rp_cgroup_apply(const struct rp_cgroup_plan *plan, int verbose, struct rp_cg
 int rp_cgroup_v1_enter(struct rp_cgroup_run *cg, pid_t pid, int verbose, struct rp_error *err);
 /* Removes those leaves (rp_cgroup_teardown calls it). */
 void rp_cgroup_v1_remove(struct rp_cgroup_run *cg, int verbose);
+/* Delegates the node's cgroup to the host ids uid:gid (its root inside a
+ * private id range), as the kernel's cgroup-v2 delegation model says: the
+ * directory, cgroup.procs, cgroup.threads and cgroup.subtree_control
+ * change owner; the limits redwrap wrote (memory.max, cgroup.max.depth,
+ * ...) stay root's, out of the node's reach. */
+int rp_cgroup_delegate(struct rp_cgroup_run *cg, uid_t uid, gid_t gid, int verbose,
+                       struct rp_error *err);
 /* Kills whatever is left in the cgroup and removes it. */
 int rp_cgroup_teardown(struct rp_cgroup_run *cg, int verbose, struct rp_error *err);
 /* After the node ended: a line such as "the node's cgroup hit memory.max

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,23 @@ static int op_root_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, str
     return root_ready(c, s, false, err);
 }
 
+/* The parent's idmapped copy of the image (idmap.c), attached in the
+ * staging tmpfs: the image as the node's ids see it, for mount_image.c. */
+#define IDMAPPED_IMAGE "/idmapped"
+
+static int attached_image(int *pre)
+{
+    if (mkdir(IDMAPPED_IMAGE, 0700) < 0)
+        return -errno;
+    int r =
+        move_mount(*pre, "", AT_FDCWD, IDMAPPED_IMAGE, MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+    rp_close_fd(pre);
+    if (r < 0)
+        return r;
+    int fd = open(IDMAPPED_IMAGE, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
 /* The source of step i, resolved in this mount namespace: the file the
  * parent opened for it (host_sources.c), or an error. -ENOENT: the
  * parent found an optional source missing. */
@@ -237,10 +255,20 @@ static int open_source(struct mount_ctx *c, const struct rp_mount_step *s, size_
                        : rp_mount_errno(err, r);
 }
 
+/* The parent's detached copy of step i's source (idmap.c), or NULL. */
+static int *detached(struct mount_ctx *c, size_t i)
+{
+    int *d = c->plans->detached;
+    return d && i < c->plans->mount->n && d[i] >= 0 ? &d[i] : NULL;
+}
+
 static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
                         struct rp_error *err)
 {
-    RP_AUTO_FD int src = open_source(c, s, i, err);
+    int *pre = detached(c, i);
+    RP_AUTO_FD int src = pre ? attached_image(pre) : open_source(c, s, i, err);
+    if (pre && src < 0)
+        return rp_mount_errno(err, src);
     if (src < 0)
         return src;
     struct rp_image_build b = {
@@ -256,9 +284,40 @@ static int op_root_bind(struct mount_ctx *c, const struct rp_mount_step *s, size
     return r < 0 ? r : root_ready(c, s, readonly_now, err);
 }
 
+/* The mount point of a bind, made inside the root as the source's kind:
+ * a directory for a directory, an empty file for anything else. */
+static int bind_target(struct mount_ctx *c, const struct rp_mount_step *s, int src)
+{
+    struct stat st;
+    if (fstat(src, &st) < 0)
+        return -errno;
+    bool dir = S_ISDIR(st.st_mode);
+    return rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE, dir ? 0755 : 0644);
+}
+
+/* The parent's detached, idmapped copy of the source (idmap.c), moved
+ * into place: it is the source as the parent found it before the clone. */
+static int bind_detached(struct mount_ctx *c, const struct rp_mount_step *s, int *pre,
+                         struct rp_error *err)
+{
+    RP_AUTO_FD int tgt = bind_target(c, s, *pre);
+    if (tgt < 0)
+        return rp_mount_errno(err, tgt);
+    int r = move_mount(*pre, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0
+        ? -errno
+        : 0;
+    rp_close_fd(pre);
+    if (r < 0 || (r = own_add(c, s->path)) < 0)
+        return rp_mount_errno(err, r);
+    return bind_flags(c, s, s->readonly, err);
+}
+
 static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i, size_t item,
                    struct rp_error *err)
 {
+    int *pre = detached(c, i);
+    if (pre)
+        return bind_detached(c, s, pre, err);
     RP_AUTO_FD int src = open_source(c, s, i, err);
     if (src == -ENOENT && s->optional) {
         rp_step_item_vlog(c->verbose, RP_STEP_MOUNTS, item,
@@ -268,12 +327,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
     }
     if (src < 0)
         return src;
-    struct stat st;
-    if (fstat(src, &st) < 0)
-        return rp_mount_errno(err, -errno);
-    bool dir = S_ISDIR(st.st_mode);
-    RP_AUTO_FD int tgt =
-        rp_resolve(c->root_fd, s->path, dir ? RP_CREATE_DIR : RP_CREATE_FILE, dir ? 0755 : 0644);
+    RP_AUTO_FD int tgt = bind_target(c, s, src);
     if (tgt < 0)
         return rp_mount_errno(err, tgt);
     char source[64];

@@ -19,6 +19,10 @@ struct rp_mount_plans {
     const struct rp_mount_plan *finish; /* pivot_root, then the read-only remounts */
     /* The bind sources the parent opened (host.h); NULL: none checked. */
     const struct rp_host_sources *sources;
+    /* NULL, or per step of mount a detached (idmapped) copy of the bind's
+     * source that the parent made from sources (idmap.c), attached in its
+     * place and closed; -1 where the step binds its source itself. */
+    int *detached;
 };
 
 /* Step i (from 0) of m, one of the three plans, as `rednode-config plan`

@@ -17,6 +17,8 @@
 #include "clone.h"
 #include "error_internal.h"
 #include "host.h"
+#include "idmap.h"
+#include "idpool.h"
 #include "identity.h"
 #include "init.h"
 #include "log.h"
@@ -49,7 +51,9 @@ struct node_run {
     struct rp_terminal term;        /* the caller's terminal, if any */
     struct rp_host_sources sources; /* the bind sources, opened in step 2 */
     char **env;                     /* the workload's, built by the first process */
-    pid_t pid;                      /* the first process until it was reaped, else 0 */
+    int *bind_fds;         /* idmapped binds: one detached mount per mount step (idmap.c) */
+    struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
+    pid_t pid;             /* the first process until it was reaped, else 0 */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -139,6 +143,8 @@ static int first_process(struct node_run *r)
     if (read(r->release[0], &go, 1) != 1)
         return RP_EXIT_SETUP_FAILED;
     rp_close_fd(&r->release[0]);
+    if (rp_userns_become_root(&plan->ns, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
      * namespaces a helper cloned us and has exited since). */
@@ -154,7 +160,8 @@ static int first_process(struct node_run *r)
     if (rp_ns_apply(&plan->ns, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
-    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish, &r->sources};
+    struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish, &r->sources,
+                                    r->bind_fds};
     int mounted = rp_mount_apply(&mounts, &r->notify, verbose, &err);
     /* They reach the host's tree: none may outlive step 7. */
     rp_host_sources_close(&r->sources);
@@ -186,7 +193,33 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     rp_close_fd(&r->release[0]);
     rp_close_fd(&r->report[1]);
     rp_close_fd(&r->learn_sock[1]);
-    int ret = rp_userns_apply(r->pid, &r->plan->ns, err);
+    const struct rp_ns_plan *ns = &r->plan->ns;
+    int v = r->opts->verbose;
+    int ret = 0;
+    if (ns->ns[RP_NS_USER].mode == RP_NS_NEW && (ns->private_uid_range || ns->private_gid_range)) {
+        ret = rp_idpool_pick(&r->ids, err);
+        if (ret == 0)
+            rp_step_vlog(v, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
+                         r->ids.base + (r->ids.count - 1));
+    }
+    if (ns->identity)
+        rp_log("warning: user_namespace: identity: uid 0 inside the node is the host's root "
+               "(ids 0-65535 map to themselves); remove it for a private id range");
+    if (ret == 0)
+        ret = rp_userns_apply(r->pid, ns, r->ids.base, err);
+    if (ret == 0 && r->bind_fds)
+        ret = rp_idmap_attach(r->pid, r->plan, r->bind_fds, r->ids.base, v, err);
+    if (ret == 0 && r->ids.fd >= 0)
+        ret = rp_cgroup_delegate(&r->cg,
+                                 rp_userns_host_id(ns->uid_map, ns->n_uid_map, r->ids.base,
+                                                   ns->private_uid_range, 0),
+                                 rp_userns_host_id(ns->gid_map, ns->n_gid_map, r->ids.base,
+                                                   ns->private_gid_range, 0),
+                                 v, err);
+    /* The first process has its copies; the parent's would keep the
+     * detached trees alive after the node's end. */
+    rp_idmap_close(r->bind_fds, r->plan->mount.n);
+    r->bind_fds = NULL;
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
     rp_close_fd(&r->release[1]);
@@ -264,6 +297,8 @@ static void node_run_end(struct node_run *r)
     rp_seccomp_learn_free(&r->learn.learned);
     rp_notify_close(&r->notify);
     rp_host_sources_close(&r->sources);
+    rp_idmap_close(r->bind_fds, r->plan->mount.n);
+    rp_idpool_release(&r->ids);
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
     rp_seccomp_prog_free(&r->terminal);
@@ -282,6 +317,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .learn = {.sock = -1, .listener = -1},
         .notify = {.fd = -1},
         .term = {.fd = -1},
+        .ids = {.fd = -1},
     };
     int v = opts->verbose;
 
@@ -298,6 +334,10 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (rp_cgroup_apply(&plan->cgroup, v, &r.cg, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CLONE, "the first process");
+    if (plan->ns.idmap_binds && !(r.bind_fds = rp_idmap_open(&plan->mount, &r.sources, v))) {
+        rp_error_set(err, ENOMEM, "idmapped binds");
+        return RP_EXIT_SETUP_FAILED;
+    }
     if (open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;

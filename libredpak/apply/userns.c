@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "auto_fd.h"
@@ -39,11 +41,14 @@ static int write_proc_file(pid_t pid, const char *name, const char *text, struct
     return 0;
 }
 
-static int format_map(const struct rp_id_map *map, size_t n, char *buf, size_t len)
+/* picked: the plan's default private map, whose outside is base. */
+static int format_map(const struct rp_id_map *map, size_t n, bool picked, uint32_t base, char *buf,
+                      size_t len)
 {
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
-        int w = snprintf(buf + off, len - off, "%u %u %u\n", map[i].inside, map[i].outside,
+        int w = snprintf(buf + off, len - off, "%u %u %u\n", map[i].inside,
+                         picked ? base + (map[i].outside - map[i].inside) : map[i].outside,
                          map[i].count);
         if (w < 0 || (size_t)w >= len - off)
             return -ENOSPC;
@@ -52,7 +57,7 @@ static int format_map(const struct rp_id_map *map, size_t n, char *buf, size_t l
     return 0;
 }
 
-int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *err)
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, struct rp_error *err)
 {
     if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
         return 0;
@@ -68,14 +73,38 @@ int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, struct rp_error *e
      * steps"). The kernel checks each map against the writer's
      * credentials, not against the other map; the child waits for both
      * before it does anything. */
-    if (format_map(plan->gid_map, plan->n_gid_map, text, sizeof(text)) < 0)
+    if (format_map(plan->gid_map, plan->n_gid_map, plan->private_gid_range, base, text,
+                   sizeof(text)) < 0)
         return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "gid_map");
     if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)
         return r;
-    if (format_map(plan->uid_map, plan->n_uid_map, text, sizeof(text)) < 0)
+    if (format_map(plan->uid_map, plan->n_uid_map, plan->private_uid_range, base, text,
+                   sizeof(text)) < 0)
         return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "uid_map");
     if (plan->n_uid_map && (r = write_proc_file(pid, "uid_map", text, err)) < 0)
         return r;
+    return 0;
+}
+
+int rp_userns_become_root(const struct rp_ns_plan *plan, struct rp_error *err)
+{
+    if (plan->ns[RP_NS_USER].mode != RP_NS_NEW || !plan->become_root)
+        return 0;
+    /* Host root's supplementary groups are unmapped here (shown as
+     * nogroup); gid before uid, while the uid may still change the gid. */
+    if (setgroups(0, NULL) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "setgroups to none");
+    if (setresgid(0, 0, 0) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                             "become gid 0 of the node's user namespace (is gid 0 mapped?)");
+    if (setresuid(0, 0, 0) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                             "become uid 0 of the node's user namespace (is uid 0 mapped?)");
+    /* The change of euid cleared the dumpable flag, as for a set-uid
+     * program; the first process stays as it was before (what it becomes
+     * later is init's concern). */
+    if (prctl(PR_SET_DUMPABLE, 1) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "PR_SET_DUMPABLE");
     return 0;
 }
 
@@ -128,4 +157,13 @@ void rp_userns_explain(struct rp_error *err)
                " (user namespaces are enabled on this host; the limit "
                "user.max_user_namespaces or a seccomp/LSM policy of the caller may "
                "refuse them)");
+}
+
+uint32_t rp_userns_host_id(const struct rp_id_map *m, size_t n, uint32_t base, bool picked,
+                           uint32_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (id >= m[i].inside && id - m[i].inside < m[i].count)
+            return (picked ? base : m[i].outside) + (id - m[i].inside);
+    return (uint32_t)-1;
 }

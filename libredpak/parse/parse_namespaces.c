@@ -131,6 +131,16 @@ void parse_user_namespace(struct pctx *c, const struct yt_node *v)
                "user_namespace needs namespaces.user: new (it is %s): only a new user "
                "namespace gets id maps",
                mode_word(n->ns[RP_NS_USER].mode));
+    /* The one scalar: the old 1:1 map of a root-started node, by asking. */
+    if (v->kind == YT_SCALAR && v->type == YT_STR && strcmp(v->text, "identity") == 0) {
+        n->user_namespace_identity = true;
+        return;
+    }
+    if (v->kind == YT_SCALAR) {
+        pc_err(c, v, "expected 'identity' or a mapping with uid_map and gid_map, got '%s'",
+               v->text);
+        return;
+    }
     if (!pc_map(c, v))
         return;
     static const char *const keys[] = {"uid_map", "gid_map"};

@@ -21,7 +21,8 @@ static void host_sysctls(struct rp_plan *p, struct plan_ctx *c)
 }
 
 /* The owner of a created source is written as seen inside the node; the
- * directory is made on the host, so it gets the host ids the maps give. */
+ * directory is made on the host, so it gets the host ids the maps give,
+ * or with idmapped binds the same ids. */
 static void create_owner(struct rp_plan *p, struct plan_ctx *c, const struct rp_mount *m,
                          size_t index, struct rp_host_step *s)
 {
@@ -41,7 +42,10 @@ static void create_owner(struct rp_plan *p, struct plan_ctx *c, const struct rp_
     s->has_owner = true;
     s->uid = uid;
     s->gid = gid;
-    if (c->node->ns[RP_NS_USER].mode == RP_NS_NEW) {
+    /* An idmapped bind shows host id N as id N inside: the owner the node
+     * names is the host's owner too (apply/idmap.c; where the bind cannot
+     * be idmapped, step 5 chowns the folder into the node's range). */
+    if (c->node->ns[RP_NS_USER].mode == RP_NS_NEW && !p->ns.idmap_binds) {
         s->uid = plan_id_to_host(p->ns.uid_map, p->ns.n_uid_map, uid);
         s->gid = plan_id_to_host(p->ns.gid_map, p->ns.n_gid_map, gid);
     }

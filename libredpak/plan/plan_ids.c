@@ -13,16 +13,59 @@
 #include <string.h>
 
 /* An unprivileged caller owns exactly one uid and one gid, its own, which
- * become root inside; root maps the first 65536 ids to themselves so that
- * ids written in the node are the host's too (docs/architecture.md,
- * "Default id maps"). */
-static struct rp_id_map *default_map(struct plan_ctx *c, uint32_t caller, bool root)
+ * become root inside. Root maps the first 65536 ids to a private range of
+ * host ids that the executor picks at step 5 (apply/idpool.c): the map
+ * reads {0, 0, 65536} here and *private is set; with user_namespace:
+ * identity, to the same host ids (docs/architecture.md, "Default id
+ * maps"). */
+static struct rp_id_map *default_map(struct plan_ctx *c, uint32_t caller, bool root, bool identity,
+                                     bool *private)
 {
     struct rp_id_map *m = plan_calloc(c, 1, sizeof(*m));
     if (m)
         *m = root ? (struct rp_id_map){.inside = 0, .outside = 0, .count = 65536}
                   : (struct rp_id_map){.inside = 0, .outside = caller, .count = 1};
+    *private = root && !identity;
     return m;
+}
+
+/* Every range maps its ids to the same host ids. */
+static bool identity_map(const struct rp_id_map *m, size_t n, bool picked)
+{
+    if (picked)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (m[i].inside != m[i].outside)
+            return false;
+    return true;
+}
+
+/* Host uid 0 is uid 0 inside: the node's root is the host's. */
+static bool root_is_host_root(const struct rp_plan *p, const struct rp_node *n, bool root)
+{
+    if (!root)
+        return false;
+    if (n->ns[RP_NS_USER].mode == RP_NS_HOST)
+        return true;
+    if (n->ns[RP_NS_USER].mode != RP_NS_NEW || p->ns.private_uid_range)
+        return false;
+    return plan_id_to_host(p->ns.uid_map, p->ns.n_uid_map, 0) == 0;
+}
+
+/* With the host's pid namespace and host root inside, the node can signal
+ * or ptrace every host process of root, redwrap's supervisor included. */
+static void check_pid_host(struct rp_plan *p, struct plan_ctx *c, bool root)
+{
+    const struct rp_node *n = c->node;
+    if (n->ns[RP_NS_PID].mode != RP_NS_HOST || !root_is_host_root(p, n, root))
+        return;
+    rp_diags_add(c->diags, &n->ns[RP_NS_PID].pos, "namespaces.pid",
+                 "pid: host while uid 0 inside is host uid 0 (%s) would let the node kill "
+                 "any process of the host's root, redwrap included: use namespaces.user: new "
+                 "with the default private id range (no user_namespace: identity, no map of "
+                 "uid 0 to 0), or pid: new",
+                 n->ns[RP_NS_USER].mode == RP_NS_HOST ? "namespaces.user: host"
+                                                      : "the user namespace maps 0 to 0");
 }
 
 static struct rp_id_map *copy_map(struct plan_ctx *c, const struct rp_id_map_list *l)
@@ -60,8 +103,14 @@ void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
     const struct rp_node *n = c->node;
     bool root = c->opts->caller_uid == 0;
 
-    if (n->ns[RP_NS_USER].mode != RP_NS_NEW)
+    if (n->ns[RP_NS_USER].mode != RP_NS_NEW) {
+        check_pid_host(p, c, root);
         return;
+    }
+    if (n->user_namespace_identity && !root)
+        rp_diags_add(c->diags, &n->user_namespace_pos, "user_namespace",
+                     "identity maps host ids 0-65535 and needs redwrap run as root (an "
+                     "unprivileged caller maps its own id only): remove it");
     if (!root && n->uid_map.set)
         check_unprivileged_map(c, &n->uid_map, false);
     if (!root && n->gid_map.set)
@@ -70,16 +119,29 @@ void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
         p->ns.uid_map = copy_map(c, &n->uid_map);
         p->ns.n_uid_map = p->ns.uid_map ? n->uid_map.n : 0;
     } else {
-        p->ns.uid_map = default_map(c, c->opts->caller_uid, root);
+        p->ns.uid_map = default_map(c, c->opts->caller_uid, root, n->user_namespace_identity,
+                                    &p->ns.private_uid_range);
         p->ns.n_uid_map = p->ns.uid_map ? 1 : 0;
     }
     if (n->gid_map.set) {
         p->ns.gid_map = copy_map(c, &n->gid_map);
         p->ns.n_gid_map = p->ns.gid_map ? n->gid_map.n : 0;
     } else {
-        p->ns.gid_map = default_map(c, c->opts->caller_gid, root);
+        p->ns.gid_map = default_map(c, c->opts->caller_gid, root, n->user_namespace_identity,
+                                    &p->ns.private_gid_range);
         p->ns.n_gid_map = p->ns.gid_map ? 1 : 0;
     }
+    p->ns.identity = root && n->user_namespace_identity;
+    /* The first process of a root-started node comes in with host uid 0,
+     * which only the identity map keeps: it becomes its namespace's root. */
+    p->ns.become_root = root;
+    /* Idmapped binds need CAP_SYS_ADMIN over the host's filesystems: root's
+     * nodes only, and only where host ids and ids inside differ. The mount
+     * namespace is always new (node-format.md). */
+    p->ns.idmap_binds = root &&
+        !(identity_map(p->ns.uid_map, p->ns.n_uid_map, p->ns.private_uid_range) &&
+          identity_map(p->ns.gid_map, p->ns.n_gid_map, p->ns.private_gid_range));
+    check_pid_host(p, c, root);
     /* Since Linux 3.19 a process without CAP_SETGID in the parent namespace
      * may write gid_map only after writing "deny" to setgroups: otherwise
      * it could drop a group that was denying it access. */

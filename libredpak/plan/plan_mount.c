@@ -67,6 +67,7 @@ static void plan_one_mount(struct rp_plan *p, struct plan_ctx *c, size_t i)
         s->readonly = m->readonly;
         s->optional = m->optional;
         s->flags = bind_flags(m->source);
+        s->idmap = p->ns.idmap_binds;
         break;
     case RP_MOUNT_PROC:
     case RP_MOUNT_MQUEUE: s->flags = MS_NOSUID | MS_NODEV | MS_NOEXEC; break;
@@ -129,6 +130,7 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
         s = add_step(&p->mount, RP_MOP_ROOT_BIND, "/", c);
         s->source = plan_strdup(c, n->root.source);
         s->flags = bind_flags(n->root.source);
+        s->idmap = p->ns.idmap_binds;
         s->pos = n->root.source_pos;
     } else {
         s = add_step(&p->mount, RP_MOP_ROOT_TMPFS, "/", c);

@@ -68,6 +68,8 @@ static void mount_fields(struct plan_emit *e, const struct rp_mount_step *s)
     emit_bool(e, "readonly", s->readonly);
     emit_bool(e, "optional", s->optional);
     emit_bool(e, "recursive", (s->flags & MS_REC) != 0);
+    if (s->op == RP_MOP_BIND || s->op == RP_MOP_ROOT_BIND)
+        emit_bool(e, "idmap", s->idmap);
 }
 
 static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
@@ -84,13 +86,14 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
         break;
     case RP_MOP_ROOT_BIND:
         emit_line(e,
-                  "overlay of %s as the new root (the image read-only below, the node's "
+                  "overlay of %s as the new root (the image read-only below%s, the node's "
                   "writes on a tmpfs above) [%s]",
-                  s->source, flags_text(s->flags, fl));
+                  s->source, s->idmap ? " and idmapped" : "", flags_text(s->flags, fl));
         break;
     case RP_MOP_BIND:
-        emit_line(e, "bind %s -> %s (%s, recursive%s) [%s]", s->source, s->path,
+        emit_line(e, "bind %s -> %s (%s, recursive%s%s) [%s]", s->source, s->path,
                   s->readonly ? "read-only" : "read-write",
+                  s->idmap ? ", idmapped: host id N shows as id N inside" : "",
                   s->optional ? ", optional: skipped when the source is missing" : "",
                   flags_text(s->flags, fl));
         break;

@@ -38,9 +38,17 @@ void plan_print_clone(struct plan_emit *e, const struct rp_plan *p)
               n ? text : "no new namespace");
 }
 
-static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m, size_t n)
+static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m, size_t n,
+                     bool picked)
 {
     struct linebuf t = {0};
+    if (picked) {
+        emit_line(e,
+                  "write %s 0 BASE %u, BASE: a private range of host ids picked at start "
+                  "(>= 524288, none of the host's users, no other node's)",
+                  file, m[0].count);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         linebuf_add(&t, e, "%s%u %u %u", i ? ", " : "", m[i].inside, m[i].outside, m[i].count);
     emit_line(e, "write %s %s", file, linebuf_get(&t));
@@ -62,10 +70,23 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
         }
         emit_step(e, "gid_map");
         emit_idmap(e, "ranges", ns->gid_map, ns->n_gid_map);
-        map_line(e, "gid_map", ns->gid_map, ns->n_gid_map);
+        emit_bool(e, "private_range", ns->private_gid_range);
+        map_line(e, "gid_map", ns->gid_map, ns->n_gid_map, ns->private_gid_range);
         emit_step(e, "uid_map");
         emit_idmap(e, "ranges", ns->uid_map, ns->n_uid_map);
-        map_line(e, "uid_map", ns->uid_map, ns->n_uid_map);
+        emit_bool(e, "private_range", ns->private_uid_range);
+        if (ns->identity)
+            emit_line(e,
+                      "write uid_map 0 0 65536: user_namespace: identity, uid 0 inside is "
+                      "host root (warned at every start)");
+        else
+            map_line(e, "uid_map", ns->uid_map, ns->n_uid_map, ns->private_uid_range);
+        if (ns->become_root) {
+            emit_step(e, "become-root");
+            emit_line(e,
+                      "the first process becomes uid 0 and gid 0 of its namespace, with no "
+                      "supplementary group");
+        }
     }
     if (ns->set_time_offsets) {
         emit_step(e, "time-offsets");

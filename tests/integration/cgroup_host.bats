@@ -133,10 +133,15 @@ YAML
 
 @test "teardown ends a daemon that left the workload, through the cgroup alone" {
     # pid: host, so no pid namespace ends the daemon; wait: main, so the
-    # node ends with its main process.
-    node <<'YAML'
-namespaces: {pid: host, user: host}
+    # node ends with its main process. A new user namespace (uid 0 inside
+    # is not host root, or pid: host is refused) cannot mount a proc of the
+    # host's pid namespace: no proc.
+    write_host_usr_node "$SCRATCH/node.yaml" cg <<YAML
+namespaces: {pid: host}
 process: {wait: main}
+$(host_usr_mounts)
+  - {type: bind, path: /out, source: $SCRATCH/out, readonly: false}
+  - {type: dev, path: /dev}
 YAML
     run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
         'setsid /bin/sleep 7771 </dev/null >/dev/null 2>&1 & echo $! > /out/daemon'

@@ -63,9 +63,13 @@ image_symlink_to_root_is_followed_inside_the_node() {
     mkdir -p "$SCRATCH/src"
     echo bound > "$SCRATCH/src/file"
     chmod -R a+rX "$SCRATCH/src"
+    # Without idmapped mounts a root-started node's image needs the 1:1 map.
+    local ids=
+    [ -n "${OLD_KERNEL:-}" ] && [ "$1" = root ] && ids="user_namespace: identity"
     cat > "$SCRATCH/node.yaml" <<YAML
 version: 1
 node: escape
+$ids
 root: {source: $SCRATCH/img}
 mounts:
   - {type: dir, path: /evil/etc/$MARK, mode: "0700"}
@@ -157,9 +161,13 @@ file_over_an_absolute_symlink_never_writes_the_host() {
     make_image "$1"
     echo original > "/tmp/$MARK"
     ln -s "/tmp/$MARK" "$SCRATCH/img/victim"
+    # Without idmapped mounts a root-started node's image needs the 1:1 map.
+    local ids=
+    [ -n "${OLD_KERNEL:-}" ] && [ "$1" = root ] && ids="user_namespace: identity"
     cat > "$SCRATCH/node.yaml" <<YAML
 version: 1
 node: escape
+$ids
 root: {source: $SCRATCH/img}
 mounts:
   - {type: file, path: /victim, content: "overwritten\n"}

@@ -173,7 +173,11 @@ YAML
     "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec $marker" &
     local pid=$!
     for _ in $(seq 50); do pgrep -f "^$marker\$" >/dev/null && break; sleep 0.1; done
-    [ "$(stat -c %u "/proc/$(pgrep -f "^$marker\$")")" -eq 65534 ]
+    # Root-started: uid 65534 inside is host id BASE + 65534 of the private range.
+    local child base
+    child=$(pgrep -f "^$marker\$")
+    base=$(awk '$1 == 0 { print $2 }' "/proc/$child/uid_map")
+    [ "$(stat -c %u "/proc/$child")" -eq $((base + 65534)) ]
     kill -KILL "$pid"
     for _ in $(seq 50); do pgrep -f "^$marker\$" >/dev/null || break; sleep 0.1; done
     ! pgrep -f "^$marker\$"

@@ -44,8 +44,14 @@ node_mounts() {
 @test "Redis runs as the redis user with no capability, no_new_privs and a seccomp filter" {
     redis_node_start "$NODE"
     pid=$(redis_server_pid "$REDIS_PID")
-    [ "$(status_field "$pid" Uid)" = "$(id -u redis)" ]
-    [ "$(status_field "$pid" Gid)" = "$(id -g redis)" ]
+    # Root-started: the node's ids are a private range of host ids, uid 0
+    # inside is host uid BASE >= 524288, and redis inside is BASE + redis.
+    local base gbase
+    base=$(awk '$1 == 0 { print $2 }' "/proc/$pid/uid_map")
+    gbase=$(awk '$1 == 0 { print $2 }' "/proc/$pid/gid_map")
+    [ "$base" -ge 524288 ]
+    [ "$(status_field "$pid" Uid)" = "$((base + $(id -u redis)))" ]
+    [ "$(status_field "$pid" Gid)" = "$((gbase + $(id -g redis)))" ]
     [ "$(status_field "$pid" CapEff)" = 0000000000000000 ]
     [ "$(status_field "$pid" CapPrm)" = 0000000000000000 ]
     [ "$(status_field "$pid" CapBnd)" = 0000000000000000 ]

@@ -83,6 +83,10 @@ wait_persistence_idle() {
     [ "$(cli lastsave)" -gt "$before" ]
     grep -q 'Background saving terminated with success' "$NODE/redwrap.log"
     [ -s "$NODE/data/dump.rdb" ]
+    # Root-started with a private id range: /data is an idmapped bind, so
+    # the folder and what Redis wrote there are the host's redis:redis.
+    [ "$(stat -c %u:%g "$NODE/data" "$NODE/data/dump.rdb" | sort -u)" = \
+        "$(id -u redis):$(id -g redis)" ]
 }
 
 # Writes key:0, key:1, ... one at a time over the unix socket and records in

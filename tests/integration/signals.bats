@@ -240,9 +240,15 @@ stop_ends_orphans() {
     [ -d /sys/fs/cgroup/unified ] || [ -e /sys/fs/cgroup/cgroup.kill ] ||
         skip "no cgroup2 hierarchy for the node's cgroup"
     # init is no PID 1 here: it exits after the workload, and the teardown
-    # kills what is left in the node's cgroup.
-    node <<<'namespaces: {pid: host, user: host}
-process: {wait: all}'
+    # kills what is left in the node's cgroup. No proc: a new user namespace
+    # (uid 0 inside is not host root, or pid: host is refused) cannot mount
+    # one of the host's pid namespace.
+    write_host_usr_node "$SCRATCH/node.yaml" sig <<YAML
+namespaces: {pid: host}
+process: {wait: all}
+$(host_usr_mounts)
+  - {type: dev, path: /dev}
+YAML
     stop_ends_orphans TERM 143
 }
 

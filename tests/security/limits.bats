@@ -173,6 +173,25 @@ YAML
     [[ "$output" != *"warning: teardown"* ]]
 }
 
+# Layer: the node's cgroup is delegated to its private-range root the way
+# the kernel's cgroup-v2 delegation model says (apply/cgroup_delegate.c):
+# the directory and cgroup.procs/threads/subtree_control are the node's,
+# the limit files stay host root's. With the identity map (uid 0 inside is
+# host root) the node could raise its own cgroup.max.depth.
+@test "root: a node cannot loosen its own cgroup's limits, but may make sub-cgroups" {
+    grep -q ' - cgroup2 ' /proc/self/mountinfo || skip "no cgroup2 hierarchy"
+    cgroup_node
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- python3 /probe/cg.py cgroup2 "" write cgroup.max.depth max
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"write: Permission denied"* ]]
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- python3 /probe/cg.py cgroup2 "" write cgroup.max.descendants max
+    [[ "$output" == *"write: Permission denied"* ]]
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- python3 /probe/cg.py cgroup2 "" deep 1
+    echo "$output"
+    [[ "$output" == *"depth 1"* ]]
+}
+
 # Layer: teardown walks the tree with a bounded number of descriptors
 # (apply/cgroup_teardown.c). A 600-level tree left by a killed redwrap
 # (the same tree a node could build before the depth bound) is removed by

@@ -26,17 +26,72 @@ static void test_unprivileged_caller_maps_own_uid_to_root(void **state)
     planned_free(&r);
 }
 
-static void test_root_caller_maps_first_65536_ids_to_themselves(void **state)
+static void test_root_caller_gets_a_private_range_picked_at_start(void **state)
 {
     struct planned r = plan_ok("process: {user: 999, group: 999}\n", 0);
     const struct rp_ns_plan *ns = &r.plan->ns;
     assert_int_equal(ns->n_uid_map, 1);
     assert_int_equal(ns->uid_map[0].inside, 0);
-    assert_int_equal(ns->uid_map[0].outside, 0);
     assert_int_equal(ns->uid_map[0].count, 65536);
+    assert_true(ns->private_uid_range);
+    assert_true(ns->private_gid_range);
+    assert_false(ns->identity);
+    assert_true(ns->become_root);
+    assert_true(ns->idmap_binds);
     assert_false(ns->deny_setgroups);
     assert_int_equal(r.plan->process.uid, 999);
     assert_int_equal(r.plan->process.gid, 999);
+    planned_free(&r);
+}
+
+static void test_identity_keeps_the_old_map_only_by_asking(void **state)
+{
+    struct planned r = plan_ok("user_namespace: identity\nprocess: {user: 999}\n", 0);
+    const struct rp_ns_plan *ns = &r.plan->ns;
+    assert_int_equal(ns->uid_map[0].inside, 0);
+    assert_int_equal(ns->uid_map[0].outside, 0);
+    assert_int_equal(ns->uid_map[0].count, 65536);
+    assert_false(ns->private_uid_range);
+    assert_false(ns->private_gid_range);
+    assert_true(ns->identity);
+    assert_false(ns->idmap_binds);
+    planned_free(&r);
+
+    /* An unprivileged caller has no host ids to map 1:1. */
+    const struct rp_diag *d = plan_error(&r, "user_namespace: identity\n", 1000);
+    assert_string_equal(d->key_path, "user_namespace");
+    planned_free(&r);
+}
+
+static void test_pid_host_is_refused_while_root_inside_is_host_root(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "namespaces: {pid: host, user: host}\n", 0);
+    char *text = diag_text(d);
+    assert_non_null(strstr(text,
+                           "t.yaml:3:19: namespaces.pid: pid: host while uid 0 inside is "
+                           "host uid 0 (namespaces.user: host)"));
+    free(text);
+    planned_free(&r);
+
+    d = plan_error(&r, "namespaces: {pid: host}\nuser_namespace: identity\n", 0);
+    assert_string_equal(d->key_path, "namespaces.pid");
+    assert_non_null(strstr(d->message, "maps 0 to 0"));
+    planned_free(&r);
+
+    d = plan_error(&r,
+                   "namespaces: {pid: host}\n"
+                   "user_namespace:\n"
+                   "  uid_map: [{inside: 0, outside: 0, count: 1}]\n"
+                   "  gid_map: [{inside: 0, outside: 0, count: 1}]\n",
+                   0);
+    assert_string_equal(d->key_path, "namespaces.pid");
+    planned_free(&r);
+
+    /* A private range, or an unprivileged caller: uid 0 inside is not root. */
+    r = plan_ok("namespaces: {pid: host}\n", 0);
+    planned_free(&r);
+    r = plan_ok("namespaces: {pid: host, user: host}\n", 1000);
     planned_free(&r);
 }
 
@@ -204,7 +259,9 @@ static void test_supplementary_groups_need_a_privileged_caller(void **state)
     planned_free(&r);
 }
 
-static void test_bind_create_owner_is_translated_to_host_ids(void **state)
+/* Written maps other than the identity: the binds are idmapped, host id N
+ * shows as id N inside, so the owner is the same number on the host. */
+static void test_bind_create_owner_is_the_same_host_id_under_idmapped_binds(void **state)
 {
     struct planned r =
         plan_ok("user_namespace:\n"
@@ -220,8 +277,10 @@ static void test_bind_create_owner_is_translated_to_host_ids(void **state)
     assert_string_equal(s->path, "/srv/t/data");
     assert_int_equal(s->mode, 0700);
     assert_true(s->has_owner);
-    assert_int_equal(s->uid, 100999);
-    assert_int_equal(s->gid, 200998);
+    assert_int_equal(s->uid, 999);
+    assert_int_equal(s->gid, 998);
+    assert_true(r.plan->ns.idmap_binds);
+    assert_true(r.plan->mount.steps[2].idmap);
     planned_free(&r);
 }
 
@@ -324,7 +383,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unprivileged_caller_maps_own_uid_to_root),
-        cmocka_unit_test(test_root_caller_maps_first_65536_ids_to_themselves),
+        cmocka_unit_test(test_root_caller_gets_a_private_range_picked_at_start),
+        cmocka_unit_test(test_identity_keeps_the_old_map_only_by_asking),
+        cmocka_unit_test(test_pid_host_is_refused_while_root_inside_is_host_root),
         cmocka_unit_test(test_written_maps_replace_the_defaults),
         cmocka_unit_test(test_unprivileged_caller_may_write_a_map_of_its_own_id_only),
         cmocka_unit_test(test_unmapped_process_user_is_plan_error_with_position),
@@ -337,7 +398,7 @@ int main(void)
         cmocka_unit_test(test_every_unmapped_id_is_reported_at_once),
         cmocka_unit_test(test_host_user_namespace_takes_ids_as_host_ids),
         cmocka_unit_test(test_supplementary_groups_need_a_privileged_caller),
-        cmocka_unit_test(test_bind_create_owner_is_translated_to_host_ids),
+        cmocka_unit_test(test_bind_create_owner_is_the_same_host_id_under_idmapped_binds),
         cmocka_unit_test(test_names_are_read_in_the_root_source_image),
         cmocka_unit_test(test_users_file_symlink_resolves_inside_the_root),
         cmocka_unit_test(test_numeric_ids_read_no_passwd_file),

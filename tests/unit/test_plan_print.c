@@ -141,13 +141,21 @@ static void test_plan_text_says_what_each_step_does(void **state)
     assert_true(has_line(text, "3.3 write cpu.weight = 100"));
     assert_true(has_line(text, "3.4 write memory.max = 268435456"));
     assert_true(has_line(text, "3.5 write pids.max = 128"));
-    assert_true(has_line(text, "5.1 write gid_map 0 0 65536"));
+    assert_true(has_line(text,
+                         "5.1 write gid_map 0 BASE 65536, BASE: a private range of host ids "
+                         "picked at start (>= 524288, none of the host's users, no other "
+                         "node's)"));
+    assert_true(has_line(text,
+                         "5.3 the first process becomes uid 0 and gid 0 of its namespace, "
+                         "with no supplementary group"));
     assert_true(has_line(text, "6.1 set hostname redis"));
     assert_true(has_line(text, "6.3 sysctl /proc/sys/net/core/somaxconn = 1024"));
     assert_true(has_line(text,
                          "7.2 mount tmpfs as the new root (size 8M, mode 0755) "
                          "[nosuid,nodev]"));
-    assert_true(has_line(text, "7.3 bind /usr -> /usr (read-only, recursive) [nosuid,nodev]"));
+    assert_true(has_line(text,
+                         "7.3 bind /usr -> /usr (read-only, recursive, idmapped: host id N "
+                         "shows as id N inside) [nosuid,nodev]"));
     assert_true(has_line(text, "7.9 mount tmpfs on /tmp (size 64M, mode 1777) [nosuid,nodev]"));
     assert_true(has_line(text,
                          "7.6 mount a minimal /dev on /dev (null zero full random urandom tty, "

@@ -254,6 +254,9 @@ struct rp_node {
     char *description;
     struct rp_ns_setting ns[RP_NS_COUNT];
     struct rp_id_map_list uid_map, gid_map;
+    /* user_namespace: identity: a root-started node maps ids 0-65535 to the
+     * same host ids (uid 0 inside is host root), only by asking. */
+    bool user_namespace_identity;
     struct rp_pos user_namespace_pos;
     char *hostname, *domainname;
     struct rp_pos hostname_pos, domainname_pos;

@@ -75,6 +75,20 @@ struct rp_ns_plan {
     struct rp_id_map *uid_map, *gid_map;
     size_t n_uid_map, n_gid_map;
     bool deny_setgroups; /* unprivileged maps need setgroups denied first */
+    /* A root-started node without maps of its own: its maps read
+     * {0, 0, 65536}, and the executor picks a private range of 65536 host
+     * ids at step 5 (idpool.c) and writes it as the outside. */
+    bool private_uid_range, private_gid_range;
+    /* user_namespace: identity: uid 0 inside is host root (a warning at
+     * every start). */
+    bool identity;
+    /* A root-started node whose first process comes in with host ids the
+     * maps may leave out: it becomes uid and gid 0 of its namespace, with
+     * no supplementary group, once the maps are written (step 5). */
+    bool become_root;
+    /* Binds are idmapped mounts through the node's user namespace: a
+     * root-started node whose maps are not the identity. */
+    bool idmap_binds;
     char *hostname, *domainname;
     bool set_time_offsets;
     int64_t time_monotonic, time_boottime;
@@ -114,6 +128,9 @@ struct rp_mount_step {
     unsigned long flags; /* MS_NOSUID | MS_NODEV | MS_NOEXEC ... */
     bool readonly;
     bool optional;
+    /* bind: an idmapped mount through the node's user namespace, so that a
+     * file owned by host id N shows as id N inside (apply/idmap.c). */
+    bool idmap;
     struct rp_pos pos;
 };
 
