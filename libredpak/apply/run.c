@@ -21,6 +21,7 @@
 #include "idpool.h"
 #include "identity.h"
 #include "init.h"
+#include "init_lockdown.h"
 #include "log.h"
 #include "mount.h"
 #include "notify.h"
@@ -53,7 +54,8 @@ struct node_run {
     char **env;                     /* the workload's, built by the first process */
     int *bind_fds;         /* idmapped binds: one detached mount per mount step (idmap.c) */
     struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
-    pid_t pid;             /* the first process until it was reaped, else 0 */
+    struct rp_init_memory init_mem; /* what init clears of redwrap's memory */
+    pid_t pid;                      /* the first process until it was reaped, else 0 */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -150,6 +152,9 @@ static int first_process(struct node_run *r)
      * namespaces a helper cloned us and has exited since). */
     if (die_with_parent(&plan->process, RP_STEP_PROCESS, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
+    /* Found through the host's /proc, before the node's mounts. */
+    if (plan->process.init && rp_init_memory_find(&r->init_mem, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* What the node would otherwise share with the caller's session: its
      * keyring, a directory (or other odd fd) as 0-2, and, without a
      * filter to refuse TIOCSTI, the controlling terminal. */
@@ -182,8 +187,14 @@ static int first_process(struct node_run *r)
         rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "environment");
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     }
+    /* init clears redwrap's arguments before the workload's process reads
+     * its own among them. */
+    if (plan->process.init && !(r->argv = rp_init_argv_copy(r->argv))) {
+        rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "command");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    }
     if (plan->process.init)
-        return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
+        return rp_init_run(&plan->process, &r->sig, &r->init_mem, r->report[1], workload, r);
     return workload(r);
 }
 
