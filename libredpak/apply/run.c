@@ -46,7 +46,7 @@ struct node_run {
     struct rp_signals sig;
     int release[2];    /* parent -> first process: the maps are written */
     int report[2];     /* first process -> parent: a failed step; EOF at execve */
-    int learn_sock[2]; /* --seccomp-learn: the listener's way to the parent */
+    int learn_sock[2]; /* --seccomp-learn, report: the listener's way to the parent */
     struct rp_learn_run learn;
     struct rp_notify notify;        /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term;        /* the caller's terminal, if any */
@@ -88,7 +88,12 @@ static int load_filter(struct node_run *r, struct rp_error *err)
     }
     if (r->opts->seccomp_learn) {
         rp_step_vlog(v, RP_STEP_SECCOMP, "load the learn filter");
-        return rp_seccomp_learn_load(&r->filter, r->learn_sock[1], err);
+        return rp_seccomp_listener_load(&r->filter, r->learn_sock[1], "learn filter", err);
+    }
+    if (r->learn.report.errnum) {
+        rp_step_vlog(v, RP_STEP_SECCOMP,
+                     "load the filter (%zu instructions), its listener to redwrap", r->filter.len);
+        return rp_seccomp_listener_load(&r->filter, r->learn_sock[1], "filter", err);
     }
     if (r->filter.len)
         rp_step_vlog(v, RP_STEP_SECCOMP, "load the filter (%zu instructions)", r->filter.len);
@@ -266,13 +271,18 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
     if ((r->plan->seccomp.enabled || r->opts->seccomp_learn) &&
         rp_seccomp_compile_terminal(&r->plan->seccomp, &r->terminal, err) < 0)
         return -1;
-    if (!r->opts->seccomp_learn)
-        return rp_seccomp_compile(&r->plan->seccomp, &r->filter, err);
+    const struct rp_seccomp_plan *sp = &r->plan->seccomp;
+    bool report = sp->enabled && sp->default_action == RP_SC_REPORT;
+    if (!r->opts->seccomp_learn && !report)
+        return rp_seccomp_compile(sp, &r->filter, err);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
-        return rp_error_set(err, errno, "seccomp learn: socketpair");
+        return rp_error_set(err, errno, "seccomp: socketpair for the listener");
     r->learn.sock = r->learn_sock[0];
     r->learn_sock[0] = -1; /* now the supervisor's to close */
-    return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
+    if (r->opts->seccomp_learn)
+        return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
+    r->learn.report.errnum = sp->default_errno;
+    return rp_seccomp_report_compile(sp, r->learn_sock[1], &r->filter, err);
 }
 
 /* After the node ended: the fragment that allows what the workload did. */
@@ -280,7 +290,8 @@ static int write_learned(struct node_run *r, int status, struct rp_error *err)
 {
     if (!r->opts->seccomp_learn || err->code)
         return status;
-    if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn, err) < 0)
+    if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn,
+                               r->opts->seccomp_learn_kill, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_log("seccomp learn: %zu syscalls written to %s", r->learn.learned.n, r->opts->seccomp_learn);
     return status;
@@ -306,6 +317,7 @@ static void node_run_end(struct node_run *r)
     rp_close_fd(&r->learn.sock);
     rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
+    rp_seccomp_report_end(&r->learn.report);
     rp_notify_close(&r->notify);
     rp_host_sources_close(&r->sources);
     rp_idmap_close(r->bind_fds, r->plan->mount.n);

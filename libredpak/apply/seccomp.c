@@ -39,6 +39,9 @@ uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum)
     case RP_SC_KILL_PROCESS: return SCMP_ACT_KILL_PROCESS;
     case RP_SC_TRAP: return SCMP_ACT_TRAP;
     case RP_SC_LOG: return SCMP_ACT_LOG;
+    /* Answered by redwrap's supervisor (seccomp_learn.c); without it the
+     * kernel answers ENOSYS: refused either way. */
+    case RP_SC_REPORT: return SCMP_ACT_NOTIFY;
     }
     return SCMP_ACT_KILL_PROCESS;
 }

@@ -232,6 +232,10 @@ static void parse_rule(struct pctx *c, const struct yt_node *map, struct rp_secc
     if ((x = pc_field(c, map, "action", &mark))) {
         if (pc_enum(c, x, rp_seccomp_action_names, ARRAY_LEN(rp_seccomp_action_names), &action))
             r->action = (enum rp_seccomp_action)action;
+        /* One listener per filter answers every report with default_errno;
+         * a rule's own errno could not reach it. */
+        if (action == RP_SC_REPORT)
+            pc_err(c, x, "report is a default_action only (a rule says errno or kill_process)");
         pc_pop(c, mark);
     } else {
         pc_missing(c, map, "action");

@@ -100,8 +100,9 @@ static void test_seccomp_errno_takes_a_name_or_a_number(void **state)
 static void test_seccomp_enums_are_checked(void **state)
 {
     (void)state;
-    expect_error(HEAD "seccomp:\n  default_action: deny\n", 4, 19, "seccomp.default_action",
-                 "'deny' is not one of allow, errno, kill_thread, kill_process, trap or log");
+    expect_error(
+        HEAD "seccomp:\n  default_action: deny\n", 4, 19, "seccomp.default_action",
+        "'deny' is not one of allow, errno, kill_thread, kill_process, trap, log or report");
     expect_error(HEAD "seccomp:\n  base: docker\n", 4, 9, "seccomp.base",
                  "is not one of default or none");
     expect_error(HEAD "seccomp:\n  syscalls: [{names: [read], action: kil_process}]\n", 4, 38,

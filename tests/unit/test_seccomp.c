@@ -412,7 +412,7 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     if (pid == 0) {
         close(sv[0]);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            rp_seccomp_learn_load(&prog, sv[1], &err) < 0)
+            rp_seccomp_listener_load(&prog, sv[1], "learn filter", &err) < 0)
             _exit(100);
         if (syscall(SYS_getppid) <= 0)
             _exit(101);
@@ -458,7 +458,7 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    if (rp_seccomp_learn_write(&learned, path, &err) < 0)
+    if (rp_seccomp_learn_write(&learned, path, true, &err) < 0)
         fail_msg("learn write: %s", err.msg);
     FILE *f = fopen(path, "r");
     char text[16384];
