@@ -78,6 +78,8 @@ add_ranges() {
     pid=$(redis_server_pid "$REDIS_PID")
     [ "$(tr -s ' ' < "/proc/$pid/uid_map")" = "$(printf ' 0 %s 1\n 1 %s 65535' "$SUB_UID" "$SUB_BASE")" ]
     [ "$(tr -s ' ' < "/proc/$pid/gid_map")" = "$(printf ' 0 %s 1\n 1 %s 65535' "$SUB_GID" "$SUB_BASE")" ]
+    # newgidmap leaves setgroups allowed for a map within /etc/subgid.
+    [ "$(cat "/proc/$pid/setgroups")" = allow ]
     # Inside, redis's uid N is subordinate id BASE + N - 1 on the host.
     ruid=$((SUB_BASE + $(id -u redis) - 1))
     rgid=$((SUB_BASE + $(id -g redis) - 1))

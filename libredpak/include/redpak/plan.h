@@ -2,8 +2,8 @@
 /* Plans: the node model turned into small explicit steps, grouped by the
  * part of the system they touch and applied by the executor in one fixed
  * order (docs/apply-order.md). Building a plan is pure: it reads the node
- * and, for user names and io.max device paths, the host's files; it
- * changes nothing. */
+ * and, for user names, io.max device paths and a rootless caller's
+ * subordinate ids, the host's files; it changes nothing. */
 #ifndef REDPAK_PLAN_H
 #define REDPAK_PLAN_H
 
