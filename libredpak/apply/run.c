@@ -218,6 +218,10 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
             rp_step_vlog(v, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
                          r->ids.base + (r->ids.count - 1));
     }
+    if (ns->gid_maps_why)
+        rp_step_vlog(v, RP_STEP_ID_MAPS, "gid_map: %s", ns->gid_maps_why);
+    if (ns->uid_maps_why)
+        rp_step_vlog(v, RP_STEP_ID_MAPS, "uid_map: %s", ns->uid_maps_why);
     if (ns->identity)
         rp_log("warning: user_namespace: identity: uid 0 inside the node is the host's root "
                "(ids 0-65535 map to themselves); remove it for a private id range");
@@ -350,7 +354,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
-    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0 ||
+    if (rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
         rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");
