@@ -5,6 +5,7 @@
  * itself, 9-12. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -266,8 +267,14 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
     if ((r->plan->seccomp.enabled || r->opts->seccomp_learn) &&
         rp_seccomp_compile_terminal(&r->plan->seccomp, &r->terminal, err) < 0)
         return -1;
-    if (!r->opts->seccomp_learn)
+    if (!r->opts->seccomp_learn) {
+        char *absent = r->opts->verbose ? rp_seccomp_absent_names(&r->plan->seccomp) : NULL;
+        if (absent)
+            rp_log("seccomp: no such syscall on this architecture, left out of the filter: %s",
+                   absent);
+        free(absent);
         return rp_seccomp_compile(&r->plan->seccomp, &r->filter, err);
+    }
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
         return rp_error_set(err, errno, "seccomp learn: socketpair");
     r->learn.sock = r->learn_sock[0];
