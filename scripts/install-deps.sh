@@ -10,7 +10,8 @@ set -eu
 # recommended by clang; libcap2-bin: setcap; mmdebstrap: the minimal-build
 # check, vm/systemd's root; e2fsprogs: its mkfs.ext4 -d; dpkg-dev: cpack's
 # dpkg-shlibdeps; uidmap: newuidmap and newgidmap, for rootless nodes with
-# subordinate ids) and bench/run.sh.
+# subordinate ids; qemu-system-arm, arch-test: the board test and its arm64
+# root) and bench/run.sh.
 PACKAGES="
 build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
@@ -18,6 +19,7 @@ bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
 util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev
+qemu-system-arm arch-test
 "
 
 missing=""

@@ -5,6 +5,7 @@
  * itself, 9-12. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -277,6 +278,13 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
         return -1;
     const struct rp_seccomp_plan *sp = &r->plan->seccomp;
     bool report = sp->enabled && sp->default_action == RP_SC_REPORT;
+    if (!r->opts->seccomp_learn && r->opts->verbose) {
+        char *absent = rp_seccomp_absent_names(sp);
+        if (absent)
+            rp_log("seccomp: no such syscall on this architecture, left out of the filter: %s",
+                   absent);
+        free(absent);
+    }
     if (!r->opts->seccomp_learn && !report)
         return rp_seccomp_compile(sp, &r->filter, err);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
