@@ -112,7 +112,9 @@ YAML
     redis_node_copy redis "$NODE"
     run "${AS_SUB[@]}" "$REDWRAP" --node "$NODE/node.yaml"
     [ "$status" -eq 125 ]
-    [[ "$output" == *"node.yaml:134:9: process.user: uid $(id -u redis) (redis) is not mapped in the node's user namespace (the default uid_map maps 0 only: one id, the caller's own: /etc/subuid gives $SUB_USER no range"* ]]
+    local line
+    line=$(grep -n '^  user: redis' "$NODE/node.yaml" | cut -d: -f1)
+    [[ "$output" == *"node.yaml:$line:9: process.user: uid $(id -u redis) (redis) is not mapped in the node's user namespace (the default uid_map maps 0 only: one id, the caller's own: /etc/subuid gives $SUB_USER no range"* ]]
 }
 
 @test "rootless: a written map beyond the user's ranges is an error at its line naming /etc/subuid" {
