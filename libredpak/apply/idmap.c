@@ -141,6 +141,17 @@ int rp_idmap_attach(pid_t pid, const struct rp_plan *plan, const int *fds, uint3
         if (!fds || fds[i] < 0) /* missing source: step 7 says so */
             continue;
         char fs[96];
+        /* Read-only, the shift changes what the node sees of the owners, not
+         * what it may do: its files open and run by their "other" bits, as
+         * a host user's would. Said with -v; a writable one at every start. */
+        if (s->readonly) {
+            rp_step_vlog(verbose, RP_STEP_ID_MAPS,
+                         "%s cannot be an idmapped mount (%s: %s): a plain read-only bind, its "
+                         "files show their host owners shifted into the node's range (host "
+                         "root as nobody)",
+                         s->source, fs_name(fds[i], fs, sizeof(fs)), strerror(-r));
+            continue;
+        }
         rp_log("warning: %s cannot be an idmapped mount (%s: %s): it is a plain bind, its "
                "files show their host owners shifted into the node's range (host root as "
                "nobody), and a folder created for it is chowned into the range instead",

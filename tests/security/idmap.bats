@@ -221,6 +221,29 @@ YAML
     umount "$SCRATCH/ram"
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"cannot be an idmapped mount"*"chowned into the range instead"* ]]
- read -r _ base _ <<< "${lines[0]}"
+    read -r _ base _ <<< "${lines[0]}"
     [ "$owner" = "$((base + 1234)):$((base + 1235))" ]
+}
+
+@test "a read-only bind without idmapped mounts (ramfs) starts quietly; -v says it is a plain bind" {
+    mkdir -p "$SCRATCH/ram"
+    mount -t ramfs redpak-idmap-ram "$SCRATCH/ram" || skip "no ramfs"
+    echo hello > "$SCRATCH/ram/file"
+    chmod 0644 "$SCRATCH/ram/file"
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+mounts:
+  - {type: bind, path: /usr, source: /usr}
+  - {type: symlink, path: /bin, target: usr/bin}
+  - {type: symlink, path: /lib, target: usr/lib}
+  - {type: symlink, path: /lib64, target: usr/lib64}
+  - {type: bind, path: /ro, source: $SCRATCH/ram}
+YAML
+    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/cat /ro/file
+    local quiet_status=$status quiet_out=$output quiet_err=$stderr
+    run --separate-stderr "$REDWRAP" -v --node "$SCRATCH/node.yaml" -- /bin/true
+    umount "$SCRATCH/ram"
+    [ "$quiet_status" -eq 0 ]
+    [ "$quiet_out" = hello ]
+    [ -z "$quiet_err" ]
+    [[ "$stderr" == *"$SCRATCH/ram cannot be an idmapped mount"*"a plain read-only bind"* ]]
 }
