@@ -128,16 +128,8 @@ PY
         sleep 0.1
     done
 
-    kill -KILL "$REDIS_PID"
-    wait "$REDIS_PID" || true
-    # die_with_parent: the node's PID 1 got SIGKILL with redwrap, and the
-    # kernel ended every process of its pid namespace, Redis included.
-    for i in $(seq 50); do
-        kill -0 "$server" 2> /dev/null || break
-        sleep 0.1
-    done
-    run kill -0 "$server"
-    [ "$status" -ne 0 ]
+    redis_kill_node "$REDIS_PID" "$server"
+    REDIS_PID=""
     wait "$WRITER_PID"
     acked=$(cat "$SCRATCH/acked")
     [ "$acked" -ge 500 ]
@@ -149,21 +141,6 @@ PY
     [ "$(cli exists $keys)" = "$acked" ]
     # At most the one write that was in flight beyond those.
     [ "$(cli dbsize)" -le $((acked + 1)) ]
-}
-
-# Kills redwrap with SIGKILL and waits until the node's redis-server (SERVER)
-# is gone with it: die_with_parent ends the node's PID 1, and the kernel
-# every process of its pid namespace.
-kill_node() {
-    local server=$1 i
-    kill -KILL "$REDIS_PID"
-    wait "$REDIS_PID" || true
-    REDIS_PID=""
-    for i in $(seq 50); do
-        kill -0 "$server" 2> /dev/null || return 0
-        sleep 0.1
-    done
-    return 1
 }
 
 # W clients at once, each its own connection over the unix socket, each
@@ -213,7 +190,8 @@ PY
         sleep 0.1
     done
     grep -q started "$SCRATCH/writers.out"
-    kill_node "$server"
+    redis_kill_node "$REDIS_PID" "$server"
+    REDIS_PID=""
     wait "$WRITER_PID"
     WRITER_PID=""
 
@@ -277,7 +255,8 @@ PY
     WRITER_PID=$!
     # Three seconds of writes, so that several fsyncs have happened.
     sleep 3
-    kill_node "$server"
+    redis_kill_node "$REDIS_PID" "$server"
+    REDIS_PID=""
     wait "$WRITER_PID"
     WRITER_PID=""
     acked=$(grep -c '' "$SCRATCH/times")
