@@ -57,8 +57,10 @@ static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_host_
 }
 
 /* Writes a host sysctl. It changes the whole machine, so it is root only
- * (checked here, at run time, since the same node may be planned by
- * anyone) and always logged with the value it replaced. */
+ * (the plan refuses a rootless caller's; checked again here, for a plan
+ * made by another uid) and always logged with the value it replaced. It is
+ * never put back: the setting is the machine's, like a sysctl.d file's,
+ * and other nodes started meanwhile may rely on it. */
 static int host_sysctl(const struct rp_host_step *s, size_t item, struct rp_error *err)
 {
     if (geteuid() != 0)
@@ -80,7 +82,7 @@ static int host_sysctl(const struct rp_host_step *s, size_t item, struct rp_erro
     if (pwrite(fd, s->value, vlen, 0) != (ssize_t)vlen)
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "sysctl %s = %s", s->path,
                                   s->value);
-    rp_log("host sysctl %s = %s (was %s)", s->path, s->value, old);
+    rp_log("host sysctl %s = %s (was %s; kept when the node ends)", s->path, s->value, old);
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Names the node format borrows from the system: capabilities (libcap's
  * table), errno names, syscalls (libseccomp's table for the native
- * architecture), rlimits and the sysctls that live in a namespace. */
+ * architecture), rlimits, the sysctls that live in a namespace and the
+ * host-wide ones host.sysctl may write. */
 #include "names.h"
 
 #include <ctype.h>
@@ -357,4 +358,31 @@ bool rp_sysctl_is_namespaced(const char *key, enum rp_ns_kind *ns)
         }
     }
     return false;
+}
+
+/* The host-wide settings a workload's own documentation asks the host for,
+ * and nothing else: every other key of /proc/sys is the machine's, set by
+ * its administrator (sysctl.d), not by whichever node starts first. None is
+ * namespaced: the kernel keeps one value for the whole machine.
+ * vm.overcommit_memory: in mode 0 the kernel refuses a private writable
+ * mapping larger than free memory and swap (mm/util.c,
+ * __vm_enough_memory), which a fork of a large process meets when memory
+ * is low (Redis's BGSAVE, BGREWRITEAOF, a replica's full sync); 1 never
+ * refuses, 2 is strict accounting. vm.max_map_count: mmap-heavy stores
+ * (Elasticsearch, OpenSearch) ask for 262144; below the kernel's default
+ * 65530 would starve every process. vm.swappiness: 0..200 since Linux 5.8
+ * (kernel/sysctl.c), databases lower it. */
+const struct rp_host_sysctl rp_host_sysctls[] = {
+    {"vm.max_map_count", 65530, 2147483647},
+    {"vm.overcommit_memory", 0, 2},
+    {"vm.swappiness", 0, 200},
+};
+const size_t rp_n_host_sysctls = sizeof(rp_host_sysctls) / sizeof(rp_host_sysctls[0]);
+
+const struct rp_host_sysctl *rp_host_sysctl_find(const char *key)
+{
+    for (size_t i = 0; i < rp_n_host_sysctls; i++)
+        if (strcmp(key, rp_host_sysctls[i].name) == 0)
+            return &rp_host_sysctls[i];
+    return NULL;
 }

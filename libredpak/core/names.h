@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel's and the libraries' names for what a node file names:
  * capabilities (libcap's table), errno values, syscalls (libseccomp's
- * table), rlimits, and which sysctls belong to a namespace. Shared by every
+ * table), rlimits, which sysctls belong to a namespace and which host-wide
+ * ones a node may set. Shared by every
  * stage: the parser checks names, the planner and the plan printer turn
  * numbers back into names, the executor names what failed. */
 #ifndef REDPAK_NAMES_H
@@ -39,5 +40,15 @@ const char *rp_rlimit_name(int resource);
  * time_offsets, sysctl", and fs.mqueue.* -> ipc); dotted form
  * "net.core.somaxconn". */
 bool rp_sysctl_is_namespaced(const char *key, enum rp_ns_kind *ns);
+
+/* A host-wide sysctl host.sysctl may write, and the values it takes. */
+struct rp_host_sysctl {
+    const char *name; /* dotted: "vm.overcommit_memory" */
+    int64_t min, max;
+};
+extern const struct rp_host_sysctl rp_host_sysctls[];
+extern const size_t rp_n_host_sysctls;
+/* The entry of key, or NULL when host.sysctl may not write it. */
+const struct rp_host_sysctl *rp_host_sysctl_find(const char *key);
 
 #endif

@@ -79,7 +79,8 @@ void parse_namespaces(struct pctx *c, const struct yt_node *v);
 void parse_user_namespace(struct pctx *c, const struct yt_node *v);
 void parse_uts_names(struct pctx *c, const struct yt_node *top);
 void parse_time_offsets(struct pctx *c, const struct yt_node *v);
-/* sysctl (host false: namespaced keys only) and host.sysctl. */
+/* sysctl (host false: namespaced keys only) and host.sysctl (host true:
+ * the allow-listed host-wide keys, int values in their ranges). */
 void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_kv_list *out);
 void parse_root(struct pctx *c, const struct yt_node *v);
 void parse_mounts(struct pctx *c, const struct yt_node *v);

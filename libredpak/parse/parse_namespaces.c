@@ -3,6 +3,7 @@
  * sysctls: the keys whose meaning depends on which namespaces are new. */
 #include "parse.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,52 @@ static bool sysctl_key_ok(const char *k)
     return words >= 2;
 }
 
+/* host.sysctl writes only the names of rp_host_sysctls (core/names.c). */
+static void unknown_host_sysctl(struct pctx *c, const struct yt_node *k)
+{
+    const char *names[8];
+    char list[256] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < rp_n_host_sysctls && n < ARRAY_LEN(names); i++) {
+        names[n++] = rp_host_sysctls[i].name;
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+                 rp_host_sysctls[i].name);
+    }
+    enum rp_ns_kind ns;
+    if (rp_sysctl_is_namespaced(k->text, &ns)) {
+        pc_err(c, k,
+               "%s belongs to the %s namespace: write it under sysctl, with namespaces.%s: new "
+               "(host.sysctl takes only host-wide settings: %s)",
+               k->text, rp_ns_name(ns), rp_ns_name(ns), list);
+        return;
+    }
+    const char *close = rp_closest(k->text, names, n);
+    pc_err(c, k,
+           "'%s' is not a host sysctl a node may set%s%s%s: host.sysctl takes %s; the "
+           "machine's other settings belong in /etc/sysctl.d",
+           k->text, close ? " (did you mean '" : "", close ? close : "", close ? "'?)" : "", list);
+}
+
+/* A host sysctl: a name of rp_host_sysctls and an int in its range. */
+static void host_sysctl(struct pctx *c, const struct yt_node *k, const struct yt_node *x,
+                        struct rp_kv_list *out)
+{
+    const struct rp_host_sysctl *hs = rp_host_sysctl_find(k->text);
+    int64_t value;
+    if (!hs) {
+        unknown_host_sysctl(c, k);
+        return;
+    }
+    if (!pc_int(c, x, hs->min, hs->max, &value))
+        return;
+    char text[24];
+    snprintf(text, sizeof(text), "%" PRId64, value);
+    struct rp_kv *kv = &out->v[out->n++];
+    kv->key = rp_xstrdup(k->text);
+    kv->value = rp_xstrdup(text);
+    kv->pos = pc_pos(c, x);
+}
+
 void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_kv_list *out)
 {
     if (!pc_map(c, v))
@@ -256,11 +303,13 @@ void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_
                    "'%s' is not a sysctl name: expected dotted lower-case words like "
                    "net.core.somaxconn",
                    k->text);
-        } else if (!host && !rp_sysctl_is_namespaced(k->text, &ns)) {
+        } else if (host) {
+            host_sysctl(c, k, x, out);
+        } else if (!rp_sysctl_is_namespaced(k->text, &ns)) {
             pc_err(c, k,
                    "not a namespaced sysctl: it would change the host (host.sysctl is "
                    "the explicit opt-in)");
-        } else if (!host && c->node->ns[ns].mode != RP_NS_NEW) {
+        } else if (c->node->ns[ns].mode != RP_NS_NEW) {
             pc_err(c, k,
                    "%s belongs to the %s namespace, which is not new (namespaces.%s: %s): "
                    "writing it would change the host",

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Step 2, the host plan: the only changes made outside the node, before
- * the node exists. Host sysctls are an explicit opt-in (root only, checked
- * when applied); bind sources marked create are made here so that the
- * mount plan finds them. */
+ * the node exists. Host sysctls are an explicit opt-in, root only: the
+ * host's /proc/sys files are writable by the host's root alone, so a
+ * rootless caller's is refused here, at the value, rather than half-way
+ * through the host plan. Bind sources marked create
+ * are made here so that the mount plan finds them. */
 #include "error_internal.h"
 #include "plan_internal.h"
 
@@ -12,6 +14,15 @@ static void host_sysctls(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_kv_list *l = &c->node->host_sysctl;
     for (size_t i = 0; i < l->n; i++) {
+        if (c->opts->caller_uid != 0) {
+            char key[96];
+            snprintf(key, sizeof(key), "host.sysctl.%s", l->v[i].key);
+            rp_diags_add(c->diags, &l->v[i].pos, key,
+                         "changes the whole host and needs redwrap run as root (the caller is "
+                         "uid %u): remove it, or set it on the host (/etc/sysctl.d)",
+                         (unsigned)c->opts->caller_uid);
+            continue;
+        }
         struct rp_host_step *s = &p->host[p->n_host++];
         s->op = RP_HOST_SYSCTL;
         s->path = plan_sysctl_path(c, l->v[i].key);

@@ -36,7 +36,8 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
             emit_step(e, rp_host_op_name(s->op));
             emit_str(e, "path", s->path);
             emit_str(e, "value", s->value);
-            emit_line(e, "host sysctl %s = %s", s->path, s->value);
+            emit_line(e, "host sysctl %s = %s (root only; kept when the node ends)", s->path,
+                      s->value);
             continue;
         }
         emit_step(e, rp_host_op_name(s->op));

@@ -70,10 +70,10 @@ YAML
 }
 
 @test "a required memory limit fails before a host.sysctl of the same node is written" {
-    RATELIMIT=$(cat /proc/sys/kernel/printk_ratelimit)
+    SWAPPINESS=$(cat /proc/sys/vm/swappiness)
     node <<YAML
 host:
-  sysctl: {kernel.printk_ratelimit: $((RATELIMIT + 1))}
+  sysctl: {vm.swappiness: $(((SWAPPINESS + 1) % 101))}
 cgroup:
   items: {memory.max: 256M}
 YAML
@@ -81,7 +81,7 @@ YAML
     [ "$status" -eq 125 ]
     [[ "$stderr" == "redwrap: cgroup: memory.max needs the memory controller"* ]]
     [[ "$stderr" != *"host sysctl"* ]]
-    [ "$(cat /proc/sys/kernel/printk_ratelimit)" = "$RATELIMIT" ]
+    [ "$(cat /proc/sys/vm/swappiness)" = "$SWAPPINESS" ]
     [ ! -e "$SCRATCH/out/ran" ]
 }
 

@@ -152,6 +152,22 @@ redis_server_pid() {
     return 1
 }
 
+# Kills redwrap PID (a child of this shell) with SIGKILL, checks that it
+# died of it, and waits until the node's redis-server SERVER is gone too:
+# die_with_parent ends the node's PID 1 with redwrap, and the kernel every
+# process of its pid namespace.
+redis_kill_node() {
+    local pid=$1 server=$2 status=0 i
+    kill -KILL "$pid"
+    wait "$pid" || status=$?
+    [ "$status" -eq 137 ] || return 1
+    for i in $(seq 50); do
+        kill -0 "$server" 2> /dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # as_user's command line as an array, for background jobs: with
 # `"${AS_USER[@]}" CMD &` the job's $! is CMD itself (setpriv execs it),
 # where `as_user CMD &` would give a subshell's pid.

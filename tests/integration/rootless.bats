@@ -87,14 +87,17 @@ teardown() {
     [ "$(head -c 5 "$SCRATCH/root/etc/passwd")" = "root:" ]
 }
 
-@test "rootless: host.sysctl is refused with a clear message and 125" {
+@test "rootless: host.sysctl is refused when planned, at its value, with 125" {
     cat >> "$SCRATCH/node.yaml" <<'YAML'
 host:
-  sysctl: {kernel.sched_autogroup_enabled: 1}
+  sysctl: {vm.overcommit_memory: 1}
 YAML
+    local line
+    line=$(grep -c '' "$SCRATCH/node.yaml")
     run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/true
     [ "$status" -eq 125 ]
-    [[ $output == *"host.sysctl changes the host and needs root"* ]]
+    [[ $output == *"$SCRATCH/node.yaml:$line:34: host.sysctl.vm.overcommit_memory: changes the whole host and needs redwrap run as root (the caller is uid $ROOTLESS_UID)"* ]]
+    [[ $output != *"host sysctl"* ]]
 }
 
 @test "rootless: minimal.yaml, the documented first command, works" {

@@ -156,8 +156,9 @@ def check_self(r):
 
 
 # Mappings whose keys are data (sysctl names, variable names, rlimits): the
-# schema describes their values once, under "*".
-MAP_KEYS = ("sysctl", "host.sysctl", "process.env.set", "process.rlimits")
+# schema describes their values once, under "*". host.sysctl is not one: it
+# names each key it takes, with its own range.
+MAP_KEYS = ("sysctl", "process.env.set", "process.rlimits")
 
 
 def schema_keys(schema):

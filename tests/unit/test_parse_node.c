@@ -109,7 +109,7 @@ static const char full[] =
     "  wait: main\n"
     "  die_with_parent: false\n"
     "host:\n"
-    "  sysctl: {vm.overcommit_memory: \"1\"}\n";
+    "  sysctl: {vm.overcommit_memory: 1}\n";
 
 static void test_full_document_parses_into_the_model(void **state)
 {
@@ -459,16 +459,29 @@ static void test_sysctl_values_are_int_or_string(void **state)
                  "is not a sysctl name");
 }
 
-static void test_host_sysctl_takes_any_sysctl_name(void **state)
+static void test_host_sysctl_takes_the_allow_list_with_int_ranges(void **state)
 {
     (void)state;
     struct rp_node *n = parse_ok(HEAD "host:\n  sysctl:\n    vm.swappiness: 10\n"
-                                      "    net.ipv4.conf.all.rp_filter: \"1\"\n");
+                                      "    vm.max_map_count: 0x40000\n");
     assert_int_equal(n->host_sysctl.n, 2);
     assert_string_equal(n->host_sysctl.v[0].value, "10");
+    assert_string_equal(n->host_sysctl.v[1].value, "262144");
     rp_node_free(n);
     expect_error(HEAD "host:\n  sysctl: {swappiness: 1}\n", 4, 12, "host.sysctl.swappiness",
                  "is not a sysctl name");
+    expect_error(HEAD "host:\n  sysctl: {kernel.core_pattern: x}\n", 4, 12,
+                 "host.sysctl.kernel.core_pattern", "is not a host sysctl a node may set");
+    expect_error(HEAD "host:\n  sysctl: {vm.overcommit_memroy: 1}\n", 4, 12,
+                 "host.sysctl.vm.overcommit_memroy", "did you mean 'vm.overcommit_memory'?");
+    expect_error(HEAD "host:\n  sysctl: {net.core.somaxconn: 1}\n", 4, 12,
+                 "host.sysctl.net.core.somaxconn", "write it under sysctl");
+    expect_error(HEAD "host:\n  sysctl: {vm.overcommit_memory: 3}\n", 4, 34,
+                 "host.sysctl.vm.overcommit_memory", "expected 0 to 2");
+    expect_error(HEAD "host:\n  sysctl: {vm.overcommit_memory: \"1\"}\n", 4, 34,
+                 "host.sysctl.vm.overcommit_memory", "expected an int, found a string");
+    expect_error(HEAD "host:\n  sysctl: {vm.max_map_count: 65529}\n", 4, 30,
+                 "host.sysctl.vm.max_map_count", "expected 65530 to 2147483647");
     expect_error(HEAD "host:\n  sysctls: {}\n", 4, 3, "host.sysctls", "did you mean 'sysctl'?");
 }
 
@@ -508,7 +521,7 @@ int main(void)
         cmocka_unit_test(test_sysctl_must_be_namespaced),
         cmocka_unit_test(test_sysctl_namespace_must_be_new),
         cmocka_unit_test(test_sysctl_values_are_int_or_string),
-        cmocka_unit_test(test_host_sysctl_takes_any_sysctl_name),
+        cmocka_unit_test(test_host_sysctl_takes_the_allow_list_with_int_ranges),
         cmocka_unit_test(test_enum_names_are_the_formats_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

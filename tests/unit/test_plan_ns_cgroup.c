@@ -52,7 +52,7 @@ static void test_namespaced_sysctls_become_proc_sys_paths(void **state)
 
 static void test_host_sysctls_are_host_steps_before_created_sources(void **state)
 {
-    struct planned r = plan_ok("host: {sysctl: {vm.overcommit_memory: \"1\"}}\n"
+    struct planned r = plan_ok("host: {sysctl: {vm.overcommit_memory: 1}}\n"
                                "mounts: [{type: bind, path: /data, source: /srv/d, create: true,"
                                " readonly: false}]\n",
                                0);
@@ -62,6 +62,17 @@ static void test_host_sysctls_are_host_steps_before_created_sources(void **state
     assert_string_equal(r.plan->host[0].value, "1");
     assert_int_equal(r.plan->host[1].op, RP_HOST_MKDIR);
     assert_false(r.plan->host[1].has_owner);
+    planned_free(&r);
+}
+
+static void test_host_sysctl_of_a_rootless_caller_is_a_plan_error_at_the_value(void **state)
+{
+    struct planned r;
+    const struct rp_diag *d = plan_error(&r, "host:\n  sysctl: {vm.overcommit_memory: 1}\n", 1000);
+    assert_string_equal(d->key_path, "host.sysctl.vm.overcommit_memory");
+    assert_int_equal(d->line, 4);
+    assert_int_equal(d->column, 34);
+    assert_non_null(strstr(d->message, "needs redwrap run as root (the caller is uid 1000)"));
     planned_free(&r);
 }
 
@@ -169,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_cgroup_writes_follow_the_kernels_order_not_the_files),
         cmocka_unit_test(test_io_max_device_path_becomes_major_minor),
         cmocka_unit_test(test_io_max_missing_device_is_plan_error_with_position),
+        cmocka_unit_test(test_host_sysctl_of_a_rootless_caller_is_a_plan_error_at_the_value),
         cmocka_unit_test(test_io_max_major_minor_is_kept_as_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
