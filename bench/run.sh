@@ -142,6 +142,9 @@ sed 's/^namespaces: {time: host}/namespaces: {time: host, net: host}/' "$W/launc
     >"$W/nonet.yaml"
 { cat "$W/launch.yaml"; echo "cgroup: {required: false, parent: $NOCG}"; } >"$W/nocg.yaml"
 { cat "$W/launch.yaml"; echo "seccomp: {base: default}"; } >"$W/seccomp.yaml"
+# The 1:1 id map root-started nodes had before private ranges: no range to
+# pick and lock, no idmapped root (its warning goes to the timer's /dev/null).
+{ cat "$W/launch.yaml"; echo "user_namespace: identity"; } >"$W/identity.yaml"
 
 BW=(bwrap --unshare-all --ro-bind "$ROOT" / --proc /proc --dev /dev --tmpfs /tmp)
 BW_NOUSER=(bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup
@@ -154,15 +157,15 @@ TRUE=(/bin/busybox true)
 for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}" "$MIN_LAUNCHER $ROOT ${TRUE[*]}" \
          "$MIN_LAUNCHER --cgroup $SELF_CG $ROOT ${TRUE[*]}" "$REDWRAP --node $W/nouser.yaml" \
          "$REDWRAP --node $W/nonet.yaml" "$REDWRAP --node $W/nocg.yaml" \
-         "$REDWRAP --node $W/seccomp.yaml"; do
+         "$REDWRAP --node $W/seccomp.yaml" "$REDWRAP --node $W/identity.yaml"; do
     $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
 done
 
 BASE_VARIANT=()
-N_VARIANTS=14
+N_VARIANTS=15
 if [ -n "$REDWRAP_BASE" ]; then
     BASE_VARIANT=(-- redwrap_base "$REDWRAP_BASE" --node "$W/launch.yaml")
-    N_VARIANTS=15
+    N_VARIANTS=16
 fi
 log "launch: $RUNS runs of $N_VARIANTS variants, interleaved"
 "$TIMER" -n "$RUNS" -w 10 -i -- \
@@ -178,6 +181,7 @@ log "launch: $RUNS runs of $N_VARIANTS variants, interleaved"
     redwrap_nonet "$REDWRAP" --node "$W/nonet.yaml" -- \
     redwrap_nocg "$REDWRAP" --node "$W/nocg.yaml" -- \
     redwrap_seccomp "$REDWRAP" --node "$W/seccomp.yaml" -- \
+    redwrap_identity "$REDWRAP" --node "$W/identity.yaml" -- \
     bwrap_binds "${BW_BINDS[@]}" "${TRUE[@]}" -- \
     redwrap_binds "$REDWRAP" --node "$W/binds100.yaml" "${BASE_VARIANT[@]}" >"$W/launch.txt"
 # label median p90 min cpu runs
@@ -199,6 +203,7 @@ echo "| without user namespace | $(med bwrap_nouser) | $(p90 bwrap_nouser) | $(m
 echo "| without network namespace | $(med bwrap_nonet) | $(p90 bwrap_nonet) | $(med redwrap_nonet) | $(p90 redwrap_nonet) |"
 echo "| without a cgroup of its own | (none) | | $(med redwrap_nocg) | $(p90 redwrap_nocg) |"
 echo "| with the default seccomp profile | | | $(med redwrap_seccomp) | $(p90 redwrap_seccomp) |"
+echo "| with \`user_namespace: identity\` (no private id range, no idmapped root) | | | $(med redwrap_identity) | $(p90 redwrap_identity) |"
 echo "| with 100 read-only bind mounts | $(med bwrap_binds) | $(p90 bwrap_binds) | $(med redwrap_binds) | $(p90 redwrap_binds) |"
 [ -z "$REDWRAP_BASE" ] ||
     echo "| full, redwrap at $BASE_REV (--baseline) | | | $(med redwrap_base) | $(p90 redwrap_base) |"
@@ -216,6 +221,7 @@ echo "| user namespace | $(calc "$(med bwrap) - $(med bwrap_nouser)") | $(calc "
 echo "| network namespace | $(calc "$(med bwrap) - $(med bwrap_nonet)") | $(calc "$(med redwrap) - $(med redwrap_nonet)") |"
 echo "| cgroup of its own (mkdir, clone into it, rmdir) | | $(calc "$(med redwrap) - $(med redwrap_nocg)") |"
 echo "| seccomp default profile (compile + load) | | $(calc "$(med redwrap_seccomp) - $(med redwrap)") |"
+echo "| private id range (pick, lock) and idmapped root, against the identity map | | $(calc "$(med redwrap) - $(med redwrap_identity)") |"
 echo "| 100 bind mounts | $(calc "$(med bwrap_binds) - $(med bwrap)") | $(calc "$(med redwrap_binds) - $(med redwrap)") |"
 echo
 for which in dynamic static; do

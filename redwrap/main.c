@@ -14,7 +14,8 @@ extern char **environ;
 static void usage(FILE *out)
 {
     fputs("Usage: redwrap --node FILE [--set KEY=VALUE]... [--dry-run] [-v]\n"
-          "               [--seccomp-learn OUT.yaml] [--] [COMMAND [ARG]...]\n"
+          "               [--seccomp-learn OUT.yaml [--seccomp-learn-kill]]\n"
+          "               [--] [COMMAND [ARG]...]\n"
           "\n"
           "Builds the REDNODE described by FILE, runs COMMAND (or process.command)\n"
           "inside it, forwards signals, and tears the node down when it ends.\n"
@@ -23,7 +24,9 @@ static void usage(FILE *out)
           "  -s, --set KEY=VALUE       override one scalar, e.g. cgroup.items.memory.max=512M\n"
           "      --dry-run             print the plan and touch nothing\n"
           "      --seccomp-learn OUT   record the syscalls the workload makes and write\n"
-          "                            a seccomp: fragment allowing exactly those\n"
+          "                            a seccomp: fragment allowing exactly those; other\n"
+          "                            syscalls then fail with EPERM and are logged\n"
+          "      --seccomp-learn-kill  the fragment kills the workload on other syscalls\n"
           "  -v, --verbose             one line per applied step on stderr\n"
           "  -h, --help                this text\n"
           "      --version             the version\n"
@@ -35,12 +38,13 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LEARN };
+    enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LEARN, OPT_LEARN_KILL };
     static const struct option options[] = {
         {"node", required_argument, NULL, 'n'},
         {"set", required_argument, NULL, 's'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"seccomp-learn", required_argument, NULL, OPT_LEARN},
+        {"seccomp-learn-kill", no_argument, NULL, OPT_LEARN_KILL},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -64,6 +68,7 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         case OPT_DRY_RUN: dry_run = 1; break;
         case OPT_LEARN: run.seccomp_learn = optarg; break;
+        case OPT_LEARN_KILL: run.seccomp_learn_kill = true; break;
         case OPT_VERSION: printf("redwrap %s\n", REDPAK_VERSION); return 0;
         default: usage(stderr); return RP_EXIT_SETUP_FAILED;
         }

@@ -13,48 +13,21 @@
 #
 #   sudo scripts/check-minimal-build.sh [SOURCE_DIR]
 #
-# The chroot is made once (one to four minutes, from Debian's archive) and
-# kept in REDPAK_MINIMAL_CHROOT (default /var/cache/redpak/minimal-bookworm);
-# later runs only build. The source is bound in read-only, so the build
-# cannot write into it, and the build trees are on a tmpfs: the chroot stays
-# as mmdebstrap made it. Needs root. Exits 77 (skipped) when it cannot run
+# The chroot is made once (one to four minutes, from Debian's archive, by
+# scripts/minimal-chroot.sh) and kept in REDPAK_MINIMAL_CHROOT (default
+# /var/cache/redpak/minimal-bookworm); later runs only build. The source is
+# bound in read-only, so the build cannot write into it, and the build trees
+# are on a tmpfs: the chroot stays as mmdebstrap made it. Needs root. Exits 77 (skipped) when it cannot run
 # here: not root, or no chroot and mmdebstrap missing or failing.
 # Ends with "N passed, N failed".
 set -eu
 SRC=$(cd "${1:-$(dirname "$0")/..}" && pwd)
-CHROOT=${REDPAK_MINIMAL_CHROOT:-/var/cache/redpak/minimal-bookworm}
-PACKAGES=build-essential,cmake,pkg-config,libyaml-dev,libcap-dev,libseccomp-dev
 JOBS=$(nproc)
 
-skip() {
-    echo "skipped: $*"
-    exit 77
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (chroot, mounts)"
-
-# Makes the chroot under a lock, once: concurrent runs (two build trees)
-# wait for the first. The stamp names the package list it was made with.
-mkdir -p "$(dirname "$CHROOT")"
-exec 9>"$CHROOT.lock"
-flock 9
-if [ "$(cat "$CHROOT/.redpak-packages" 2>/dev/null)" != "$PACKAGES" ]; then
-    command -v mmdebstrap >/dev/null || skip "no bookworm chroot at $CHROOT and mmdebstrap is not installed"
-    rm -rf "$CHROOT" "$CHROOT.new"
-    echo "check-minimal-build: making the chroot at $CHROOT (mmdebstrap, a few minutes)"
-    t0=$(date +%s)
-    if ! mmdebstrap --variant=apt --aptopt='APT::Install-Recommends "false"' \
-            --include="$PACKAGES" bookworm "$CHROOT.new" >"$CHROOT.log" 2>&1; then
-        tail -n 5 "$CHROOT.log"
-        rm -rf "$CHROOT.new"
-        skip "mmdebstrap could not make a bookworm chroot (log: $CHROOT.log)"
-    fi
-    mkdir -p "$CHROOT.new/src" "$CHROOT.new/build"
-    echo "$PACKAGES" >"$CHROOT.new/.redpak-packages"
-    mv "$CHROOT.new" "$CHROOT"
-    echo "check-minimal-build: chroot made in $(($(date +%s) - t0)) s"
-fi
-flock -u 9
+# The chroot, made once (scripts/minimal-chroot.sh); 77 passes through.
+rc=0
+CHROOT=$("$SRC/scripts/minimal-chroot.sh") || rc=$?
+[ $rc -eq 0 ] || exit $rc
 
 passed=0
 failed=0

@@ -6,6 +6,10 @@
 #   scripts/cross-build.sh arm64      # build-cross-arm64/, ctest -L unit
 #   scripts/cross-build.sh armhf      # build-cross-armhf/
 #
+# Then the static redwrap (build-cross-ARCH-static/) and the Debian packages
+# (scripts/build-deb.sh in build-cross-ARCH-deb/: redpak_VERSION_ARCH.deb and
+# redpak-dev_VERSION_ARCH.deb, their Architecture checked).
+#
 # Installs what it needs, idempotently: the cross compiler and qemu-user from
 # Debian's archive (amd64 packages), and the target's libraries (libyaml,
 # libcap, libseccomp, cmocka) unpacked into a sysroot,
@@ -84,6 +88,21 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
     echo "$want" | $SUDO tee "$STAMP" >/dev/null
 fi
 
+# The target libraries' shlibs files (libc6's too, which is not unpacked:
+# the toolchain brings its own C library), for the .deb's Depends: the
+# sysroot is not in dpkg's database, so dpkg-shlibdeps cannot look there.
+SHLIBS=$SYSROOT/.redpak-shlibs
+if [ ! -s "$SHLIBS" ]; then
+    debs=$(mktemp -d)
+    # shellcheck disable=SC2064
+    trap "rm -rf '$debs'" EXIT
+    (cd "$debs" && apt-get download -qq libc6:"$ARCH" libyaml-0-2:"$ARCH" libcap2:"$ARCH" libseccomp2:"$ARCH")
+    for deb in "$debs"/*.deb; do
+        dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./shlibs
+    done | grep -v '^#' | $SUDO tee "$SHLIBS.new" >/dev/null
+    $SUDO mv "$SHLIBS.new" "$SHLIBS"
+fi
+
 # Build: the programs, the library and the unit tests (the integration
 # suites need this machine's kernel and run natively).
 export REDPAK_SYSROOT="$SYSROOT"
@@ -113,3 +132,37 @@ cmake --build "$BUILD-static" -j"$JOBS" --target redwrap
 file "$BUILD-static/redwrap/redwrap" | sed 's/, BuildID.*//'
 case "$ARCH" in arm64) qemu=qemu-aarch64-static ;; armhf) qemu=qemu-arm-static ;; esac
 "$qemu" "$BUILD-static/redwrap/redwrap" --version
+
+# The Debian packages, from a tree configured as a distribution would
+# (prefix /usr, the library in /usr/lib/TRIPLET: GNUInstallDirs names the
+# multiarch folder only when the compiler tells it the triplet, which the
+# cross toolchain's does not). Depends: each NEEDED library of the programs and libredpak
+# (libredpak.so.0 is the package's own), through the target's shlibs files.
+needed=$(for f in "$BUILD/redwrap/redwrap" "$BUILD/rednode-config/rednode-config" \
+                  "$BUILD/libredpak/libredpak.so"; do
+    readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
+done | sort -u | grep -v '^libredpak\.so')
+depends=$(for so in $needed; do
+    key=$(echo "$so" | sed 's/^\(.*\)\.so\.\([0-9.]*\)$/\1 \2/')
+    dep=$(awk -v k="$key" '{ n = $1 " " $2 } n == k { $1 = ""; $2 = ""; sub(/^  /, ""); print; exit }' "$SHLIBS")
+    [ -n "$dep" ] || { echo "cross-build: no shlibs entry for $so" >&2; exit 1; }
+    echo "$dep"
+done | sort -u | paste -sd, | sed 's/,/, /g')
+echo "cross-build: $ARCH .deb Depends: $depends"
+REDPAK_DEB_JOBS=$JOBS ./scripts/build-deb.sh "$BUILD-deb" \
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/$TRIPLET.cmake" -DREDPAK_SYSROOT="$SYSROOT" \
+    -DREDPAK_DEB_ARCH="$ARCH" -DREDPAK_DEB_DEPENDS="$depends" -DCMAKE_INSTALL_LIBDIR="lib/$TRIPLET"
+version=$(sed -n 's/^project(redpak VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+for pkg in redpak redpak-dev; do
+    deb=$BUILD-deb/packages/${pkg}_${version}_$ARCH.deb
+    got=$(dpkg-deb -f "$deb" Architecture)
+    [ "$got" = "$ARCH" ] || { echo "cross-build: $deb says Architecture: $got" >&2; exit 1; }
+    echo "cross-build: $deb: Architecture $got"
+done
+dpkg-deb --fsys-tarfile "$BUILD-deb/packages/redpak_${version}_$ARCH.deb" |
+    tar -xO ./usr/bin/redwrap > "$BUILD-deb/redwrap.check"
+file "$BUILD-deb/redwrap.check" | grep -q "$(case "$ARCH" in arm64) echo aarch64 ;; armhf) echo 'ARM, EABI5' ;; esac)" ||
+    { echo "cross-build: the $ARCH .deb's redwrap is $(file -b "$BUILD-deb/redwrap.check")" >&2; exit 1; }
+dpkg-deb -c "$BUILD-deb/packages/redpak_${version}_$ARCH.deb" > "$BUILD-deb/contents.check"
+grep -q "/usr/lib/$TRIPLET/libredpak.so.0 " "$BUILD-deb/contents.check" ||
+    { echo "cross-build: no /usr/lib/$TRIPLET/libredpak.so.0 in the $ARCH .deb" >&2; exit 1; }

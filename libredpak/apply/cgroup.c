@@ -125,12 +125,12 @@ static int make_parents(const char *mount, const char *dir, int verbose)
 
 /* redwrap moves itself into SELF/supervisor. The kernel's "no internal
  * processes" rule: a cgroup other than the root may hold processes or
- * enable controllers for its children, never both (cgroup.subtree_control
- * answers EBUSY). When the node goes under redwrap's own cgroup (a systemd
- * unit with Delegate=yes) and needs a controller, redwrap leaves for a leaf
- * of its own first, as systemd and crun do; the leaf stays until the unit's
- * cgroup is removed, since redwrap cannot go back into a cgroup that now
- * delegates controllers. */
+ * enable domain controllers for its children, never both
+ * (cgroup.subtree_control answers EBUSY or EOPNOTSUPP). When the node goes
+ * under redwrap's own cgroup (a systemd unit with Delegate=yes) and needs a
+ * controller, redwrap leaves for a leaf of its own first, as systemd and
+ * crun do; the leaf stays until the unit's cgroup is removed, since
+ * redwrap cannot go back into a cgroup that now delegates controllers. */
 static int move_self_to_leaf(const char *self, int verbose)
 {
     RP_AUTO_FREE char *leaf = NULL;
@@ -185,12 +185,21 @@ static unsigned enable_in(struct enabling *en, const char *dir, unsigned want)
             continue;
         char plus[32];
         snprintf(plus, sizeof(plus), "+%s", rp_cgroup_controller_name(bit));
-        int r = rp_cg_write(dir, "cgroup.subtree_control", plus);
-        if (r == -EBUSY && !en->moved && !strcmp(dir, en->self)) {
+        /* Out of its own cgroup before the first controller, not on the
+         * first EBUSY: the kernel lets the threaded controllers (cpu,
+         * pids) in beside redwrap, which makes that cgroup a thread root;
+         * memory then answers EOPNOTSUPP, and so does the node's cgroup
+         * below it ("domain invalid") to CLONE_INTO_CGROUP. Found under
+         * systemd as PID 1 (tests/vm/systemd). The root cgroup may hold
+         * processes: redwrap stays there. */
+        if (!en->moved && !strcmp(dir, en->self) && strcmp(dir, en->h->mount)) {
             en->moved = true;
             int m = move_self_to_leaf(dir, en->verbose);
-            r = m < 0 ? m : rp_cg_write(dir, "cgroup.subtree_control", plus);
+            if (m < 0)
+                rp_vlog(en->verbose, "cgroup: redwrap stays in %s: %s/" SUPERVISOR_LEAF ": %s", dir,
+                        dir, strerror(-m));
         }
+        int r = rp_cg_write(dir, "cgroup.subtree_control", plus);
         if (r == 0) {
             rp_vlog(en->verbose, "cgroup: enabled %s in %s/cgroup.subtree_control", plus, dir);
             continue;

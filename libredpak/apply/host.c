@@ -5,6 +5,7 @@
  * sources marked create: true. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -23,7 +24,8 @@
  * component gets the step's owner and mode, on its own fd; the parents
  * get 0755 like mkdir -p. An existing source is used as it is. item: the
  * step's number under step 2, for messages. */
-static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_error *err)
+static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_host_sources *sources,
+                      struct rp_error *err)
 {
     bool made;
     char where[4096] = "";
@@ -41,8 +43,12 @@ static int host_mkdir(const struct rp_host_step *s, size_t item, struct rp_error
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "mkdir %s", s->path);
     if (!made)
         return 0;
+    /* The caller's until the node's root gives it the owner (plan_host.c). */
+    if (s->has_owner && s->owner_in_node)
+        sources->owners[sources->n_owners++] =
+            (struct rp_host_owner){s->path, s->node_uid, s->node_gid};
     /* Owner first, then the mode: until both are set it is 0700 root's. */
-    if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
+    else if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
         return rp_step_item_error(err, RP_STEP_HOST, item, errno, "chown %s %u:%u", s->path,
                                   (unsigned)s->uid, (unsigned)s->gid);
     if (fchmod(fd, s->mode & 07777) < 0)
@@ -79,8 +85,12 @@ static int host_sysctl(const struct rp_host_step *s, size_t item, struct rp_erro
 }
 
 /* Step i of steps is line i + 1 of step 2 in `rednode-config plan`. */
-int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose, struct rp_error *err)
+int rp_host_apply(const struct rp_host_step *steps, size_t n, struct rp_host_sources *sources,
+                  int verbose, struct rp_error *err)
 {
+    sources->owners = calloc(n + 1, sizeof(*sources->owners));
+    if (!sources->owners)
+        return rp_step_error(err, RP_STEP_HOST, ENOMEM, "host plan");
     for (size_t i = 0; i < n; i++) {
         const struct rp_host_step *s = &steps[i];
         int r;
@@ -88,7 +98,7 @@ int rp_host_apply(const struct rp_host_step *steps, size_t n, int verbose, struc
         case RP_HOST_MKDIR:
             rp_step_item_vlog(verbose, RP_STEP_HOST, i + 1, "mkdir %s mode %04o", s->path,
                               (unsigned)s->mode);
-            r = host_mkdir(s, i + 1, err);
+            r = host_mkdir(s, i + 1, sources, err);
             break;
         case RP_HOST_SYSCTL:
             rp_step_item_vlog(verbose, RP_STEP_HOST, i + 1, "sysctl %s = %s", s->path, s->value);

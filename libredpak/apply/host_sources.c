@@ -16,7 +16,9 @@
  * same file (device and inode): a path swapped in between fails the
  * start, it never changes what is bound. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +110,22 @@ void rp_host_sources_close(struct rp_host_sources *s)
     free(s->fd);
     s->fd = NULL;
     s->n = 0;
+    free(s->owners);
+    s->owners = NULL;
+    s->n_owners = 0;
+}
+
+/* fchownat on the descriptor, never the path: src is what was checked to
+ * be the folder step 2 made. The kernel allows it to uid 0 of the node's
+ * namespace because both the folder's ids (the caller's, mapped to 0) and
+ * the new ones are mapped there. */
+int rp_host_source_chown(const struct rp_host_sources *s, const char *source, int src)
+{
+    for (size_t i = 0; s && i < s->n_owners; i++)
+        if (!strcmp(s->owners[i].path, source) &&
+            fchownat(src, "", s->owners[i].uid, s->owners[i].gid, AT_EMPTY_PATH) < 0)
+            return -errno;
+    return 0;
 }
 
 int rp_host_source_check(const struct rp_host_sources *s, size_t i, int src)

@@ -26,6 +26,7 @@
 #include "child_error.h"
 #include "error_internal.h"
 #include "init.h"
+#include "init_lockdown.h"
 #include "supervise.h"
 #include "trim.h"
 #include "redpak/run.h"
@@ -185,9 +186,10 @@ static int watch_node(struct node_init *n, int fd)
     }
 }
 
-int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig, int report_fd,
-                int (*workload)(void *), void *arg)
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
+                const struct rp_init_memory *mem, int report_fd, int (*workload)(void *), void *arg)
 {
+    struct rp_error err = {0};
     struct node_init n = {.plan = plan, .pid1 = getpid() == 1, .main_status = RP_EXIT_SETUP_FAILED};
     sigset_t all = sig->forwarded;
     sigaddset(&all, SIGCHLD);
@@ -197,9 +199,20 @@ int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig
      * inherits the orphans of its own subtree. */
     if (!n.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
         return init_fail(report_fd, errno, "become a child subreaper");
+    /* Before the workload exists: init's memory closed to the node, and
+     * redwrap's strings in it gone (init_lockdown.c). */
+    if (rp_init_seal(mem, &err) < 0)
+        return rp_child_error_send(report_fd, "process plan", RP_EXIT_SETUP_FAILED, &err);
     n.main_pid = start_workload(workload, arg);
     if (n.main_pid < 0)
         return init_fail(report_fd, errno, "fork the workload");
+    /* The workload runs: init gives up what it does not need to watch it
+     * (init_lockdown.c). A failure ends the node rather than leave an init
+     * that the workload could take over. */
+    if (rp_init_lockdown(&err) < 0) {
+        kill(n.main_pid, SIGKILL);
+        return rp_child_error_send(report_fd, "process plan", RP_EXIT_SETUP_FAILED, &err);
+    }
     /* Init keeps no descriptor but 0-2: the report pipe and a learn socket
      * are the workload's to close (by execve), and a parent waiting for
      * their EOF must not wait for init. */

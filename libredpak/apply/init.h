@@ -6,6 +6,7 @@
 #include "redpak/plan.h"
 
 struct rp_signals;
+struct rp_init_memory;
 
 /* Starts workload(arg) in a vfork child, reaps every process that ends up
  * as its child, forwards the signals, lets go of its set-up pages once the
@@ -13,8 +14,11 @@ struct rp_signals;
  * first process exits with. A stop signal (TERM INT HUP QUIT) ends the
  * node also with wait: all: once the workload exited, the rest gets the
  * same signal (or, outside a pid namespace of its own, init returns and
- * the cgroup teardown ends them). */
-int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig, int report_fd,
-                int (*workload)(void *), void *arg);
+ * the cgroup teardown ends them). Once the workload runs, init locks
+ * itself down (init_lockdown.h): mem says where redwrap's arguments and
+ * environment are in its memory. */
+int rp_init_run(const struct rp_process_plan *plan, const struct rp_signals *sig,
+                const struct rp_init_memory *mem, int report_fd, int (*workload)(void *),
+                void *arg);
 
 #endif

@@ -327,6 +327,10 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
     }
     if (src < 0)
         return src;
+    int r = rp_host_source_chown(c->plans->sources, s->source, src);
+    if (r < 0)
+        return rp_error_set(err, -r, "chown %s (made by step 2) to its owner inside the node",
+                            s->source);
     RP_AUTO_FD int tgt = bind_target(c, s, src);
     if (tgt < 0)
         return rp_mount_errno(err, tgt);
@@ -334,7 +338,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
     rp_fd_path(source, sizeof(source), RP_STAGE_PROC, src);
     /* Recursive, so that the host's submounts are seen (and, readonly,
      * made read-only too) rather than the empty directories below them. */
-    int r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
+    r = mount_on(tgt, source, NULL, MS_BIND | MS_REC, NULL);
     if (r < 0 || (r = own_add(c, s->path)) < 0)
         return rp_mount_errno(err, r);
     /* A read-only bind is read-only at once, not only in the finish plan:

@@ -5,6 +5,7 @@
  * itself, 9-12. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include "idpool.h"
 #include "identity.h"
 #include "init.h"
+#include "init_lockdown.h"
 #include "log.h"
 #include "mount.h"
 #include "mount_lock.h"
@@ -46,7 +48,7 @@ struct node_run {
     struct rp_signals sig;
     int release[2];    /* parent -> first process: the maps are written */
     int report[2];     /* first process -> parent: a failed step; EOF at execve */
-    int learn_sock[2]; /* --seccomp-learn: the listener's way to the parent */
+    int learn_sock[2]; /* --seccomp-learn, report: the listener's way to the parent */
     struct rp_learn_run learn;
     struct rp_notify notify;        /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term;        /* the caller's terminal, if any */
@@ -54,7 +56,8 @@ struct node_run {
     char **env;                     /* the workload's, built by the first process */
     int *bind_fds;         /* idmapped binds: one detached mount per mount step (idmap.c) */
     struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
-    pid_t pid;             /* the first process until it was reaped, else 0 */
+    struct rp_init_memory init_mem; /* what init clears of redwrap's memory */
+    pid_t pid;                      /* the first process until it was reaped, else 0 */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -87,7 +90,12 @@ static int load_filter(struct node_run *r, struct rp_error *err)
     }
     if (r->opts->seccomp_learn) {
         rp_step_vlog(v, RP_STEP_SECCOMP, "load the learn filter");
-        return rp_seccomp_learn_load(&r->filter, r->learn_sock[1], err);
+        return rp_seccomp_listener_load(&r->filter, r->learn_sock[1], "learn filter", err);
+    }
+    if (r->learn.report.errnum) {
+        rp_step_vlog(v, RP_STEP_SECCOMP,
+                     "load the filter (%zu instructions), its listener to redwrap", r->filter.len);
+        return rp_seccomp_listener_load(&r->filter, r->learn_sock[1], "filter", err);
     }
     if (r->filter.len)
         rp_step_vlog(v, RP_STEP_SECCOMP, "load the filter (%zu instructions)", r->filter.len);
@@ -151,6 +159,9 @@ static int first_process(struct node_run *r)
      * namespaces a helper cloned us and has exited since). */
     if (die_with_parent(&plan->process, RP_STEP_PROCESS, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
+    /* Found through the host's /proc, before the node's mounts. */
+    if (plan->process.init && rp_init_memory_find(&r->init_mem, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* What the node would otherwise share with the caller's session: its
      * keyring, a directory (or other odd fd) as 0-2, and, without a
      * filter to refuse TIOCSTI, the controlling terminal. */
@@ -187,8 +198,14 @@ static int first_process(struct node_run *r)
         rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "environment");
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     }
+    /* init clears redwrap's arguments before the workload's process reads
+     * its own among them. */
+    if (plan->process.init && !(r->argv = rp_init_argv_copy(r->argv))) {
+        rp_step_error(&err, RP_STEP_PROCESS, ENOMEM, "command");
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
+    }
     if (plan->process.init)
-        return rp_init_run(&plan->process, &r->sig, r->report[1], workload, r);
+        return rp_init_run(&plan->process, &r->sig, &r->init_mem, r->report[1], workload, r);
     return workload(r);
 }
 
@@ -207,6 +224,10 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
             rp_step_vlog(v, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
                          r->ids.base + (r->ids.count - 1));
     }
+    if (ns->gid_maps_why)
+        rp_step_vlog(v, RP_STEP_ID_MAPS, "gid_map: %s", ns->gid_maps_why);
+    if (ns->uid_maps_why)
+        rp_step_vlog(v, RP_STEP_ID_MAPS, "uid_map: %s", ns->uid_maps_why);
     if (ns->identity)
         rp_log("warning: user_namespace: identity: uid 0 inside the node is the host's root "
                "(ids 0-65535 map to themselves); remove it for a private id range");
@@ -260,13 +281,25 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
     if ((r->plan->seccomp.enabled || r->opts->seccomp_learn) &&
         rp_seccomp_compile_terminal(&r->plan->seccomp, &r->terminal, err) < 0)
         return -1;
-    if (!r->opts->seccomp_learn)
-        return rp_seccomp_compile(&r->plan->seccomp, &r->filter, err);
+    const struct rp_seccomp_plan *sp = &r->plan->seccomp;
+    bool report = sp->enabled && sp->default_action == RP_SC_REPORT;
+    if (!r->opts->seccomp_learn && r->opts->verbose) {
+        char *absent = rp_seccomp_absent_names(sp);
+        if (absent)
+            rp_log("seccomp: no such syscall on this architecture, left out of the filter: %s",
+                   absent);
+        free(absent);
+    }
+    if (!r->opts->seccomp_learn && !report)
+        return rp_seccomp_compile(sp, &r->filter, err);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
-        return rp_error_set(err, errno, "seccomp learn: socketpair");
+        return rp_error_set(err, errno, "seccomp: socketpair for the listener");
     r->learn.sock = r->learn_sock[0];
     r->learn_sock[0] = -1; /* now the supervisor's to close */
-    return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
+    if (r->opts->seccomp_learn)
+        return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
+    r->learn.report.errnum = sp->default_errno;
+    return rp_seccomp_report_compile(sp, r->learn_sock[1], &r->filter, err);
 }
 
 /* After the node ended: the fragment that allows what the workload did. */
@@ -274,7 +307,8 @@ static int write_learned(struct node_run *r, int status, struct rp_error *err)
 {
     if (!r->opts->seccomp_learn || err->code)
         return status;
-    if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn, err) < 0)
+    if (rp_seccomp_learn_write(&r->learn.learned, r->opts->seccomp_learn,
+                               r->opts->seccomp_learn_kill, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_log("seccomp learn: %zu syscalls written to %s", r->learn.learned.n, r->opts->seccomp_learn);
     return status;
@@ -300,6 +334,7 @@ static void node_run_end(struct node_run *r)
     rp_close_fd(&r->learn.sock);
     rp_close_fd(&r->learn.listener);
     rp_seccomp_learn_free(&r->learn.learned);
+    rp_seccomp_report_end(&r->learn.report);
     rp_notify_close(&r->notify);
     rp_host_sources_close(&r->sources);
     rp_idmap_close(r->bind_fds, r->plan->mount.n);
@@ -332,7 +367,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
-    if (rp_host_apply(plan->host, plan->n_host, v, err) < 0 ||
+    if (rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
         rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,6 +27,7 @@
 
 #include "auto_fd.h"
 #include "error_internal.h"
+#include "names.h"
 #include "seccomp_filter.h"
 #include "seccomp_internal.h"
 #include "step_message.h"
@@ -39,6 +41,9 @@ uint32_t rp_seccomp_action_value(enum rp_seccomp_action action, int errnum)
     case RP_SC_KILL_PROCESS: return SCMP_ACT_KILL_PROCESS;
     case RP_SC_TRAP: return SCMP_ACT_TRAP;
     case RP_SC_LOG: return SCMP_ACT_LOG;
+    /* Answered by redwrap's supervisor (seccomp_learn.c); without it the
+     * kernel answers ENOSYS: refused either way. */
+    case RP_SC_REPORT: return SCMP_ACT_NOTIFY;
     }
     return SCMP_ACT_KILL_PROCESS;
 }
@@ -257,6 +262,33 @@ int rp_seccomp_compile_terminal(const struct rp_seccomp_plan *plan, struct rp_se
     if (plan->n_terminal == 0)
         return 0;
     return compile_rules(SCMP_ACT_ALLOW, plan->terminal, plan->n_terminal, prog, err);
+}
+
+char *rp_seccomp_absent_names(const struct rp_seccomp_plan *plan)
+{
+    char *line = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&line, &size);
+    if (!f)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; plan->enabled && i < plan->n_rules; i++) {
+        const struct rp_seccomp_rule *r = &plan->rules[i];
+        /* The base profile's rules have no position: its names of other
+         * architectures (chown32 on x86_64) are on purpose. */
+        if (r->pos.line == 0)
+            continue;
+        for (size_t j = 0; j < r->names.n; j++) {
+            const char *other = rp_syscall_other_arch(r->names.v[j]);
+            if (other)
+                fprintf(f, "%s%s (%s)", n++ ? ", " : "", r->names.v[j], other);
+        }
+    }
+    if (fclose(f) != 0 || n == 0) {
+        free(line);
+        return NULL;
+    }
+    return line;
 }
 
 int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err)

@@ -19,6 +19,10 @@ int rp_seccomp_compile(const struct rp_seccomp_plan *plan, struct rp_seccomp_pro
  * or the learn filter. */
 int rp_seccomp_compile_terminal(const struct rp_seccomp_plan *plan, struct rp_seccomp_prog *prog,
                                 struct rp_error *err);
+/* The names of the node's own rules that this architecture has no syscall
+ * for (open on aarch64), which the filter leaves out, as one line for -v:
+ * "access (x86_64), open (x86_64)"; NULL when there is none (or no memory). */
+char *rp_seccomp_absent_names(const struct rp_seccomp_plan *plan);
 int rp_seccomp_apply(const struct rp_seccomp_prog *prog, struct rp_error *err);
 void rp_seccomp_prog_free(struct rp_seccomp_prog *prog);
 

@@ -25,10 +25,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auto_fd.h"
 #include "error_internal.h"
+#include "log.h"
 #include "seccomp_internal.h"
 #include "seccomp_learn.h"
 #include "step_message.h"
@@ -38,13 +40,8 @@
  * without CLONE_VM copies the address space as it is). */
 static struct msghdr handover_msg;
 
-int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err)
+int rp_seccomp_handover_rule(scmp_filter_ctx ctx, int sock, struct rp_error *err)
 {
-    *prog = (struct rp_seccomp_prog){0};
-    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
-        rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
-    if (!ctx)
-        return err->code;
     /* Spelled out rather than SCMP_A0()/SCMP_A1(): the macros leave datum_b
      * to the compiler, which clang's -Wmissing-field-initializers refuses. */
     const struct scmp_arg_cmp args[] = {
@@ -52,12 +49,43 @@ int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_e
         {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)(uintptr_t)&handover_msg, .datum_b = 0},
     };
     int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2, args);
-    if (rc < 0)
-        return rp_error_set(err, -rc, "seccomp learn: the hand-over rule");
+    /* EEXIST: the node allows sendmsg outright, which lets it through too. */
+    if (rc < 0 && rc != -EEXIST)
+        return rp_error_set(err, -rc, "seccomp: the listener's hand-over rule");
+    return 0;
+}
+
+int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err)
+{
+    *prog = (struct rp_seccomp_prog){0};
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
+        rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
+    if (!ctx)
+        return err->code;
+    if (rp_seccomp_handover_rule(ctx, sock, err) < 0)
+        return -1;
     return rp_seccomp_export(ctx, prog, err);
 }
 
-int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct rp_error *err)
+int rp_seccomp_report_compile(const struct rp_seccomp_plan *plan, int sock,
+                              struct rp_seccomp_prog *prog, struct rp_error *err)
+{
+    *prog = (struct rp_seccomp_prog){0};
+    scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
+        rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
+    if (!ctx)
+        return err->code;
+    /* The node's rules first: a rule of its own for sendmsg without
+     * arguments decides sendmsg alone (libseccomp keeps the unconditional
+     * rule), so the hand-over rule is only added to conditional ones. */
+    if (rp_seccomp_add_rules(ctx, SCMP_ACT_NOTIFY, plan->rules, plan->n_rules, err) < 0 ||
+        rp_seccomp_handover_rule(ctx, sock, err) < 0)
+        return -1;
+    return rp_seccomp_export(ctx, prog, err);
+}
+
+int rp_seccomp_listener_load(const struct rp_seccomp_prog *prog, int sock, const char *what,
+                             struct rp_error *err)
 {
     struct sock_fprog fprog = {.len = (unsigned short)prog->len, .filter = prog->filter};
     /* The listener is created close-on-exec: the workload never sees it. */
@@ -66,9 +94,10 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
     if (listener < 0) {
         if (errno == EACCES)
             return rp_step_error(err, RP_STEP_SECCOMP, EACCES,
-                                 "loading the learn filter needs process.no_new_privileges: "
-                                 "true (or cap_sys_admin kept)");
-        return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the learn filter");
+                                 "loading the %s needs process.no_new_privileges: "
+                                 "true (or cap_sys_admin kept)",
+                                 what);
+        return rp_step_error(err, RP_STEP_SECCOMP, errno, "loading the %s", what);
     }
     /* From here every syscall but the sendmsg below waits for the parent. */
     static char byte = 'L';
@@ -94,7 +123,8 @@ int rp_seccomp_learn_load(const struct rp_seccomp_prog *prog, int sock, struct r
     while (n < 0 && errno == EINTR);
     if (n != 1)
         return rp_step_error(err, RP_STEP_SECCOMP, n < 0 ? errno : EIO,
-                             "learn filter: sending the listener");
+                             "%s: sending the listener (a rule of the node refuses sendmsg?)",
+                             what);
     return 0;
 }
 
@@ -201,7 +231,7 @@ static const char *const vdso_calls[] = {
 };
 #define N_VDSO (sizeof(vdso_calls) / sizeof(vdso_calls[0]))
 
-int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
+int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path, bool kill,
                            struct rp_error *err)
 {
     char **names __attribute__((cleanup(free_names))) = calloc(l->n + N_VDSO + 1, sizeof(*names));
@@ -229,14 +259,17 @@ int rp_seccomp_learn_write(const struct rp_seccomp_learned *l, const char *path,
     fprintf(out,
             "# Written by redwrap --seccomp-learn: the %zu syscalls the workload made in\n"
             "# the recorded run (and the vDSO's clock calls). Put this section in the node\n"
-            "# file; a syscall the workload did not make then kills it.\n"
+            "# file; a syscall the workload did not make then %s.\n"
             "seccomp:\n"
-            "  default_action: kill_process\n"
+            "  default_action: %s\n"
             "  base: none\n"
             "  syscalls:\n"
             "    - action: allow\n"
             "      names:\n",
-            n);
+            n,
+            kill ? "kills it"
+                 : "fails with EPERM and redwrap's log\n# names it (default_action: report)",
+            kill ? "kill_process" : "report");
     for (size_t i = 0; i < n; i++)
         fprintf(out, "        - %s\n", names[i]);
     if (fflush(out) != 0 || ferror(out))
@@ -248,4 +281,79 @@ void rp_seccomp_learn_free(struct rp_seccomp_learned *l)
 {
     free(l->nr);
     *l = (struct rp_seccomp_learned){0};
+}
+
+/* default_action: report. Seconds between two lines for the same syscall:
+ * a workload that retries a refused call in a loop must not fill the log. */
+#define REPORT_EVERY_S 10
+
+static struct rp_report_entry *report_entry(struct rp_seccomp_report *rep, int nr)
+{
+    for (size_t i = 0; i < rep->n; i++)
+        if (rep->e[i].nr == nr)
+            return &rep->e[i];
+    if (rep->n == rep->cap) {
+        size_t cap = rep->cap ? rep->cap * 2 : 16;
+        struct rp_report_entry *v = realloc(rep->e, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        rep->e = v;
+        rep->cap = cap;
+    }
+    rep->e[rep->n] = (struct rp_report_entry){.nr = nr};
+    return &rep->e[rep->n++];
+}
+
+static void report_line(int nr, const char *what, unsigned long n, int errnum, int pid)
+{
+    char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+    if (pid)
+        rp_log("seccomp: refused %s (syscall %d, not in the node's list) with %s, pid %d",
+               name ? name : "?", nr, strerrorname_np(errnum), pid);
+    else
+        rp_log("seccomp: refused %s (syscall %d) %lu more time%s%s", name ? name : "?", nr, n,
+               n == 1 ? "" : "s", what);
+    free(name);
+}
+
+int rp_seccomp_report_handle(int listener, struct rp_seccomp_report *rep, struct rp_error *err)
+{
+    struct seccomp_notif req;
+    memset(&req, 0, sizeof(req));
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+        if (errno == ENOENT || errno == EINTR)
+            return 0;
+        return rp_error_set(err, errno, "seccomp report: receiving a notification");
+    }
+    /* The answer first: the caller waits for it, the log can wait. error
+     * is the negated errno, as a syscall returns it. */
+    struct seccomp_notif_resp resp = {.id = req.id, .error = -rep->errnum};
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+        return rp_error_set(err, errno, "seccomp report: answering %d", req.pid);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    struct rp_report_entry *e = report_entry(rep, req.data.nr);
+    if (!e)
+        return rp_error_set(err, ENOMEM, "seccomp report: syscall %d", req.data.nr);
+    e->count++;
+    if (e->count == 1) {
+        report_line(e->nr, "", 0, rep->errnum, (int)req.pid);
+    } else if (now.tv_sec - e->last_line >= REPORT_EVERY_S) {
+        report_line(e->nr, "", e->count - e->logged, rep->errnum, 0);
+    } else {
+        return 0;
+    }
+    e->logged = e->count;
+    e->last_line = now.tv_sec;
+    return 0;
+}
+
+void rp_seccomp_report_end(struct rp_seccomp_report *rep)
+{
+    for (size_t i = 0; i < rep->n; i++)
+        if (rep->e[i].count > rep->e[i].logged)
+            report_line(rep->e[i].nr, " before the node ended", rep->e[i].count - rep->e[i].logged,
+                        rep->errnum, 0);
+    free(rep->e);
+    *rep = (struct rp_seccomp_report){.errnum = rep->errnum};
 }

@@ -135,7 +135,8 @@ static void warn_if_dropped(pid_t pid, int signo)
 }
 
 /* --seccomp-learn: the listener arrives once the workload loaded the
- * filter; then each of its syscalls waits here for an answer. */
+ * filter; then each of its syscalls waits here for an answer. The same
+ * for default_action: report, where only the syscalls no rule names do. */
 static void learn_events(struct rp_learn_run *l, const struct pollfd *p)
 {
     if (p[0].revents) {
@@ -147,7 +148,9 @@ static void learn_events(struct rp_learn_run *l, const struct pollfd *p)
     }
     if (p[1].revents & POLLIN) {
         struct rp_error e = {0};
-        if (rp_seccomp_learn_handle(l->listener, &l->learned, &e) < 0)
+        int rc = l->report.errnum ? rp_seccomp_report_handle(l->listener, &l->report, &e)
+                                  : rp_seccomp_learn_handle(l->listener, &l->learned, &e);
+        if (rc < 0)
             rp_log("warning: %s", e.msg);
     } else if (p[1].revents) {
         /* POLLHUP: no process under the filter is left. */
@@ -224,6 +227,8 @@ int rp_supervise(struct rp_signals *sig, pid_t pid, int report_fd, struct rp_lea
         if (!ended && reap(pid, &status))
             ended = true;
     }
+    if (learn && learn->report.errnum)
+        rp_seccomp_report_end(&learn->report);
     /* What the workload said last (STOPPING=1) before it ended. */
     if (notify)
         rp_notify_relay(notify, verbose);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "newidmap.h"
 #include "step_message.h"
 #include "userns.h"
 
@@ -57,12 +58,26 @@ static int format_map(const struct rp_id_map *map, size_t n, bool picked, uint32
     return 0;
 }
 
+/* One map, by redwrap itself or, for subordinate ids, by the plan's helper
+ * (newidmap.c). */
+static int write_map(pid_t pid, const char *file, const struct rp_id_map *map, size_t n,
+                     bool picked, uint32_t base, const char *helper, struct rp_error *err)
+{
+    /* 340 lines of at most 33 bytes: the kernel's own limit fits. */
+    static char text[340 * 34];
+    if (!n)
+        return 0;
+    if (helper)
+        return rp_newidmap_run(helper, file, pid, map, n, err);
+    if (format_map(map, n, picked, base, text, sizeof(text)) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "%s", file);
+    return write_proc_file(pid, file, text, err);
+}
+
 int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, struct rp_error *err)
 {
     if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
         return 0;
-    /* 340 lines of at most 33 bytes: the kernel's own limit fits. */
-    static char text[340 * 34];
     int r;
     /* Without CAP_SETGID above the namespace, gid_map may only be written
      * once setgroups(2) is denied in it: otherwise the mapped user could
@@ -73,17 +88,11 @@ int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, str
      * steps"). The kernel checks each map against the writer's
      * credentials, not against the other map; the child waits for both
      * before it does anything. */
-    if (format_map(plan->gid_map, plan->n_gid_map, plan->private_gid_range, base, text,
-                   sizeof(text)) < 0)
-        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "gid_map");
-    if (plan->n_gid_map && (r = write_proc_file(pid, "gid_map", text, err)) < 0)
+    if ((r = write_map(pid, "gid_map", plan->gid_map, plan->n_gid_map, plan->private_gid_range,
+                       base, plan->newgidmap, err)) < 0)
         return r;
-    if (format_map(plan->uid_map, plan->n_uid_map, plan->private_uid_range, base, text,
-                   sizeof(text)) < 0)
-        return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "uid_map");
-    if (plan->n_uid_map && (r = write_proc_file(pid, "uid_map", text, err)) < 0)
-        return r;
-    return 0;
+    return write_map(pid, "uid_map", plan->uid_map, plan->n_uid_map, plan->private_uid_range, base,
+                     plan->newuidmap, err);
 }
 
 int rp_userns_become_root(const struct rp_ns_plan *plan, struct rp_error *err)

@@ -55,6 +55,7 @@ const char *const rp_seccomp_action_names[RP_SC_ACTION_COUNT] = {
     [RP_SC_KILL_PROCESS] = "kill_process",
     [RP_SC_TRAP] = "trap",
     [RP_SC_LOG] = "log",
+    [RP_SC_REPORT] = "report",
 };
 
 const char *rp_seccomp_action_name(enum rp_seccomp_action a)

@@ -13,7 +13,7 @@
 
 /* How many values the enums without a _COUNT member have: the last + 1. */
 #define RP_MOUNT_TYPE_COUNT (RP_MOUNT_FILE + 1)
-#define RP_SC_ACTION_COUNT (RP_SC_LOG + 1)
+#define RP_SC_ACTION_COUNT (RP_SC_REPORT + 1)
 #define RP_SC_OP_COUNT (RP_SC_MASKED_EQ + 1)
 #define RP_WAIT_MODE_COUNT (RP_WAIT_MAIN + 1)
 #define RP_MOUNT_OP_COUNT (RP_MOP_REMOUNT_RO + 1)

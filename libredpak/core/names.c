@@ -275,6 +275,28 @@ int rp_syscall_lookup(const char *name)
     return nr < 0 ? -1 : nr;
 }
 
+const char *rp_syscall_other_arch(const char *name)
+{
+    /* The architectures Debian builds for, the ones a node file is likely
+     * to have been written (or learned) on. */
+    static const struct {
+        uint32_t token;
+        const char *name;
+    } arches[] = {
+        {SCMP_ARCH_X86_64, "x86_64"},   {SCMP_ARCH_AARCH64, "aarch64"},
+        {SCMP_ARCH_ARM, "arm"},         {SCMP_ARCH_X86, "x86"},
+        {SCMP_ARCH_RISCV64, "riscv64"}, {SCMP_ARCH_PPC64LE, "ppc64le"},
+        {SCMP_ARCH_S390X, "s390x"},     {SCMP_ARCH_MIPSEL64, "mips64el"},
+    };
+    /* libseccomp's tables are lower case: "READ" is found in none. */
+    if (!name[0] || rp_syscall_lookup(name) >= 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+        if (seccomp_syscall_resolve_name_arch(arches[i].token, name) >= 0)
+            return arches[i].name;
+    return NULL;
+}
+
 struct rlimit_name {
     const char *name;
     int resource;

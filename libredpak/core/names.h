@@ -26,6 +26,11 @@ int rp_errno_lookup(const char *name);
 const char *rp_errno_name(int errnum);
 /* The native syscall number of name (libseccomp); negative when unknown. */
 int rp_syscall_lookup(const char *name);
+/* For a name the native architecture lacks: an architecture whose kernel
+ * has that syscall ("x86_64" for arch_prctl on aarch64), so a node written
+ * on one machine still runs on another; NULL when no architecture
+ * libseccomp knows has it (a typo). */
+const char *rp_syscall_other_arch(const char *name);
 /* RLIMIT_* for "nofile", "core", ...; -1 when unknown. */
 int rp_rlimit_lookup(const char *name);
 const char *rp_rlimit_name(int resource);

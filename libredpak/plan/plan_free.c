@@ -54,6 +54,10 @@ void rp_plan_free(struct rp_plan *p)
         free(p->ns.ns[k].path);
     free(p->ns.uid_map);
     free(p->ns.gid_map);
+    free(p->ns.newuidmap);
+    free(p->ns.newgidmap);
+    free(p->ns.uid_maps_why);
+    free(p->ns.gid_maps_why);
     free(p->ns.hostname);
     free(p->ns.domainname);
     kvs_free(p->ns.sysctl, p->ns.n_sysctl);

@@ -49,6 +49,17 @@ static void create_owner(struct rp_plan *p, struct plan_ctx *c, const struct rp_
         s->uid = plan_id_to_host(p->ns.uid_map, p->ns.n_uid_map, uid);
         s->gid = plan_id_to_host(p->ns.gid_map, p->ns.n_gid_map, gid);
     }
+    /* Rootless, the folder the caller makes is the caller's, and chown(2)
+     * to ids it does not hold needs CAP_CHOWN over the host's ids, which it
+     * lacks; a subordinate id is such an id. Uid 0 of the node's user
+     * namespace has CAP_CHOWN over every id mapped there, the caller's own
+     * (the folder's) and the owner's: the first process sets the owner. */
+    if (c->opts->caller_uid != 0 && c->node->ns[RP_NS_USER].mode == RP_NS_NEW &&
+        (s->uid != c->opts->caller_uid || s->gid != c->opts->caller_gid)) {
+        s->owner_in_node = true;
+        s->node_uid = uid;
+        s->node_gid = gid;
+    }
 }
 
 static void host_mkdirs(struct rp_plan *p, struct plan_ctx *c)

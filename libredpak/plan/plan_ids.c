@@ -12,20 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* An unprivileged caller owns exactly one uid and one gid, its own, which
- * become root inside. Root maps the first 65536 ids to a private range of
- * host ids that the executor picks at step 5 (apply/idpool.c): the map
+/* Root maps the first 65536 ids to a private range of host ids that the
+ * executor picks at step 5 (apply/idpool.c): the map
  * reads {0, 0, 65536} here and *private is set; with user_namespace:
  * identity, to the same host ids (docs/architecture.md, "Default id
- * maps"). */
-static struct rp_id_map *default_map(struct plan_ctx *c, uint32_t caller, bool root, bool identity,
-                                     bool *private)
+ * maps"). An unprivileged caller's maps are plan_subid.c's. */
+static struct rp_id_map *default_map(struct plan_ctx *c, bool identity, bool *private)
 {
     struct rp_id_map *m = plan_calloc(c, 1, sizeof(*m));
     if (m)
-        *m = root ? (struct rp_id_map){.inside = 0, .outside = 0, .count = 65536}
-                  : (struct rp_id_map){.inside = 0, .outside = caller, .count = 1};
-    *private = root && !identity;
+        *m = (struct rp_id_map){.inside = 0, .outside = 0, .count = 65536};
+    *private = !identity;
     return m;
 }
 
@@ -76,28 +73,6 @@ static struct rp_id_map *copy_map(struct plan_ctx *c, const struct rp_id_map_lis
     return m;
 }
 
-/* The kernel lets a writer without CAP_SETUID (CAP_SETGID) above the new
- * namespace map one id only, its own: anything else is EPERM at run time,
- * so it is refused here, at the line of the map. */
-static void check_unprivileged_map(struct plan_ctx *c, const struct rp_id_map_list *l, bool group)
-{
-    uint32_t own = group ? c->opts->caller_gid : c->opts->caller_uid;
-    const char *which = group ? "gid" : "uid";
-    char key[48];
-
-    for (size_t i = 0; i < l->n; i++) {
-        const struct rp_id_map *m = &l->v[i];
-        if (i == 0 && m->outside == own && m->count == 1)
-            continue;
-        snprintf(key, sizeof(key), "user_namespace.%s_map[%zu]", which, i);
-        rp_diags_add(c->diags, &m->pos, key,
-                     "an unprivileged caller (%s %u) can map only its own %s, once: write "
-                     "[{inside: %u, outside: %u, count: 1}] or run redwrap as root",
-                     which, own, which, l->v[0].inside, own);
-        return;
-    }
-}
-
 void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
 {
     const struct rp_node *n = c->node;
@@ -112,23 +87,25 @@ void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
                      "identity maps host ids 0-65535 and needs redwrap run as root (an "
                      "unprivileged caller maps its own id only): remove it");
     if (!root && n->uid_map.set)
-        check_unprivileged_map(c, &n->uid_map, false);
+        plan_subid_written(p, c, &n->uid_map, false);
     if (!root && n->gid_map.set)
-        check_unprivileged_map(c, &n->gid_map, true);
+        plan_subid_written(p, c, &n->gid_map, true);
     if (n->uid_map.set) {
         p->ns.uid_map = copy_map(c, &n->uid_map);
         p->ns.n_uid_map = p->ns.uid_map ? n->uid_map.n : 0;
+    } else if (!root) {
+        p->ns.uid_map = plan_subid_default(p, c, false, &p->ns.n_uid_map);
     } else {
-        p->ns.uid_map = default_map(c, c->opts->caller_uid, root, n->user_namespace_identity,
-                                    &p->ns.private_uid_range);
+        p->ns.uid_map = default_map(c, n->user_namespace_identity, &p->ns.private_uid_range);
         p->ns.n_uid_map = p->ns.uid_map ? 1 : 0;
     }
     if (n->gid_map.set) {
         p->ns.gid_map = copy_map(c, &n->gid_map);
         p->ns.n_gid_map = p->ns.gid_map ? n->gid_map.n : 0;
+    } else if (!root) {
+        p->ns.gid_map = plan_subid_default(p, c, true, &p->ns.n_gid_map);
     } else {
-        p->ns.gid_map = default_map(c, c->opts->caller_gid, root, n->user_namespace_identity,
-                                    &p->ns.private_gid_range);
+        p->ns.gid_map = default_map(c, n->user_namespace_identity, &p->ns.private_gid_range);
         p->ns.n_gid_map = p->ns.gid_map ? 1 : 0;
     }
     p->ns.identity = root && n->user_namespace_identity;
@@ -144,8 +121,11 @@ void plan_idmaps(struct rp_plan *p, struct plan_ctx *c)
     check_pid_host(p, c, root);
     /* Since Linux 3.19 a process without CAP_SETGID in the parent namespace
      * may write gid_map only after writing "deny" to setgroups: otherwise
-     * it could drop a group that was denying it access. */
-    p->ns.deny_setgroups = !root;
+     * it could drop a group that was denying it access. newgidmap has
+     * CAP_SETGID, and leaves setgroups allowed when the map is in the
+     * caller's /etc/subgid ranges (those groups were the caller's to give
+     * away). */
+    p->ns.deny_setgroups = !root && !p->ns.newgidmap;
 }
 
 static bool map_covers(const struct rp_id_map *map, size_t n, uint32_t id)
@@ -204,14 +184,16 @@ static bool id_mapped(struct plan_ctx *c, const struct rp_plan *p, bool group, u
     const char *which = group ? "gid" : "uid";
     char maps[128];
 
+    const char *why = group ? p->ns.gid_maps_why : p->ns.uid_maps_why;
     if (map_covers(map, n, id))
         return true;
     describe_map(map, n, maps, sizeof(maps));
     rp_diags_add(c->diags, pos, key,
-                 "%s %u%s%s%s%s is not mapped in the node's user namespace (%s%s_map maps %s); "
+                 "%s %u%s%s%s%s is not mapped in the node's user namespace (%s%s_map maps %s%s%s); "
                  "add it to user_namespace.%s_map",
                  which, id, name ? " (" : "", name ? name : "", name ? ")" : "",
-                 origin ? origin : "", written ? "" : "the default ", which, maps, which);
+                 origin ? origin : "", written ? "" : "the default ", which, maps, why ? ": " : "",
+                 why ? why : "", which);
     return false;
 }
 

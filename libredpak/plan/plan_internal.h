@@ -49,6 +49,17 @@ bool plan_owner(struct plan_ctx *c, const struct rp_plan *p, const struct rp_own
 /* The host's id for an id inside the node (through the maps). */
 uint32_t plan_id_to_host(const struct rp_id_map *map, size_t n, uint32_t inside);
 
+/* plan_subid.c: a rootless caller's maps. The default map of one kind
+ * (uid or gid): 0 to the caller's own id, then its subordinate ids when it
+ * has a range and the helper is installed (p->ns.newuidmap/newgidmap set);
+ * *n ranges; why in p->ns.uid_maps_why (gid_maps_why). */
+struct rp_id_map *plan_subid_default(struct rp_plan *p, struct plan_ctx *c, bool group, size_t *n);
+/* A map the node file wrote: the caller's own id once is redwrap's to
+ * write; any other range must lie in the caller's subordinate ids, and is
+ * the helper's to write. Problems go to the diagnostics at the range. */
+void plan_subid_written(struct rp_plan *p, struct plan_ctx *c, const struct rp_id_map_list *l,
+                        bool group);
+
 /* One builder per plan, in the order the executor applies them. */
 void plan_host(struct rp_plan *p, struct plan_ctx *c);
 void plan_cgroup(struct rp_plan *p, struct plan_ctx *c);

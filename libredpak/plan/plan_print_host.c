@@ -31,7 +31,7 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
         emit_none(e, "the node changes nothing outside itself");
     for (size_t i = 0; i < p->n_host; i++) {
         const struct rp_host_step *s = &p->host[i];
-        char owner[48] = "";
+        char owner[128] = "";
         if (s->op == RP_HOST_SYSCTL) {
             emit_step(e, rp_host_op_name(s->op));
             emit_str(e, "path", s->path);
@@ -47,6 +47,12 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
             emit_u64(e, "gid", s->gid);
             snprintf(owner, sizeof(owner), ", owner %u:%u on the host", (unsigned)s->uid,
                      (unsigned)s->gid);
+        }
+        if (s->has_owner && s->owner_in_node) {
+            emit_bool(e, "owner_in_node", true);
+            snprintf(owner + strlen(owner), sizeof(owner) - strlen(owner),
+                     ", set by the node's first process as %u:%u inside", (unsigned)s->node_uid,
+                     (unsigned)s->node_gid);
         }
         emit_line(e, "mkdir %s on the host if missing (mode %04o%s)", s->path, (unsigned)s->mode,
                   owner);

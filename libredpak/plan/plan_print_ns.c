@@ -39,9 +39,17 @@ void plan_print_clone(struct plan_emit *e, const struct rp_plan *p)
 }
 
 static void map_line(struct plan_emit *e, const char *file, const struct rp_id_map *m, size_t n,
-                     bool picked)
+                     bool picked, const char *helper)
 {
     struct linebuf t = {0};
+    if (helper) {
+        emit_str(e, "helper", helper);
+        for (size_t i = 0; i < n; i++)
+            linebuf_add(&t, e, " %u %u %u", m[i].inside, m[i].outside, m[i].count);
+        emit_line(e, "run %s PID%s (the caller's subordinate ids)", helper, linebuf_get(&t));
+        free(t.s);
+        return;
+    }
     if (picked) {
         emit_line(e,
                   "write %s 0 BASE %u, BASE: a private range of host ids picked at start "
@@ -64,6 +72,11 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
                   ns->ns[RP_NS_USER].mode == RP_NS_HOST ? "the host's user namespace"
                                                         : "the joined user namespace has its maps");
     if (ns->ns[RP_NS_USER].mode == RP_NS_NEW) {
+        if (ns->gid_maps_why) {
+            emit_step(e, "gid_map-chosen");
+            emit_str(e, "why", ns->gid_maps_why);
+            emit_line(e, "rootless gid_map: %s", ns->gid_maps_why);
+        }
         if (ns->deny_setgroups) {
             emit_step(e, "setgroups-deny");
             emit_line(e, "write deny to setgroups (an unprivileged gid_map needs it)");
@@ -71,7 +84,12 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
         emit_step(e, "gid_map");
         emit_idmap(e, "ranges", ns->gid_map, ns->n_gid_map);
         emit_bool(e, "private_range", ns->private_gid_range);
-        map_line(e, "gid_map", ns->gid_map, ns->n_gid_map, ns->private_gid_range);
+        map_line(e, "gid_map", ns->gid_map, ns->n_gid_map, ns->private_gid_range, ns->newgidmap);
+        if (ns->uid_maps_why) {
+            emit_step(e, "uid_map-chosen");
+            emit_str(e, "why", ns->uid_maps_why);
+            emit_line(e, "rootless uid_map: %s", ns->uid_maps_why);
+        }
         emit_step(e, "uid_map");
         emit_idmap(e, "ranges", ns->uid_map, ns->n_uid_map);
         emit_bool(e, "private_range", ns->private_uid_range);
@@ -80,7 +98,8 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
                       "write uid_map 0 0 65536: user_namespace: identity, uid 0 inside is "
                       "host root (warned at every start)");
         else
-            map_line(e, "uid_map", ns->uid_map, ns->n_uid_map, ns->private_uid_range);
+            map_line(e, "uid_map", ns->uid_map, ns->n_uid_map, ns->private_uid_range,
+                     ns->newuidmap);
         if (ns->become_root) {
             emit_step(e, "become-root");
             emit_line(e,

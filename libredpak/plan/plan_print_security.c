@@ -59,7 +59,7 @@ void plan_print_caps(struct plan_emit *e, const struct rp_plan *p)
 static const char *action_text(enum rp_seccomp_action a, int errnum, char buf[48])
 {
     const char *name = rp_seccomp_action_name(a);
-    if (a != RP_SC_ERRNO)
+    if (a != RP_SC_ERRNO && a != RP_SC_REPORT)
         return name;
     const char *en = rp_errno_name(errnum);
     if (en)

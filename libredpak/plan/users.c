@@ -181,6 +181,19 @@ int rp_users_find_user(struct rp_users *u, const char *name, uid_t *uid, gid_t *
     return 0;
 }
 
+int rp_users_name_of(struct rp_users *u, uid_t uid, const char **name)
+{
+    int r = table_load(u, false);
+    if (r < 0)
+        return r;
+    for (size_t i = 0; i < u->passwd.n; i++)
+        if (u->passwd.v[i].id == uid) {
+            *name = u->passwd.v[i].name;
+            return 0;
+        }
+    return -ESRCH;
+}
+
 int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid)
 {
     int r = table_load(u, true);

@@ -39,6 +39,9 @@ void rp_users_free(struct rp_users *u);
  * such user; another negative errno (-ENOENT: no file) when the file
  * cannot be read. */
 int rp_users_find_user(struct rp_users *u, const char *name, uid_t *uid, gid_t *gid);
+/* 0 and the name of the first user with uid (owned by u); errors as
+ * above. */
+int rp_users_name_of(struct rp_users *u, uid_t uid, const char **name);
 /* 0 and the gid of name; errors as above. */
 int rp_users_find_group(struct rp_users *u, const char *name, gid_t *gid);
 

@@ -24,7 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rp_parse_opts opts = {.caller_uid = caller, .caller_gid = caller};
     struct rp_plan_opts popts = {.caller_uid = caller,
                                  .caller_gid = caller,
-                                 .passwd_root = REDPAK_FUZZ_PASSWD_ROOT};
+                                 .passwd_root = REDPAK_FUZZ_PASSWD_ROOT,
+                                 /* not the host's /etc/subuid: the same input, the same plan */
+                                 .subid_root = REDPAK_FUZZ_PASSWD_ROOT};
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     struct rp_plan *plan = NULL;

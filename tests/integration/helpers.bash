@@ -125,11 +125,12 @@ redis_node_copy() {
 
 # Starts redwrap on DIR/node.yaml in the background (further arguments go to
 # redwrap: options, then -- and a command), sets REDIS_PID to redwrap's pid
-# and waits until Redis answers PING on DIR/socket/redis.sock.
+# and waits until Redis answers PING on DIR/socket/redis.sock. REDIS_RUN_AS,
+# an array, is put in front of redwrap (a setpriv that execs it).
 redis_node_start() {
     local dir=$1
     shift
-    "$REDWRAP" --node "$dir/node.yaml" "$@" > "$dir/redwrap.log" 2>&1 &
+    "${REDIS_RUN_AS[@]}" "$REDWRAP" --node "$dir/node.yaml" "$@" > "$dir/redwrap.log" 2>&1 &
     REDIS_PID=$!
     local i
     for i in $(seq 150); do

@@ -196,12 +196,67 @@ YAML
     [[ "$output" == *"process.no_new_privileges"* ]]
 }
 
+@test "report: an unlisted syscall gets EPERM, the workload runs on, redwrap's log names it once" {
+    probe_node <<'YAML'
+seccomp: {default_action: report}
+YAML
+    "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry mount mount mount keyctl getppid \
+        > "$SCRATCH/out" 2> "$SCRATCH/err"
+    [ "$(sed -n 1p "$SCRATCH/out")" = "mount: errno 1" ]
+    [ "$(sed -n 4p "$SCRATCH/out")" = "keyctl: errno 1" ]
+    [ "$(sed -n 5p "$SCRATCH/out")" = "getppid: ok" ]
+    # One line per syscall name, the repeats counted at the end.
+    cat "$SCRATCH/err"
+    [ "$(grep -c 'refused mount (syscall [0-9]*, not in the node' "$SCRATCH/err")" -eq 1 ]
+    grep -q 'refused keyctl (syscall [0-9]*, not in the node.s list) with EPERM, pid [0-9]' \
+        "$SCRATCH/err"
+    grep -q 'refused mount (syscall [0-9]*) 2 more times before the node ended' "$SCRATCH/err"
+}
+
+@test "report answers default_errno: ENOSYS" {
+    probe_node <<'YAML'
+seccomp: {default_action: report, default_errno: ENOSYS}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry bpf getppid
+    [ "$status" -eq 0 ]
+    # The workload's line and redwrap's log line race to the same output.
+    [[ "$output" == *"bpf: errno 38"* ]]
+    [[ "$output" == *"refused bpf (syscall"*"with ENOSYS"* ]]
+}
+
+@test "rootless: report answers EPERM and logs" {
+    probe_node <<'YAML'
+seccomp: {default_action: report, base: default}
+YAML
+    run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry ptrace getppid
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ptrace: errno 1"* ]]
+    [[ "$output" == *"getppid: ok"* ]]
+    [[ "$output" == *"refused ptrace (syscall"* ]]
+}
+
+@test "report is a default_action only" {
+    probe_node <<'YAML'
+seccomp:
+  syscalls:
+    - {names: [getppid], action: report}
+YAML
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /probes/systry getppid
+    [ "$status" -eq 125 ]
+    [[ "$output" == *"seccomp.syscalls[0].action: report is a default_action only"* ]]
+}
+
 # Learn mode: run once recording, then under the learned profile.
 learn_then_run() {   # runner...
     probe_node <<'YAML'
 YAML
     run "$@" "$REDWRAP" --node "$SCRATCH/node.yaml" \
         --seccomp-learn "$SCRATCH/learned.yaml" -- /probes/systry getppid
+    [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+    grep -q '^  default_action: report$' "$SCRATCH/learned.yaml"
+    # Only when asked: kill_process.
+    run "$@" "$REDWRAP" --node "$SCRATCH/node.yaml" --seccomp-learn "$SCRATCH/learned.yaml" \
+        --seccomp-learn-kill -- /probes/systry getppid
     [ "$status" -eq 0 ] || { echo "$output"; return 1; }
     grep -q '^  default_action: kill_process$' "$SCRATCH/learned.yaml"
     grep -q '^  base: none$' "$SCRATCH/learned.yaml"
@@ -253,7 +308,7 @@ exercise_redis() {
 @test "learn mode on Redis under redis-benchmark: Redis then serves under the learned profile" {
     require_redis
     cp "$REDPAK_SOURCE_DIR/nodes/redis.yaml" "$SCRATCH/redis.yaml"
-    start_redis "$SCRATCH/redis.yaml" --seccomp-learn "$SCRATCH/learned.yaml"
+    start_redis "$SCRATCH/redis.yaml" --seccomp-learn "$SCRATCH/learned.yaml" --seccomp-learn-kill
     exercise_redis
     grep -q -- '- accept4$' "$SCRATCH/learned.yaml"
     grep -q -- '- fdatasync$\|- fsync$' "$SCRATCH/learned.yaml"

@@ -24,23 +24,33 @@ struct planned {
     int parse_rc, plan_rc;
 };
 
-/* body: the YAML after "version: 1\nnode: t\n". */
-static inline struct planned plan_for(const char *body, uid_t caller_uid, gid_t caller_gid)
+/* body: the YAML after "version: 1\nnode: t\n", planned with opts. */
+static inline struct planned plan_with(const char *body, const struct rp_plan_opts *opts)
 {
     struct planned r = {0};
     char *yaml = NULL;
     assert_true(asprintf(&yaml, "version: 1\nnode: t\n%s", body) > 0);
-    struct rp_parse_opts popts = {.caller_uid = caller_uid, .caller_gid = caller_gid};
+    struct rp_parse_opts popts = {.caller_uid = opts->caller_uid, .caller_gid = opts->caller_gid};
+    r.parse_rc = rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &r.node, &r.diags);
+    free(yaml);
+    if (r.parse_rc == 0)
+        r.plan_rc = rp_plan_build(r.node, opts, &r.plan, &r.diags);
+    return r;
+}
+
+static inline struct planned plan_for(const char *body, uid_t caller_uid, gid_t caller_gid)
+{
     struct rp_plan_opts opts = {
         .caller_uid = caller_uid,
         .caller_gid = caller_gid,
         .passwd_root = FIXTURE_ROOT,
+        /* No etc/subuid there: a rootless caller gets its own id only,
+         * whatever the host running the tests has (test_subid.c has the
+         * subordinate ids). */
+        .subid_root = FIXTURE_ROOT,
+        .idmap_tools = UNIT_FIXTURES "/subid-tools",
     };
-    r.parse_rc = rp_node_parse_buffer("t.yaml", yaml, strlen(yaml), &popts, &r.node, &r.diags);
-    free(yaml);
-    if (r.parse_rc == 0)
-        r.plan_rc = rp_plan_build(r.node, &opts, &r.plan, &r.diags);
-    return r;
+    return plan_with(body, &opts);
 }
 
 /* Parsed and planned without a problem (the problems are printed if not). */

@@ -125,6 +125,28 @@ static void test_unknown_syscalls_are_refused(void **state)
 #endif
 }
 
+static void test_syscalls_of_other_architectures_are_named(void **state)
+{
+    (void)state;
+    /* Native names, typos and malformed names have no other architecture. */
+    assert_null(rp_syscall_other_arch("read"));
+    assert_null(rp_syscall_other_arch("no_such_syscall"));
+    assert_null(rp_syscall_other_arch("READ"));
+    assert_null(rp_syscall_other_arch(""));
+#if defined(__x86_64__)
+    assert_non_null(rp_syscall_other_arch("chown32"));
+    assert_non_null(rp_syscall_other_arch("socketcall"));
+#else
+    /* open and arch_prctl: x86_64 has them, aarch64 and arm do not (arm
+     * has open, but not arch_prctl). */
+    assert_string_equal(rp_syscall_other_arch("arch_prctl"), "x86_64");
+#endif
+#if defined(__aarch64__)
+    assert_string_equal(rp_syscall_other_arch("open"), "x86_64");
+    assert_string_equal(rp_syscall_other_arch("epoll_wait"), "x86_64");
+#endif
+}
+
 static void test_rlimits_by_name(void **state)
 {
     const struct {
@@ -214,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_errno_name_prints_the_primary_name),
         cmocka_unit_test(test_syscalls_resolve_for_the_native_architecture),
         cmocka_unit_test(test_unknown_syscalls_are_refused),
+        cmocka_unit_test(test_syscalls_of_other_architectures_are_named),
         cmocka_unit_test(test_rlimits_by_name),
         cmocka_unit_test(test_namespaced_sysctls),
         cmocka_unit_test(test_host_wide_sysctls_are_not_namespaced),

@@ -124,9 +124,9 @@ static void test_unprivileged_caller_may_write_a_map_of_its_own_id_only(void **s
                                          1000);
     char *text = diag_text(d);
     assert_string_equal(text,
-                        "t.yaml:5:7: user_namespace.uid_map[0]: an unprivileged caller "
-                        "(uid 1000) can map only its own uid, once: write [{inside: 0, "
-                        "outside: 1000, count: 1}] or run redwrap as root");
+                        "t.yaml:5:7: user_namespace.uid_map[0]: host uids 100000-165535 are "
+                        "not the caller's: an unprivileged caller (app) maps its own uid 1000 "
+                        "once and the subordinate ids /etc/subuid gives it (none)");
     free(text);
     planned_free(&r);
 }
@@ -141,8 +141,10 @@ static void test_unmapped_process_user_is_plan_error_with_position(void **state)
     char *text = diag_text(d);
     assert_string_equal(text,
                         "t.yaml:4:9: process.user: uid 999 is not mapped in the node's "
-                        "user namespace (the default uid_map maps 0 only); add it to "
-                        "user_namespace.uid_map");
+                        "user namespace (the default uid_map maps 0 only: one id, the "
+                        "caller's own: /etc/subuid gives app no range (as root: usermod "
+                        "--add-subuids 100000-165535 --add-subgids 100000-165535 app, with a "
+                        "range no other user has)); add it to user_namespace.uid_map");
     free(text);
     planned_free(&r);
 }

@@ -224,8 +224,13 @@ static void test_empty_sections_still_say_there_is_nothing_to_do(void **state)
     struct planned r = plan_ok("", 1000);
     char *text = print_plan(r.plan, RP_PLAN_TEXT);
     assert_true(has_line(text, "2.1 nothing to do: the node changes nothing outside itself"));
-    assert_true(has_line(text, "5.1 write deny to setgroups (an unprivileged gid_map needs it)"));
-    assert_true(has_line(text, "5.2 write gid_map 0 1000 1"));
+    assert_true(has_line(text,
+                         "5.1 rootless gid_map: one id, the caller's own: /etc/subgid "
+                         "gives app no range (as root: usermod --add-subuids "
+                         "100000-165535 --add-subgids 100000-165535 app, with a range "
+                         "no other user has)"));
+    assert_true(has_line(text, "5.2 write deny to setgroups (an unprivileged gid_map needs it)"));
+    assert_true(has_line(text, "5.3 write gid_map 0 1000 1"));
     assert_true(has_line(text,
                          "12.1 no seccomp section: no filter; the first process starts a "
                          "new session (setsid): no controlling terminal, so TIOCSTI "

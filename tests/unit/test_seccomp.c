@@ -281,6 +281,38 @@ static void test_disabled_plan_compiles_to_no_filter(void **state)
     assert_int_equal(rp_seccomp_apply(&prog, &err), 0);
 }
 
+/* A node's name of another architecture only is left out of the filter,
+ * which still compiles, and redwrap -v names it; the base profile's
+ * (no position) are not named. */
+static void test_names_of_other_architectures_are_left_out_and_named(void **state)
+{
+#if defined(__x86_64__)
+    const char *other = "chown32";
+#else
+    const char *other = "arch_prctl";
+#endif
+    struct rp_seccomp_rule rules[] = {
+        RULE(other, RP_SC_ALLOW),
+        RULE(other, RP_SC_ALLOW, .pos = {.line = 3, .column = 5}),
+        RULE("getppid", RP_SC_ALLOW, .pos = {.line = 4, .column = 5}),
+    };
+    struct rp_seccomp_plan plan = plan_of(RP_SC_ERRNO, EPERM, rules, 3);
+    char *absent = rp_seccomp_absent_names(&plan);
+    assert_non_null(absent);
+    char want[64];
+    snprintf(want, sizeof(want), "%s (", other);
+    assert_ptr_equal(strstr(absent, want), absent);
+    assert_null(strchr(absent, ',')); /* once: the base rule's is not named */
+    free(absent);
+    struct rp_seccomp_prog prog;
+    struct rp_error err = {0};
+    assert_int_equal(rp_seccomp_compile(&plan, &prog, &err), 0);
+    assert_true(prog.len > 0);
+    rp_seccomp_prog_free(&prog);
+    rules[1] = (struct rp_seccomp_rule)RULE("getpid", RP_SC_ALLOW, .pos = {.line = 3});
+    assert_null(rp_seccomp_absent_names(&plan));
+}
+
 static void test_denied_syscall_returns_its_configured_errno(void **state)
 {
     struct rp_seccomp_rule rules[] = {
@@ -412,7 +444,7 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     if (pid == 0) {
         close(sv[0]);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            rp_seccomp_learn_load(&prog, sv[1], &err) < 0)
+            rp_seccomp_listener_load(&prog, sv[1], "learn filter", &err) < 0)
             _exit(100);
         if (syscall(SYS_getppid) <= 0)
             _exit(101);
@@ -458,7 +490,7 @@ static void test_learn_mode_records_the_syscalls_of_the_child_and_its_children(v
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    if (rp_seccomp_learn_write(&learned, path, &err) < 0)
+    if (rp_seccomp_learn_write(&learned, path, true, &err) < 0)
         fail_msg("learn write: %s", err.msg);
     FILE *f = fopen(path, "r");
     char text[16384];
@@ -528,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_default_profile_answers_clone3_with_enosys_and_lets_fork_work),
         cmocka_unit_test(test_default_profile_refuses_tiocsti_and_tioclinux_only),
         cmocka_unit_test(test_learn_mode_records_the_syscalls_of_the_child_and_its_children),
+        cmocka_unit_test(test_names_of_other_architectures_are_left_out_and_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,9 @@
 #   6.1   Debian 12's own kernel (the image linux-image-cloud-amd64 names,
 #         linux-image-6.1.0-N-cloud-amd64)
 #   6.12  linux-image-6.12-cloud-amd64
+#   arm64-6.1  Debian 12's arm64 cloud kernel (linux-image-cloud-arm64), for
+#         the board test (tests/board), from the arm64 lists that
+#         scripts/cross-build.sh's `dpkg --add-architecture arm64` brought
 # The cloud flavour boots fast under TCG and builds in everything the VM
 # tests need (cgroup v2 with all controllers, virtio-pci, the 8250 console);
 # virtio_blk is a module, so make-initramfs.sh carries it.
@@ -16,7 +19,8 @@ cache=$1 version=$2
 case "$version" in
 6.1) meta=linux-image-cloud-amd64 image='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' ;;
 6.12) meta=linux-image-6.12-cloud-amd64 image='^linux-image-6\.12\.[0-9]+.*-cloud-amd64$' ;;
-*) echo "fetch-kernel: unknown kernel $version (6.1 or 6.12)" >&2; exit 2 ;;
+arm64-6.1) meta=linux-image-cloud-arm64:arm64 image='^linux-image-6\.1\.0-[0-9]+-cloud-arm64(:arm64)?$' ;;
+*) echo "fetch-kernel: unknown kernel $version (6.1, 6.12 or arm64-6.1)" >&2; exit 2 ;;
 esac
 mkdir -p "$cache/$version"
 dir=$(cd "$cache/$version" && pwd)

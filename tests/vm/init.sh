@@ -35,6 +35,12 @@ while [ ! -b /dev/vdb ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 mkswap /dev/vda >/dev/null && swapon /dev/vda
 mke2fs -q /dev/vdb >/dev/null 2>&1
 mkdir -p /mnt/io /mnt/share
+# The cases' nodes are root-started, so their uid 0 is a host id of a
+# private range; their writable binds are idmapped mounts where the kernel
+# and file system have them (tmpfs from Linux 6.3, not ext2), and plain
+# binds otherwise, where the node's root writes only what others may. The
+# share and the io disk are test channels: writable by all, sticky.
+chmod 1777 /mnt/io /mnt/share
 mount -t ext2 /dev/vdb /mnt/io 2>/dev/null || mount /dev/vdb /mnt/io
 
 cases=$(ls /vmtest/cases/*.sh)

@@ -20,7 +20,9 @@ node() {
         for d in /bin /lib /lib64 /usr; do
             echo "  - {type: bind, path: $d, source: $d}"
         done
-        echo "  - {type: proc, path: /proc}"
+        # NOPROC=1: none (a pid: host node in its own user namespace
+        # cannot mount the host's proc).
+        [ -n "${NOPROC:-}" ] || echo "  - {type: proc, path: /proc}"
         echo "  - {type: dev, path: /dev}"
         echo "  - {type: bind, path: /share, source: $SHARE, readonly: false}"
         for line in "$@"; do echo "$line"; done

@@ -184,7 +184,10 @@ enum rp_seccomp_action {
     RP_SC_KILL_THREAD,
     RP_SC_KILL_PROCESS,
     RP_SC_TRAP,
-    RP_SC_LOG
+    RP_SC_LOG,
+    /* default_action only: default_errno, and redwrap's supervisor logs
+     * the syscall's name (SECCOMP_RET_USER_NOTIF, seccomp_learn.c) */
+    RP_SC_REPORT
 };
 
 enum rp_seccomp_op { RP_SC_EQ, RP_SC_NE, RP_SC_LT, RP_SC_LE, RP_SC_GT, RP_SC_GE, RP_SC_MASKED_EQ };

@@ -2,8 +2,8 @@
 /* Plans: the node model turned into small explicit steps, grouped by the
  * part of the system they touch and applied by the executor in one fixed
  * order (docs/apply-order.md). Building a plan is pure: it reads the node
- * and, for user names and io.max device paths, the host's files; it
- * changes nothing. */
+ * and, for user names, io.max device paths and a rootless caller's
+ * subordinate ids, the host's files; it changes nothing. */
 #ifndef REDPAK_PLAN_H
 #define REDPAK_PLAN_H
 
@@ -32,8 +32,15 @@ struct rp_host_step {
     char *value; /* sysctl */
     mode_t mode; /* mkdir: 0700 unless the bind says mode */
     bool has_owner;
-    uid_t uid;
+    uid_t uid; /* the host's ids */
     gid_t gid;
+    /* Rootless with subordinate ids: the caller cannot chown to uid:gid on
+     * the host, uid 0 of the node's user namespace can; the first process
+     * sets node_uid:node_gid (the same owner, as seen inside) on the
+     * folder step 2 made, through the source's fd (mount.c). */
+    bool owner_in_node;
+    uid_t node_uid;
+    gid_t node_gid;
     struct rp_pos pos;
 };
 
@@ -75,6 +82,13 @@ struct rp_ns_plan {
     struct rp_id_map *uid_map, *gid_map;
     size_t n_uid_map, n_gid_map;
     bool deny_setgroups; /* unprivileged maps need setgroups denied first */
+    /* Rootless maps with the caller's subordinate ids (/etc/subuid,
+     * /etc/subgid): shadow's set-uid newuidmap and newgidmap write them, at
+     * these absolute paths. NULL: redwrap writes that map itself. */
+    char *newuidmap, *newgidmap;
+    /* Why a rootless node without maps of its own got the maps it has
+     * (subordinate ids, or one id and how to get more); NULL otherwise. */
+    char *uid_maps_why, *gid_maps_why;
     /* A root-started node without maps of its own: its maps read
      * {0, 0, 65536}, and the executor picks a private range of 65536 host
      * ids at step 5 (idpool.c) and writes it as the outside. */
@@ -211,6 +225,15 @@ struct rp_plan_opts {
     /* Where /etc/passwd and /etc/group are read for names; NULL: "/" (or
      * root.source when the node has one). Tests point it at a fixture. */
     const char *passwd_root;
+    /* Where etc/subuid and etc/subgid are read for a rootless caller's
+     * subordinate ids; NULL: "/". */
+    const char *subid_root;
+    /* The one folder where newuidmap and newgidmap are looked for; NULL:
+     * /usr/bin, then each folder of PATH. */
+    const char *idmap_tools;
+    /* The caller's user name, the owner /etc/subuid names; NULL: looked up
+     * from caller_uid (getpwuid_r). */
+    const char *caller_name;
 };
 
 RP_PUBLIC int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts,

@@ -19,6 +19,8 @@ struct rp_run_opts {
     char *const *environ;      /* redwrap's environment, for env.pass */
     int verbose;               /* > 0: one line per applied step on stderr */
     const char *seccomp_learn; /* write a learned seccomp fragment here */
+    /* The fragment's default_action: kill_process instead of report. */
+    bool seccomp_learn_kill;
     /* Once the node has run 100 ms, the calling process drops the resident
      * pages of its read-only code and data (every loaded object's, the
      * caller's too) and trims its heap: they fault back in when used.

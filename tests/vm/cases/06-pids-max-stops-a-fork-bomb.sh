@@ -7,7 +7,7 @@
 handshake_reset
 # pid: host and wait: main: when SIGTERM ends the main process, no pid
 # namespace takes the bomb's orphans along; the cgroup's teardown must.
-f=$(node bomb "namespaces: {pid: host, user: host}" "process: {wait: main}" \
+f=$(NOPROC=1 node bomb "namespaces: {pid: host}" "process: {wait: main}" \
     "cgroup:" "  items: {pids.max: 16}")
 redwrap --node "$f" -- /bin/sh -c \
     '(i=0; while [ $i -lt 64 ]; do /bin/sleep 1000 & i=$((i + 1)); done) 2>/dev/null; : > /share/ready-bomb; exec /bin/sleep 1000' \

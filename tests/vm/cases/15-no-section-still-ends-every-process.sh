@@ -2,9 +2,10 @@
 # Without a cgroup section the node still gets a cgroup of its own, so a
 # daemon that left the workload's process tree (wait: main) is ended by
 # teardown with the rest (pid: host, so no pid namespace does it instead;
-# user: host, so the node may mount the host's /proc).
+# the node's own user namespace with its private id range, so no /proc:
+# pid: host with host root inside is refused).
 . /vmtest/lib.sh
-f=$(node bare "namespaces: {pid: host, user: host}" "process: {wait: main}")
+f=$(NOPROC=1 node bare "namespaces: {pid: host}" "process: {wait: main}")
 redwrap -v --node "$f" -- /bin/sh -c '(setsid /bin/sleep 777 &) ; exit 0' 2> /tmp/err
 rc=$?
 cat /tmp/err

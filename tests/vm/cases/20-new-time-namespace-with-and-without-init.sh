@@ -17,9 +17,23 @@ check() {
     chmod 0644 "$f"
     as=
     [ "$1" = rootless ] && as="/usr/bin/setpriv --reuid 65534 --regid 65534 --clear-groups"
-    out=$($as redwrap --node "$f" -- /bin/sh -c \
-        'readlink /proc/1/ns/time; readlink /proc/$$/ns/time; cut -d. -f1 /proc/uptime' 2>/tmp/err)
+    # Init is not dumpable: the node's processes cannot read its
+    # /proc/1/ns links, so the host reads pid 1's (redwrap's child)
+    # while the workload sleeps.
+    $as redwrap --node "$f" -- /bin/sh -c \
+        'readlink /proc/$$/ns/time; cut -d. -f1 /proc/uptime; exec /bin/sleep 3' \
+        > /tmp/time-out 2> /tmp/err &
+    rp=$!
+    i=0
+    while [ "$(wc -l < /tmp/time-out)" -lt 2 ] && [ $i -lt 300 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    p1=$(grep -l "^PPid:[[:space:]]*$rp\$" /proc/[0-9]*/status 2> /dev/null | head -n 1)
+    pid1_ns=$(readlink "${p1%/status}/ns/time")
+    wait $rp
     rc=$?
+    out="$pid1_ns $(cat /tmp/time-out)"
     cat /tmp/err
     set -- "$1" "$2" $out
     echo "$1, init: $2: exit $rc; pid 1 in $3, the workload in $4, uptime $5 s"
