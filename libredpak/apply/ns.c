@@ -102,10 +102,12 @@ static int loopback_up(struct rp_error *err)
 
 /* /proc/sys shows the sysctls of the namespaces of the process that opens
  * it, so the host's /proc (the node's own is not mounted yet) reaches the
- * node's net and ipc namespaces from here. */
-static int write_sysctl(const struct rp_kv *kv, struct rp_error *err)
+ * node's net and ipc namespaces from here. sys_fd: the host's /proc/sys,
+ * or AT_FDCWD (the key's absolute path is then used as it is). */
+static int write_sysctl(int sys_fd, const struct rp_kv *kv, struct rp_error *err)
 {
-    RP_AUTO_FD int fd = open(kv->key, O_WRONLY | O_CLOEXEC);
+    const char *rel = kv->key + (sys_fd == AT_FDCWD ? 0 : strlen("/proc/sys/"));
+    RP_AUTO_FD int fd = openat(sys_fd, rel, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return rp_step_error(err, RP_STEP_NAMESPACES, errno, "sysctl %s", kv->key);
     size_t len = strlen(kv->value);
@@ -172,9 +174,21 @@ int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
     if (plan->loopback_up && (r = loopback_up(err)) < 0)
         return r;
     for (size_t i = 0; i < plan->n_sysctl; i++)
-        if ((r = write_sysctl(&plan->sysctl[i], err)) < 0)
+        if ((r = write_sysctl(AT_FDCWD, &plan->sysctl[i], err)) < 0)
             return r;
     if (plan->ns[RP_NS_TIME].mode == RP_NS_NEW && (r = setup_time(plan, err)) < 0)
         return r;
+    return 0;
+}
+
+int rp_ns_net_again(const struct rp_ns_plan *plan, int sys_fd, struct rp_error *err)
+{
+    int r;
+    if (plan->loopback_up && (r = loopback_up(err)) < 0)
+        return r;
+    for (size_t i = 0; i < plan->n_sysctl; i++)
+        if (strncmp(plan->sysctl[i].key, "/proc/sys/net/", strlen("/proc/sys/net/")) == 0 &&
+            (r = write_sysctl(sys_fd, &plan->sysctl[i], err)) < 0)
+            return r;
     return 0;
 }

@@ -11,6 +11,10 @@
 /* Step 6, in the first process: hostname, domainname, loopback,
  * namespaced sysctls, time offsets. */
 int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err);
+/* Step 6's network part again, in a network namespace made since
+ * (mount_lock.c): loopback up, the net.* sysctls through sys_fd, the
+ * host's /proc/sys opened before step 7. */
+int rp_ns_net_again(const struct rp_ns_plan *plan, int sys_fd, struct rp_error *err);
 
 /* Spawner side: joins the namespaces given by path (user first), so that
  * the first process is cloned inside them. Runs in a short-lived helper

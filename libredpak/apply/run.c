@@ -25,6 +25,7 @@
 #include "init_lockdown.h"
 #include "log.h"
 #include "mount.h"
+#include "mount_lock.h"
 #include "notify.h"
 #include "ns.h"
 #include "process.h"
@@ -171,12 +172,16 @@ static int first_process(struct node_run *r)
     if (rp_ns_apply(&plan->ns, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
+    struct rp_mount_lock lock __attribute__((cleanup(rp_mount_lock_close))) = {-1, -1};
+    if (rp_mount_lock_prepare(&plan->ns, &lock, &err) < 0)
+        return report(r, RP_EXIT_SETUP_FAILED, &err);
     struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish, &r->sources,
                                     r->bind_fds};
     int mounted = rp_mount_apply(&mounts, &r->notify, verbose, &err);
     /* They reach the host's tree: none may outlive step 7. */
     rp_host_sources_close(&r->sources);
-    if (mounted < 0)
+    /* The lock's descriptors too: rp_mount_lock_apply closes them. */
+    if (mounted < 0 || rp_mount_lock_apply(&plan->ns, &lock, verbose, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);

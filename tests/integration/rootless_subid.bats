@@ -106,7 +106,9 @@ YAML
     run "${AS_SUB[@]}" "$REDWRAP" -v --node "$NODE/node.yaml" -- /usr/bin/cat /proc/self/uid_map
     [ "$status" -eq 0 ]
     [[ "$output" == *"uid_map: one id, the caller's own: /etc/subuid gives $SUB_USER no range (as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $SUB_USER"* ]]
-    [[ "$output" == *"$(printf '%10s %10s %10s' 0 "$SUB_UID" 1)"* ]]
+    # Inside, uid_map is the nested namespace's that locks the mounts
+    # (apply/mount_lock.c): the node's one id onto itself.
+    [[ "$output" == *"$(printf '%10s %10s %10s' 0 0 1)"* ]]
     # nodes/redis.yaml then refuses to start, and says why at the line.
     require_redis
     redis_node_copy redis "$NODE"

@@ -42,20 +42,45 @@ process: {user: $2, group: $3}
 YAML
 }
 
+# Runs SCRIPT ($2) in the node NODE ($1), prints what it printed, then the
+# lines of uid 0 in the node's uid_map and gid_map as the host sees them
+# (/proc/PID/uid_map of the node's first process, read from the host).
+# Inside, /proc/self/uid_map shows the map of the nested user namespace
+# that locks the node's mounts (apply/mount_lock.c): relative to the
+# node's own namespace, the node's ids onto themselves ("0 0 65536"). The
+# host ids are seen from the host only. redwrap's stderr goes to stderr.
+with_host_map() {
+    local out=$SCRATCH/with_host_map.out pid child=
+    "$REDWRAP" --node "$1" -- /bin/sh -c "$2; echo __done__; exec sleep 600" \
+        > "$out" 2> "$SCRATCH/with_host_map.err" &
+    pid=$!
+    for _ in $(seq 200); do
+        grep -q __done__ "$out" && break
+        sleep 0.05
+    done
+    child=$(pgrep -P "$pid" | head -1)
+    sed '/^__done__$/,$d' "$out"
+    awk '$1 == 0' "/proc/$child/uid_map" "/proc/$child/gid_map"
+    kill "$pid"
+    wait "$pid" 2> /dev/null || true
+    cat "$SCRATCH/with_host_map.err" >&2
+}
+
 # The host id that uid 0 inside a run of minimal.yaml is.
 uid0_of_minimal() {
-    minimal -- /bin/sh -c 'cat /proc/self/uid_map' | awk '$1 == 0 { print $2 }'
+    with_host_map "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" true 2> /dev/null |
+        awk 'NR == 1 && $1 == 0 { print $2 }'
 }
 
 @test "root-started minimal.yaml: uid 0 inside is a host id >= 524288 of a private range (uid_map)" {
-    run --separate-stderr minimal -- /bin/sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+    run --separate-stderr with_host_map "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" 'id -u'
     [ "$status" -eq 0 ]
-    read -r inside outside count <<< "${lines[0]}"
+    [ "${lines[0]}" = 0 ]
+    read -r inside outside count <<< "${lines[1]}"
     [ "$inside" = 0 ] && [ "$count" = 65536 ]
     [ "$outside" -ge 524288 ]
-    read -r inside goutside count <<< "${lines[1]}"
+    read -r inside goutside count <<< "${lines[2]}"
     [ "$goutside" -ge 524288 ]
-    [ "${lines[2]}" = 0 ]
 }
 
 @test "root-started: the read-only /usr bind still shows root-owned files (idmapped), not nobody" {
@@ -67,8 +92,8 @@ uid0_of_minimal() {
 
 @test "root-started: what the node writes in a writable bind gets the host owner the node file names" {
     owned_data_node "$SCRATCH/data" 4321 4322
-    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
-        'stat -c %u:%g /data; echo x > /data/file; mkdir /data/dir; cat /proc/self/uid_map'
+    run --separate-stderr with_host_map "$SCRATCH/node.yaml" \
+        'stat -c %u:%g /data; echo x > /data/file; mkdir /data/dir'
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = 4321:4322 ]
     read -r _ base _ <<< "${lines[1]}"
@@ -143,14 +168,13 @@ user_namespace:
   uid_map: [{inside: 0, outside: 100000, count: 65536}]
   gid_map: [{inside: 0, outside: 100000, count: 65536}]
 YAML
-    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
-        'cat /proc/self/uid_map; id -u; stat -c %u /usr/bin/env'
+    run --separate-stderr with_host_map "$SCRATCH/node.yaml" 'id -u; stat -c %u /usr/bin/env'
     echo "$stderr"
     [ "$status" -eq 0 ]
-    read -r inside outside count <<< "${lines[0]}"
-    [ "$inside $outside $count" = "0 100000 65536" ]
+    [ "${lines[0]}" = 0 ]
     [ "${lines[1]}" = 0 ]
-    [ "${lines[2]}" = 0 ]
+    read -r inside outside count <<< "${lines[2]}"
+    [ "$inside $outside $count" = "0 100000 65536" ]
 }
 
 @test "class 7: pid: host with namespaces.user: host as root is a plan error (125) at the value" {
@@ -202,7 +226,7 @@ YAML
 user_namespace: identity
 YAML
     for _ in 1 2; do
-        run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/uid_map
+        run --separate-stderr with_host_map "$SCRATCH/node.yaml" true
         [ "$status" -eq 0 ]
         read -r inside outside count <<< "${lines[0]}"
         [ "$inside $outside $count" = "0 0 65536" ]
@@ -214,8 +238,7 @@ YAML
     mkdir -p "$SCRATCH/ram"
     mount -t ramfs redpak-idmap-ram "$SCRATCH/ram" || skip "no ramfs"
     owned_data_node "$SCRATCH/ram/data" 1234 1235
-    run --separate-stderr "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
-        'echo x > /data/file && cat /proc/self/uid_map'
+    run --separate-stderr with_host_map "$SCRATCH/node.yaml" 'echo x > /data/file'
     local owner
     owner=$(stat -c %u:%g "$SCRATCH/ram/data/file" 2> /dev/null || true)
     umount "$SCRATCH/ram"
