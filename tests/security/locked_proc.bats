@@ -92,6 +92,26 @@ assert_usr_stays() {
     assert_usr_stays ""
 }
 
+# The read-only /usr bind of a private-range node is an idmapped mount:
+# host root's files are uid 0's inside, and so would be what uid 0 writes
+# there. Without the lock, remounting it read-write (no umount first) let
+# the node create a file in the host's /usr owned by host root (seen on
+# the code before apply/mount_lock.c: "remounted", "wrote", and
+# /usr/redpak-usr-probe root:root on the host).
+@test "private id range, every capability: remounting the idmapped /usr read-write does not reach the host's /usr (root)" {
+    write_minimal_node
+    local probe=/usr/redpak-lock-probe-$$
+    rm -f "$probe"
+    run "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c \
+        "mount -o remount,bind,rw /usr && echo remounted; touch $probe && echo wrote"
+    echo "$output"
+    local left=no
+    [ ! -e "$probe" ] || { left=yes; rm -f "$probe"; }
+    [ "$left" = no ]
+    [[ "$output" != *remounted* ]]
+    [[ "$output" != *wrote* ]]
+}
+
 @test "rootless, every capability: /proc/sys stays read-only, no fresh proc" {
     write_minimal_node
     assert_proc_sys_stays "$AS_USER"
