@@ -282,7 +282,13 @@ static void test_bind_create_owner_is_the_same_host_id_under_idmapped_binds(void
     assert_int_equal(s->uid, 999);
     assert_int_equal(s->gid, 998);
     assert_true(r.plan->ns.idmap_binds);
-    assert_true(r.plan->mount.steps[2].idmap);
+    const struct rp_mount_step *bind = NULL;
+    for (size_t i = 0; i < r.plan->mount.n; i++)
+        if (r.plan->mount.steps[i].op == RP_MOP_BIND)
+            bind = &r.plan->mount.steps[i];
+    assert_non_null(bind);
+    assert_string_equal(bind->path, "/data");
+    assert_true(bind->idmap);
     planned_free(&r);
 }
 
