@@ -8,7 +8,7 @@ set -eu
 # The build needs only the second line's libraries, a compiler, cmake and
 # pkg-config; the rest is for the tests (libclang-rt-dev: libFuzzer, only
 # recommended by clang; libcap2-bin: setcap; mmdebstrap: the minimal-build
-# check, vm/systemd's root; e2fsprogs: its mkfs.ext4 -d; dpkg-dev: cpack's
+# check, vm/systemd's root; e2fsprogs: its mkfs.ext4 -d; dpkg-dev, file: cpack's
 # dpkg-shlibdeps; uidmap: newuidmap and newgidmap, for rootless nodes with
 # subordinate ids; qemu-system-arm, arch-test: the board test and its arm64
 # root) and bench/run.sh.
@@ -18,7 +18,7 @@ libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
 bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
 util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
-qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev
+qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev file
 qemu-system-arm arch-test
 "
 

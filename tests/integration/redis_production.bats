@@ -112,6 +112,13 @@ stop() {
     start
     cli set k v > /dev/null
     peer --replicaof 127.0.0.1 "$PORT"
+    # The full sync (a fork, the RDB over the link) first: on a loaded
+    # machine it may take longer than one WAIT's timeout.
+    local i
+    for i in $(seq 300); do
+        redis-cli -p "$PEER" info replication | grep -q 'master_link_status:up' && break
+        sleep 0.1
+    done
     [ "$(cli wait 1 5000)" = 1 ]
     cli set k2 v2 > /dev/null
     [ "$(cli wait 1 5000)" = 1 ]
