@@ -116,9 +116,11 @@ pivoted() {
 }
 # What changed on the overlay besides dpkg's own records and the loader's cache.
 # Files, and folders the chroot did not have, each as /PATH.
+# /run is runtime state (a tmpfs on a booted system): the node run above
+# leaves its id range's lock file there (/run/redpak/ids), not the package.
 changed() {
     (cd "$upper" && find . -mindepth 1 | sed 's,^\.,,' |
-        grep -Ev '^/(var/lib/dpkg|var/log|var/cache/ldconfig|etc/ld\.so\.cache|tmp|proc|dev|sys)(/|$)' |
+        grep -Ev '^/(var/lib/dpkg|var/log|var/cache/ldconfig|etc/ld\.so\.cache|tmp|run|proc|dev|sys)(/|$)' |
         while read -r f; do
             [ -d "$upper$f" ] && [ -d "$lower$f" ] || echo "$f"
         done | sort) || true
