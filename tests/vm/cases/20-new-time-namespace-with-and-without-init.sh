@@ -20,6 +20,7 @@ check() {
     # Init is not dumpable: the node's processes cannot read its
     # /proc/1/ns links, so the host reads pid 1's (redwrap's child)
     # while the workload sleeps.
+    : > /tmp/time-out
     $as redwrap --node "$f" -- /bin/sh -c \
         'readlink /proc/$$/ns/time; cut -d. -f1 /proc/uptime; exec /bin/sleep 3' \
         > /tmp/time-out 2> /tmp/err &
@@ -29,8 +30,14 @@ check() {
         sleep 0.1
         i=$((i + 1))
     done
-    p1=$(grep -l "^PPid:[[:space:]]*$rp\$" /proc/[0-9]*/status 2> /dev/null | head -n 1)
-    pid1_ns=$(readlink "${p1%/status}/ns/time")
+    pid1_ns=
+    i=0
+    while [ -z "$pid1_ns" ] && [ $i -lt 50 ]; do
+        p1=$(grep -l "^PPid:[[:space:]]*$rp\$" /proc/[0-9]*/status 2> /dev/null | head -n 1)
+        [ -z "$p1" ] || pid1_ns=$(readlink "${p1%/status}/ns/time")
+        [ -n "$pid1_ns" ] || sleep 0.05
+        i=$((i + 1))
+    done
     wait $rp
     rc=$?
     out="$pid1_ns $(cat /tmp/time-out)"
