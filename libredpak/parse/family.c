@@ -71,6 +71,7 @@ int fam_parse(const char *file, struct yt_doc *doc, const char *policy,
     struct fam_policy *pol = NULL;
     struct rp_node *prev = NULL;
     struct yt_node *merged = NULL;
+    bool complete = false; /* the last step was walked */
     *out = NULL;
 
     int rc = fam_load(file, doc, policy, &ch, diags);
@@ -101,10 +102,14 @@ int fam_parse(const char *file, struct yt_doc *doc, const char *policy,
             fam_policy_check(pol, cur, true, diags); /* a policy that contradicts itself */
         rp_node_free(prev);
         prev = cur;
+        if (last)
+            complete = true;
         if (diags->n > first)
             break;
     }
-    if (diags->n == first && pol && prev)
+    /* The node breaking the policy is said even when it also loosened its
+     * parent: both are the node's to fix. */
+    if (complete && pol)
         fam_policy_check(pol, prev, false, diags);
     if (diags->n == first && opts->origins && merged)
         fam_collect_origins(fam, merged, prev->file);

@@ -456,11 +456,20 @@ void fam_policy_check(const struct fam_policy *p, const struct rp_node *n, bool 
         char what[256];
         if (!breaks(r, n, &where, what, sizeof(what)))
             continue;
+        /* The policy breaks its own rule only with a value it wrote: a
+         * default of its step (all capabilities, no filter) is the nodes'
+         * to change. Defaults point at the step's own file name, 1:1. */
+        if (self &&
+            (!where || !where->line ||
+             (where->file == n->file && where->line == 1 && where->column == 1)))
+            continue;
         char key[300];
         snprintf(key, sizeof(key), "policy.%s.%s", r->kind == FORBID ? "forbid" : "require",
                  r->key);
         if (self)
-            perr(d, &r->pos, key, "the policy contradicts itself: its own %s", what);
+            perr(d, &r->pos, key,
+                 "the policy contradicts itself: it forbids what it writes: %s (line %u)", what,
+                 where->line);
         else if (where && where->line)
             perr(d, &r->pos, key, "node %s: %s (%s:%u:%u); the admin policy %s it", n->name, what,
                  where->file, where->line, where->column,
