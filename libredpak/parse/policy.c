@@ -152,18 +152,6 @@ static void add_rule(struct fam_policy *p, enum rule_kind kind, const struct yt_
         }
         r.value = rp_xstrdup(v->text);
     }
-    for (size_t i = 0; i < p->n; i++) {
-        const struct rule *o = &p->rules[i];
-        if (o->kind != kind && !strcmp(o->key, k->text) && o->value && r.value &&
-            !strcmp(o->value, r.value) && strcmp(r.value, "set")) {
-            perr(d, &r.pos, path,
-                 "the policy contradicts itself: %s '%s' is both forbidden and required "
-                 "(the other at line %u)",
-                 k->text, r.value, o->pos.line);
-            free(r.value);
-            return;
-        }
-    }
     r.key = rp_xstrdup(k->text);
     p->rules = rp_xrealloc(p->rules, p->n + 1, sizeof(*p->rules));
     p->rules[p->n++] = r;
@@ -471,12 +459,14 @@ void fam_policy_check(const struct fam_policy *p, const struct rp_node *n, bool 
                  "the policy contradicts itself: it forbids what it writes: %s (line %u)", what,
                  where->line);
         else if (where && where->line)
-            perr(d, &r->pos, key, "node %s: %s (%s:%u:%u); the admin policy %s it", n->name, what,
+            perr(d, &r->pos, key, "node %s: %s (%s:%u:%u); the admin policy %s %s", n->name, what,
                  where->file, where->line, where->column,
-                 r->kind == FORBID ? "forbids" : "requires otherwise of");
+                 r->kind == FORBID ? "forbids" : "requires",
+                 r->value && strcmp(r->value, "set") ? r->value : "it");
         else
-            perr(d, &r->pos, key, "node %s: %s; the admin policy %s it", n->name, what,
-                 r->kind == FORBID ? "forbids" : "requires otherwise of");
+            perr(d, &r->pos, key, "node %s: %s; the admin policy %s %s", n->name, what,
+                 r->kind == FORBID ? "forbids" : "requires",
+                 r->value && strcmp(r->value, "set") ? r->value : "it");
     }
     check_sources(p, n, self, d);
 }
