@@ -60,6 +60,17 @@ char *fam_find_by_name(const char *name);
 /* The folder of the current node path entry i (NULL past the last). */
 const char *fam_node_path(size_t i, char *buf, size_t size);
 
+/* pathmap.c: normalised node paths ("//a/b/" is "/a/b") to an index. */
+struct fam_pathmap {
+    size_t *slot;
+    char **key;
+    size_t n, mask;
+};
+void fam_pathmap_init(struct fam_pathmap *m, size_t cap);
+void fam_pathmap_put(struct fam_pathmap *m, const char *path, size_t val); /* first wins */
+long fam_pathmap_get(const struct fam_pathmap *m, const char *path);       /* -1: none */
+void fam_pathmap_free(struct fam_pathmap *m);
+
 /* merge.c: the child's tree over the parent's (NULL: the child alone),
  * the table of node-format.md. New nodes belong to into. */
 struct yt_node *fam_merge(struct yt_doc *into, const struct yt_node *parent,
@@ -67,7 +78,11 @@ struct yt_node *fam_merge(struct yt_doc *into, const struct yt_node *parent,
 /* Every scalar of root, and every empty collection, with its key path. */
 void fam_collect_origins(struct rp_family *fam, const struct yt_node *root, const char *leaf);
 
-/* tighten.c: refuses what child loosens of parent, naming both positions. */
+/* tighten.c: refuses what child loosens of parent, naming both positions
+ * (the mounts are checked by the merge, which sees each file's entries). */
+void fam_refuse(struct rp_diags *d, const struct rp_pos *child, const char *key,
+                const struct rp_pos *parent, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void fam_check_tighten(const struct rp_node *parent, const struct rp_node *child,
                        struct rp_diags *diags);
 

@@ -80,123 +80,106 @@ merr(struct mctx *m, const struct yt_node *at, const char *key, const char *fmt,
     rp_diags_add(m->diags, &pos, key, "%s", msg);
 }
 
-/* A mount's path as a key: "//a/b/" and "/a/b" are one path. */
-static void norm_path(const char *in, char *out, size_t size)
-{
-    size_t o = 0;
-    for (const char *p = in; *p && o + 1 < size; p++) {
-        if (*p == '/' && o && out[o - 1] == '/')
-            continue;
-        out[o++] = *p;
-    }
-    while (o > 1 && out[o - 1] == '/')
-        o--;
-    out[o] = '\0';
-}
-
 static const char *entry_path(const struct yt_node *e)
 {
     const struct yt_node *p = field(e, "path");
     return p && p->kind == YT_SCALAR ? p->text : NULL;
 }
 
-static uint64_t hash_str(const char *s)
+/* mounts and tmpfs, merged by path. */
+static struct rp_pos pos_of(const struct mctx *m, const struct yt_node *n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return (struct rp_pos){n->file ? n->file : m->leaf, n->line, n->column};
 }
 
-/* The parent's entries by normalised path: open addressing, slots hold
- * index + 1, so that a 1,000-entry list merges in linear time. */
-struct path_index {
-    size_t *slot;
-    char **key;
-    size_t mask;
-};
-
-static void index_build(struct path_index *ix, struct yt_node *const *items, size_t n)
+/* A mount entry read-only as the walker will read it: a bind unless it
+ * says readonly: false, a file only when it says readonly: true. */
+static bool entry_readonly(const struct yt_node *e)
 {
-    size_t size = 16;
-    while (size < 2 * n)
-        size *= 2;
-    ix->mask = size - 1;
-    ix->slot = rp_xcalloc(size, sizeof(*ix->slot));
-    ix->key = rp_xcalloc(n ? n : 1, sizeof(*ix->key));
-    for (size_t i = 0; i < n; i++) {
-        const char *p = entry_path(items[i]);
-        if (!p)
-            continue;
-        char buf[4096];
-        norm_path(p, buf, sizeof(buf));
-        ix->key[i] = rp_xstrdup(buf);
-        size_t h = hash_str(buf) & ix->mask;
-        while (ix->slot[h] && strcmp(ix->key[ix->slot[h] - 1], buf))
-            h = (h + 1) & ix->mask;
-        if (!ix->slot[h])
-            ix->slot[h] = i + 1; /* the first entry of a path; the walker reports the rest */
+    const struct yt_node *t = field(e, "type"), *ro = field(e, "readonly");
+    bool bind = t && t->kind == YT_SCALAR && !strcmp(t->text, "bind");
+    bool file = t && t->kind == YT_SCALAR && !strcmp(t->text, "file");
+    bool said = ro && ro->kind == YT_SCALAR && ro->type == YT_BOOL;
+    return (bind && (!said || ro->boolean)) || (file && said && ro->boolean);
+}
+
+static bool writable_bind(const struct yt_node *e)
+{
+    const struct yt_node *t = field(e, "type");
+    return t && t->kind == YT_SCALAR && !strcmp(t->text, "bind") && !entry_readonly(e);
+}
+
+/* Every folder above a writable bind the child adds, to find the parent's
+ * read-only mount it would write below. */
+static void add_ancestors(struct fam_pathmap *up, const char *path, size_t index)
+{
+    char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *s = strrchr(buf, '/'); s && s > buf; s = strrchr(buf, '/')) {
+        *s = '\0';
+        fam_pathmap_put(up, buf, index);
     }
 }
 
-static long index_find(const struct path_index *ix, const char *path)
-{
-    char buf[4096];
-    norm_path(path, buf, sizeof(buf));
-    for (size_t h = hash_str(buf) & ix->mask; ix->slot[h]; h = (h + 1) & ix->mask)
-        if (!strcmp(ix->key[ix->slot[h] - 1], buf))
-            return (long)ix->slot[h] - 1;
-    return -1;
-}
-
-static void index_free(struct path_index *ix, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(ix->key[i]);
-    free(ix->key);
-    free(ix->slot);
-}
-
-/* mounts and tmpfs, merged by path. */
 static struct yt_node *merge_by_path(struct mctx *m, const char *key, const struct yt_node *pv,
                                      struct yt_node *cv)
 {
     if (cv->kind != YT_SEQ || (pv && pv->kind != YT_SEQ))
         return cv; /* the walker reports the type */
-    size_t np = pv ? pv->n : 0;
-    struct yt_node **slots = rp_xcalloc(np + cv->n + 1, sizeof(*slots));
-    for (size_t i = 0; i < np; i++)
-        slots[i] = pv->items[i];
-    struct path_index ix;
-    index_build(&ix, slots, np);
-    size_t n = np;
+    /* The child's entries by path: the parent's list is walked once. */
+    bool check = pv && !strcmp(key, "mounts");
+    struct fam_pathmap ix, up = {0};
+    fam_pathmap_init(&ix, cv->n);
+    fam_pathmap_init(&up, 0);
+    bool *used = rp_xcalloc(cv->n + 1, sizeof(*used));
     for (size_t i = 0; i < cv->n; i++) {
-        struct yt_node *e = cv->items[i];
-        const char *path = entry_path(e);
-        const struct yt_node *rm = field(e, "remove");
-        long j = path ? index_find(&ix, path) : -1;
-        if (rm) {
-            if (rm->kind != YT_SCALAR || rm->type != YT_BOOL || !rm->boolean)
-                merr(m, rm, key, "%s: remove takes true (drop the inherited entry at path)", key);
-            else if (!path)
-                merr(m, e, key, "%s: an entry with remove: true names the path it drops", key);
-            else if (j < 0 || !slots[j])
-                merr(m, rm, key, "remove: no inherited entry at path '%s'", path);
-            else
-                slots[j] = NULL;
-            continue;
-        }
-        if (j >= 0 && slots[j])
-            slots[j] = e;
-        else
-            slots[n++] = e;
+        const char *path = entry_path(cv->items[i]);
+        if (path)
+            fam_pathmap_put(&ix, path, i);
+        if (path && check && writable_bind(cv->items[i]) && !field(cv->items[i], "remove"))
+            add_ancestors(&up, path, i);
     }
     struct yt_node *out = new_like(m, YT_SEQ, cv);
-    for (size_t i = 0; i < n; i++)
-        if (slots[i])
-            seq_add(out, slots[i]);
-    index_free(&ix, np);
-    free(slots);
+    for (size_t i = 0; pv && i < pv->n; i++) {
+        const struct yt_node *pe = pv->items[i];
+        const char *path = entry_path(pe);
+        long j = path ? fam_pathmap_get(&ix, path) : -1;
+        long k = path && up.n ? fam_pathmap_get(&up, path) : -1;
+        if (k >= 0 && entry_readonly(pe)) {
+            struct rp_pos cp = pos_of(m, cv->items[k]), pp = pos_of(m, pe);
+            fam_refuse(m->diags, &cp, key, &pp,
+                       "a writable bind at '%s' is below the parent's read-only '%s'",
+                       entry_path(cv->items[k]), path);
+        }
+        if (j < 0 || used[j]) {
+            seq_add(out, pv->items[i]);
+            continue;
+        }
+        used[j] = true;
+        if (field(cv->items[j], "remove"))
+            continue;
+        if (check && entry_readonly(pe) && !entry_readonly(cv->items[j])) {
+            struct rp_pos cp = pos_of(m, cv->items[j]), pp = pos_of(m, pe);
+            fam_refuse(m->diags, &cp, key, &pp,
+                       "'%s' is writable where the parent mounted it read-only", path);
+        }
+        seq_add(out, cv->items[j]); /* in the parent's place, whole */
+    }
+    for (size_t i = 0; i < cv->n; i++) {
+        struct yt_node *e = cv->items[i];
+        const struct yt_node *rm = field(e, "remove");
+        if (rm && (rm->kind != YT_SCALAR || rm->type != YT_BOOL || !rm->boolean))
+            merr(m, rm, key, "%s: remove takes true (drop the inherited entry at path)", key);
+        else if (rm && !entry_path(e))
+            merr(m, e, key, "%s: an entry with remove: true names the path it drops", key);
+        else if (rm && !used[i])
+            merr(m, rm, key, "remove: no inherited entry at path '%s'", entry_path(e));
+        else if (!used[i])
+            seq_add(out, e);
+    }
+    fam_pathmap_free(&ix);
+    fam_pathmap_free(&up);
+    free(used);
     return out;
 }
 

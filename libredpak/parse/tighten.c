@@ -17,9 +17,8 @@
 
 static const char *const TAIL = "a node of a family may only tighten";
 
-static void __attribute__((format(printf, 5, 6)))
-refuse(struct rp_diags *d, const struct rp_pos *child, const char *key, const struct rp_pos *parent,
-       const char *fmt, ...)
+void fam_refuse(struct rp_diags *d, const struct rp_pos *child, const char *key,
+                const struct rp_pos *parent, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -38,7 +37,7 @@ static bool written(const struct rp_node *n, const struct rp_pos *p)
     return p->line && !(p->file == n->file && p->line == 1 && p->column == 1);
 }
 
-static bool same_pos(const struct rp_pos *a, const struct rp_pos *b)
+static bool same_rule_pos(const struct rp_pos *a, const struct rp_pos *b)
 {
     return a->file && b->file && !strcmp(a->file, b->file) && a->line == b->line &&
         a->column == b->column;
@@ -55,11 +54,11 @@ static void check_ns(const struct rp_node *p, const struct rp_node *c, struct rp
             continue; /* host -> a path or new: tighter */
         char key[64];
         snprintf(key, sizeof(key), "namespaces.%s", rp_ns_name((enum rp_ns_kind)k));
-        refuse(d, &cs->pos, key, &ps->pos, "'%s' loosens a namespace the parent made '%s'",
-               cs->mode == RP_NS_HOST ? "host"
-                   : cs->path         ? cs->path
-                                      : "join",
-               mode[ps->mode]);
+        fam_refuse(d, &cs->pos, key, &ps->pos, "'%s' loosens a namespace the parent made '%s'",
+                   cs->mode == RP_NS_HOST ? "host"
+                       : cs->path         ? cs->path
+                                          : "join",
+                   mode[ps->mode]);
     }
 }
 
@@ -81,81 +80,27 @@ static void check_caps(const struct rp_node *p, const struct rp_node *c, struct 
     if (!extra)
         return;
     int cap = __builtin_ctzll(extra);
-    refuse(d, c->caps.mode == RP_CAPS_UNSET ? &c->caps.pos : &c->caps.list_pos, "capabilities",
-           &p->caps.list_pos, "keeps %s, which the parent %s", rp_cap_name(cap),
-           p->caps.mode == RP_CAPS_KEEP ? "does not keep" : "drops");
+    fam_refuse(d, c->caps.mode == RP_CAPS_UNSET ? &c->caps.pos : &c->caps.list_pos, "capabilities",
+               &p->caps.list_pos, "keeps %s, which the parent %s", rp_cap_name(cap),
+               p->caps.mode == RP_CAPS_KEEP ? "does not keep" : "drops");
 }
 
 static void check_process(const struct rp_node *p, const struct rp_node *c, struct rp_diags *d)
 {
     const struct rp_pos *pp = &p->process.no_new_privileges_pos;
     if (pp->line && p->process.no_new_privileges && !c->process.no_new_privileges)
-        refuse(d, &c->process.no_new_privileges_pos, "process.no_new_privileges", pp,
-               "false turns off what the parent turned on");
+        fam_refuse(d, &c->process.no_new_privileges_pos, "process.no_new_privileges", pp,
+                   "false turns off what the parent turned on");
 }
 
-static bool mount_readonly(const struct rp_mount *m)
-{
-    return (m->type == RP_MOUNT_BIND || m->type == RP_MOUNT_FILE) && m->readonly;
-}
-
-/* The parent's mount at path, or NULL (a linear scan per lookup would make
- * a 1,000-mount family quadratic: a sorted index instead). */
-struct by_path {
-    const char *path;
-    const struct rp_mount *m;
-};
-
-static int cmp_path(const void *a, const void *b)
-{
-    return strcmp(((const struct by_path *)a)->path, ((const struct by_path *)b)->path);
-}
-
-static const struct rp_mount *find_mount(const struct by_path *ix, size_t n, const char *path)
-{
-    struct by_path key = {path, NULL};
-    const struct by_path *r = bsearch(&key, ix, n, sizeof(*ix), cmp_path);
-    return r ? r->m : NULL;
-}
-
-static void check_mounts(const struct rp_node *p, const struct rp_node *c, struct rp_diags *d)
+/* The root here; the mounts in merge.c, where each file's entries meet
+ * the parent's list once (walking every step's mounts would cost a
+ * family of 1,000 mounts sixteen walks of them). */
+static void check_root(const struct rp_node *p, const struct rp_node *c, struct rp_diags *d)
 {
     if (p->root.readonly && !c->root.readonly && written(p, &p->root.pos))
-        refuse(d, &c->root.pos, "root.readonly", &p->root.pos,
-               "a writable root loosens the parent's read-only root");
-    struct by_path *ix = rp_xcalloc(p->n_mounts + 1, sizeof(*ix));
-    for (size_t i = 0; i < p->n_mounts; i++)
-        ix[i] = (struct by_path){p->mounts[i].path, &p->mounts[i]};
-    qsort(ix, p->n_mounts, sizeof(*ix), cmp_path);
-    for (size_t i = 0; i < c->n_mounts; i++) {
-        const struct rp_mount *m = &c->mounts[i];
-        const struct rp_mount *pm = find_mount(ix, p->n_mounts, m->path);
-        if (pm && same_pos(&pm->pos, &m->pos))
-            continue; /* inherited as it was */
-        char key[32];
-        snprintf(key, sizeof(key), "mounts[%zu]", i);
-        if (pm && mount_readonly(pm) && !mount_readonly(m)) {
-            refuse(d, &m->pos, key, &pm->pos,
-                   "'%s' is writable where the parent mounted it read-only", m->path);
-            continue;
-        }
-        if (m->type != RP_MOUNT_BIND || m->readonly)
-            continue;
-        /* A writable bind below a read-only one: each folder above it. */
-        char buf[4096];
-        snprintf(buf, sizeof(buf), "%s", m->path);
-        for (char *s = strrchr(buf, '/'); s && s > buf; s = strrchr(buf, '/')) {
-            *s = '\0';
-            const struct rp_mount *up = find_mount(ix, p->n_mounts, buf);
-            if (up && mount_readonly(up)) {
-                refuse(d, &m->pos, key, &up->pos,
-                       "a writable bind at '%s' is below the parent's read-only '%s'", m->path,
-                       up->path);
-                break;
-            }
-        }
-    }
-    free(ix);
+        fam_refuse(d, &c->root.pos, "root.readonly", &p->root.pos,
+                   "a writable root loosens the parent's read-only root");
 }
 
 /* How much a default action lets through: a child's may not let more. */
@@ -205,7 +150,7 @@ static const struct rp_pos *refused_at(const struct rp_seccomp *sc, const char *
 static bool same_rule(const struct rp_seccomp *sc, const struct rp_seccomp_rule *r)
 {
     for (size_t i = 0; i < sc->n_rules; i++)
-        if (same_pos(&sc->rules[i].pos, &r->pos) && sc->rules[i].names.n == r->names.n)
+        if (same_rule_pos(&sc->rules[i].pos, &r->pos) && sc->rules[i].names.n == r->names.n)
             return true;
     return false;
 }
@@ -216,17 +161,17 @@ static void check_seccomp(const struct rp_node *p, const struct rp_node *c, stru
     if (!ps->present)
         return;
     if (!cs->present) {
-        refuse(d, &cs->pos, "seccomp", &ps->pos, "no filter loosens the parent's filter");
+        fam_refuse(d, &cs->pos, "seccomp", &ps->pos, "no filter loosens the parent's filter");
         return;
     }
     if (strictness(cs->default_action) < strictness(ps->default_action))
-        refuse(d, &cs->pos, "seccomp.default_action", &ps->pos,
-               "'%s' is less strict than the parent's '%s'",
-               rp_seccomp_action_name(cs->default_action),
-               rp_seccomp_action_name(ps->default_action));
+        fam_refuse(d, &cs->pos, "seccomp.default_action", &ps->pos,
+                   "'%s' is less strict than the parent's '%s'",
+                   rp_seccomp_action_name(cs->default_action),
+                   rp_seccomp_action_name(ps->default_action));
     if (ps->base == RP_SC_BASE_DEFAULT && cs->base == RP_SC_BASE_NONE)
-        refuse(d, &cs->pos, "seccomp.base", &ps->pos,
-               "'none' drops the base profile 'default' the parent has");
+        fam_refuse(d, &cs->pos, "seccomp.base", &ps->pos,
+                   "'none' drops the base profile 'default' the parent has");
     for (size_t i = 0; i < cs->n_rules; i++) {
         const struct rp_seccomp_rule *r = &cs->rules[i];
         if (!lets_through(r->action) || same_rule(ps, r))
@@ -236,8 +181,8 @@ static void check_seccomp(const struct rp_node *p, const struct rp_node *c, stru
             if (at) {
                 char key[48];
                 snprintf(key, sizeof(key), "seccomp.syscalls[%zu]", i);
-                refuse(d, &r->names.pos[j], key, at, "'%s' is allowed where the parent refuses it",
-                       r->names.v[j]);
+                fam_refuse(d, &r->names.pos[j], key, at,
+                           "'%s' is allowed where the parent refuses it", r->names.v[j]);
             }
         }
     }
@@ -295,8 +240,8 @@ static void check_cgroup(const struct rp_node *p, const struct rp_node *c, struc
 {
     const struct rp_cgroup *pc = &p->cgroup, *cc = &c->cgroup;
     if (pc->present && pc->required && !cc->required)
-        refuse(d, &cc->pos, "cgroup.required", &pc->pos,
-               "false drops the parent's required cgroup");
+        fam_refuse(d, &cc->pos, "cgroup.required", &pc->pos,
+                   "false drops the parent's required cgroup");
     static const enum rp_cgroup_item_kind limits[] = {
         RP_CG_MEMORY_MAX, RP_CG_MEMORY_HIGH, RP_CG_MEMORY_SWAP_MAX, RP_CG_PIDS_MAX, RP_CG_CPU_MAX,
     };
@@ -307,13 +252,14 @@ static void check_cgroup(const struct rp_node *p, const struct rp_node *c, struc
         char key[64];
         snprintf(key, sizeof(key), "cgroup.items.%s", rp_cgroup_item_name(limits[i]));
         if (!ci) {
-            refuse(d, &cc->pos, key, &pi->pos, "no limit loosens the parent's %s", pi->value);
+            fam_refuse(d, &cc->pos, key, &pi->pos, "no limit loosens the parent's %s", pi->value);
             continue;
         }
         bool looser = limits[i] == RP_CG_CPU_MAX ? cpu_looser(ci->value, pi->value)
                                                  : limit(ci->value) > limit(pi->value);
         if (looser)
-            refuse(d, &ci->pos, key, &pi->pos, "%s is above the parent's %s", ci->value, pi->value);
+            fam_refuse(d, &ci->pos, key, &pi->pos, "%s is above the parent's %s", ci->value,
+                       pi->value);
     }
     static const char *const io_keys[] = {"rbps", "wbps", "riops", "wiops"};
     for (size_t i = 0; i < pc->n_items; i++) {
@@ -322,14 +268,15 @@ static void check_cgroup(const struct rp_node *p, const struct rp_node *c, struc
             continue;
         const struct rp_cgroup_item *ci = io_dev(cc, pi->value);
         if (!ci) {
-            refuse(d, &cc->pos, "cgroup.items.io.max", &pi->pos, "drops the parent's limit '%s'",
-                   pi->value);
+            fam_refuse(d, &cc->pos, "cgroup.items.io.max", &pi->pos,
+                       "drops the parent's limit '%s'", pi->value);
             continue;
         }
         for (size_t k = 0; k < ARRAY_LEN(io_keys); k++)
             if (io_key(ci->value, io_keys[k]) > io_key(pi->value, io_keys[k])) {
-                refuse(d, &ci->pos, "cgroup.items.io.max", &pi->pos,
-                       "'%s' raises %s above the parent's '%s'", ci->value, io_keys[k], pi->value);
+                fam_refuse(d, &ci->pos, "cgroup.items.io.max", &pi->pos,
+                           "'%s' raises %s above the parent's '%s'", ci->value, io_keys[k],
+                           pi->value);
                 break;
             }
     }
@@ -341,7 +288,7 @@ void fam_check_tighten(const struct rp_node *parent, const struct rp_node *child
     check_ns(parent, child, diags);
     check_caps(parent, child, diags);
     check_process(parent, child, diags);
-    check_mounts(parent, child, diags);
+    check_root(parent, child, diags);
     check_seccomp(parent, child, diags);
     check_cgroup(parent, child, diags);
 }

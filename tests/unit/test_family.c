@@ -433,7 +433,7 @@ static void test_read_only_mount_made_writable(void **s)
 {
     (void)s;
     refused(child("mounts: [{type: bind, path: /usr, source: /usr, readonly: false}]\n"), NULL,
-            "child.yaml", 4, 10, "mounts[0]", "writable where the parent mounted it read-only",
+            "child.yaml", 4, 10, "mounts", "writable where the parent mounted it read-only",
             PARENT_POS(7, 5), NULL);
 }
 
@@ -441,7 +441,7 @@ static void test_writable_bind_below_read_only(void **s)
 {
     (void)s;
     refused(child("mounts: [{type: bind, path: /usr/local/w, source: /tmp, readonly: false}]\n"),
-            NULL, "child.yaml", 4, 10, "mounts[1]", "below the parent's read-only '/usr'",
+            NULL, "child.yaml", 4, 10, "mounts", "below the parent's read-only '/usr'",
             PARENT_POS(7, 5), NULL);
 }
 
