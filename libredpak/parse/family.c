@@ -96,6 +96,25 @@ int fam_parse(const char *file, struct yt_doc *doc, const char *policy,
     struct rp_family *fam = ch.fam;
     if (rc == 0 && policy && !(pol = fam_policy_parse(ch.docs[0].root, fam->files[0], diags)))
         rc = -EINVAL;
+    for (size_t i = policy ? 1 : 0; rc == 0 && i < ch.n; i++) {
+        const struct yt_pair *own = yt_map_find(ch.docs[i].root, "policy");
+        if (own) {
+            struct rp_pos pos = {own->key->file ? own->key->file : file, own->key->line,
+                                 own->key->column};
+            rp_diags_add(diags, &pos, "policy",
+                         "only the admin policy has a policy section (unknown key 'policy')");
+            rc = -EINVAL;
+        }
+        if (!yt_map_find(ch.docs[i].root, "node")) {
+            /* A name inherited would give two nodes one name (their cgroups,
+             * their logs): every node of a family names itself. */
+            const struct yt_node *r = ch.docs[i].root;
+            struct rp_pos pos = {r->file ? r->file : file, r->line, r->column};
+            rp_diags_add(diags, &pos, "node",
+                         "required key 'node' is missing: a node of a family names itself");
+            rc = -EINVAL;
+        }
+    }
     for (size_t i = 0; rc == 0 && i < ch.n; i++) {
         bool last = i + 1 == ch.n;
         merged = fam_merge(&mdoc, merged, ch.docs[i].root, file, diags);
