@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "median.h"
 #include "redpak/redpak.h"
 
 #define MOUNTS 1000
@@ -100,18 +101,6 @@ static double once(const char *file, size_t *n_mounts)
     rp_node_free(node);
     rp_diags_free(&diags);
     return t1 - t0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
