@@ -18,9 +18,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A file that extends another, or drops an inherited entry (remove: true
+ * with nothing to inherit is then said as such, by the merge). */
 bool fam_extends(const struct yt_node *root)
 {
-    return root->kind == YT_MAP && yt_map_find(root, "extends");
+    if (root->kind != YT_MAP)
+        return false;
+    if (yt_map_find(root, "extends"))
+        return true;
+    static const char *const lists[] = {"mounts", "tmpfs"};
+    for (size_t k = 0; k < ARRAY_LEN(lists); k++) {
+        const struct yt_pair *l = yt_map_find(root, lists[k]);
+        for (size_t i = 0; l && l->value->kind == YT_SEQ && i < l->value->n; i++)
+            if (l->value->items[i]->kind == YT_MAP && yt_map_find(l->value->items[i], "remove"))
+                return true;
+    }
+    return false;
 }
 
 int fam_policy_path(const struct rp_parse_opts *opts, char **path, const char *leaf,
