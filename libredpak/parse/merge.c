@@ -128,9 +128,10 @@ static struct yt_node *merge_by_path(struct mctx *m, const char *key, const stru
         return cv; /* the walker reports the type */
     /* The child's entries by path: the parent's list is walked once. */
     bool check = pv && !strcmp(key, "mounts");
-    struct fam_pathmap ix, up = {0};
+    struct fam_pathmap ix, up, dropped;
     fam_pathmap_init(&ix, cv->n);
     fam_pathmap_init(&up, 0);
+    fam_pathmap_init(&dropped, 0); /* the parent's read-only entries a remove dropped */
     bool *used = rp_xcalloc(cv->n + 1, sizeof(*used));
     for (size_t i = 0; i < cv->n; i++) {
         const char *path = entry_path(cv->items[i]);
@@ -156,8 +157,11 @@ static struct yt_node *merge_by_path(struct mctx *m, const char *key, const stru
             continue;
         }
         used[j] = true;
-        if (field(cv->items[j], "remove"))
+        if (field(cv->items[j], "remove")) {
+            if (check && entry_readonly(pe))
+                fam_pathmap_put(&dropped, path, i);
             continue;
+        }
         if (check && entry_readonly(pe) && !entry_readonly(cv->items[j])) {
             struct rp_pos cp = pos_of(m, cv->items[j]), pp = pos_of(m, pe);
             fam_refuse(m->diags, &cp, key, &pp,
@@ -176,9 +180,20 @@ static struct yt_node *merge_by_path(struct mctx *m, const char *key, const stru
             merr(m, rm, key, "remove: no inherited entry at path '%s'", entry_path(e));
         else if (!used[i])
             seq_add(out, e);
+        /* remove, then the same path writable: the read-only mount made
+         * writable in two steps. */
+        long d = !rm && !used[i] && dropped.n && entry_path(e) && !entry_readonly(e)
+            ? fam_pathmap_get(&dropped, entry_path(e))
+            : -1;
+        if (d >= 0) {
+            struct rp_pos cp = pos_of(m, e), pp = pos_of(m, pv->items[d]);
+            fam_refuse(m->diags, &cp, key, &pp,
+                       "'%s' is writable where the parent mounted it read-only", entry_path(e));
+        }
     }
     fam_pathmap_free(&ix);
     fam_pathmap_free(&up);
+    fam_pathmap_free(&dropped);
     free(used);
     return out;
 }

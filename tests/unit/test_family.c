@@ -437,6 +437,16 @@ static void test_read_only_mount_made_writable(void **s)
             PARENT_POS(7, 5), NULL);
 }
 
+static void test_remove_then_writable_is_refused(void **s)
+{
+    (void)s;
+    refused(child("mounts:\n"
+                  "  - {path: /usr, remove: true}\n"
+                  "  - {type: bind, path: /usr, source: /usr, readonly: false}\n"),
+            NULL, "child.yaml", 6, 5, "mounts", "writable where the parent mounted it read-only",
+            PARENT_POS(7, 5), NULL);
+}
+
 static void test_writable_bind_below_read_only(void **s)
 {
     (void)s;
@@ -625,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_new_privileges_off, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_mount_made_writable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writable_bind_below_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_then_writable_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writable_root_under_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seccomp_weaker_default_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seccomp_base_none_under_default, setup, teardown),
