@@ -221,6 +221,15 @@ YAML
     [ "$status" -eq 125 ]
     [[ $output == *"/etc/redpak/policy.yaml:4:5: policy.forbid.namespaces.net: node web: namespaces.net is 'host'"* ]]
     [ ! -e "$SCRATCH/made" ]
+    # A node the policy allows runs rootless under it.
+    write_host_usr_node "$SCRATCH/ok.yaml" ok < /dev/null
+    run unshare -m sh -c '
+        mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc &&
+        exec setpriv --reuid="$2" --regid="$3" --clear-groups --inh-caps=-all -- \
+            "$4" --node "$1/ok.yaml" -- /bin/sh -c "echo ran"' sh "$SCRATCH" "$ROOTLESS_UID" \
+        "$ROOTLESS_GID" "$REDWRAP"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
     [ "$host_etc" = "$(ls -la /etc/redpak 2>&1 || true)" ] # the host's /etc/redpak as it was
 }
 
