@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "median.h"
 #include "redpak/redpak.h"
 
 #define TARGET_MOUNTS 1000
@@ -95,18 +96,6 @@ static double clock_ms(clockid_t clock)
     struct timespec ts;
     clock_gettime(clock, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 struct sample {

@@ -23,6 +23,8 @@ static void usage(FILE *out)
           "  -n, --node FILE           the node description (YAML, version 1)\n"
           "  -s, --set KEY=VALUE       override one scalar, e.g. cgroup.items.memory.max=512M\n"
           "      --dry-run             print the plan and touch nothing\n"
+          "      --policy FILE         root only: the admin policy instead of\n"
+          "                            /etc/redpak/policy.yaml\n"
           "      --seccomp-learn OUT   record the syscalls the workload makes and write\n"
           "                            a seccomp: fragment allowing exactly those; other\n"
           "                            syscalls then fail with EPERM and are logged\n"
@@ -38,11 +40,12 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LEARN, OPT_LEARN_KILL };
+    enum { OPT_DRY_RUN = 256, OPT_VERSION, OPT_LEARN, OPT_LEARN_KILL, OPT_POLICY };
     static const struct option options[] = {
         {"node", required_argument, NULL, 'n'},
         {"set", required_argument, NULL, 's'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"policy", required_argument, NULL, OPT_POLICY},
         {"seccomp-learn", required_argument, NULL, OPT_LEARN},
         {"seccomp-learn-kill", no_argument, NULL, OPT_LEARN_KILL},
         {"verbose", no_argument, NULL, 'v'},
@@ -50,7 +53,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {0},
     };
-    const char *node_file = NULL;
+    const char *node_file = NULL, *policy_file = NULL;
     const char **sets = calloc((size_t)argc, sizeof(*sets));
     size_t n_sets = 0;
     struct rp_run_opts run = {.environ = environ, .trim_when_running = true};
@@ -69,6 +72,7 @@ int main(int argc, char **argv)
         case OPT_DRY_RUN: dry_run = 1; break;
         case OPT_LEARN: run.seccomp_learn = optarg; break;
         case OPT_LEARN_KILL: run.seccomp_learn_kill = true; break;
+        case OPT_POLICY: policy_file = optarg; break;
         case OPT_VERSION: printf("redwrap %s\n", REDPAK_VERSION); return 0;
         default: usage(stderr); return RP_EXIT_SETUP_FAILED;
         }
@@ -79,12 +83,19 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         run.argv = argv + optind;
+    /* The admin policy is root's to choose; a rootless caller gets the
+     * default one, which it cannot switch off. */
+    if (policy_file && getuid() != 0) {
+        fputs("redwrap: --policy is for root only\n", stderr);
+        return RP_EXIT_SETUP_FAILED;
+    }
 
     struct rp_parse_opts popts = {
         .caller_uid = getuid(),
         .caller_gid = getgid(),
         .sets = sets,
         .n_sets = n_sets,
+        .policy_file = policy_file,
     };
     struct rp_plan_opts plopts = {.caller_uid = getuid(), .caller_gid = getgid()};
     struct rp_diags diags = {0};

@@ -2,6 +2,7 @@
 /* The node model's life cycle: the defaults of node-format.md, and
  * freeing. The names of its enums are in enum_names.c. */
 #include "alloc.h"
+#include "node_family.h"
 #include "node_model.h"
 
 #include <errno.h>
@@ -118,5 +119,6 @@ void rp_node_free(struct rp_node *n)
     free_strings(&p->env_pass);
     free(p->rlimits);
     free_kvs(&n->host_sysctl);
+    rp_family_free(n->family);
     free(n);
 }

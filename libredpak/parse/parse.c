@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "family.h"
 #include "grammar.h"
 
 static const char *const top_keys[] = {
@@ -118,6 +119,21 @@ static void walk(struct pctx *c, const struct yt_node *top)
     section(c, top, "host", parse_host);
 }
 
+struct rp_node *pc_walk_tree(const char *file, const char *dir, const struct yt_node *root,
+                             const struct rp_family *fam, const struct rp_parse_opts *opts,
+                             struct rp_diags *diags)
+{
+    size_t first = diags->n;
+    struct rp_node *node = rp_node_new(file, dir);
+    struct pctx c = {.node = node, .diags = diags, .opts = opts, .top = root, .fam = fam};
+    walk(&c, root);
+    if (diags->n > first) {
+        rp_node_free(node);
+        return NULL;
+    }
+    return node;
+}
+
 static int parse_node(const char *file, const char *dir, const char *buf, size_t len,
                       const struct rp_parse_opts *opts, struct rp_node **out,
                       struct rp_diags *diags)
@@ -129,6 +145,20 @@ static int parse_node(const char *file, const char *dir, const char *buf, size_t
     *out = NULL;
     struct yt_doc doc;
     yt_parse(file, buf, len, &doc, diags);
+    /* A node that extends another, or any node under an admin policy, is
+     * a family: merged, then walked (family.c). */
+    if (doc.root && diags->n == first) {
+        char *policy = NULL;
+        int prc = fam_policy_path(opts, &policy, file, diags);
+        if (prc < 0 || policy || opts->origins || fam_extends(doc.root)) {
+            int rc = prc < 0 ? prc : fam_parse(file, &doc, policy, opts, out, diags);
+            free(policy);
+            yt_free(&doc);
+            if (diags->n > first)
+                rp_diags_sort(diags, first);
+            return rc;
+        }
+    }
     if (opts->n_sets)
         rp_set_apply(&doc, opts->sets, opts->n_sets, diags);
     struct rp_node *node = rp_node_new(file, dir);
@@ -148,7 +178,7 @@ static int parse_node(const char *file, const char *dir, const char *buf, size_t
 
 /* ${NODE_DIR}: the node file's folder, absolute, so that a bind source
  * written "${NODE_DIR}/data" is a valid host path from any working dir. */
-static char *folder_of(const char *file)
+char *pc_folder_of(const char *file)
 {
     const char *slash = strrchr(file, '/');
     char *dir =
@@ -173,17 +203,17 @@ int rp_node_parse_buffer(const char *name, const char *buf, size_t len,
                          const struct rp_parse_opts *opts, struct rp_node **out,
                          struct rp_diags *diags)
 {
-    char *dir = folder_of(name);
+    char *dir = pc_folder_of(name);
     int rc = parse_node(name, dir, buf, len, opts, out, diags);
     free(dir);
     return rc;
 }
 
-int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts, struct rp_node **out,
-                       struct rp_diags *diags)
+int pc_read_node_file(const char *path, char **out, size_t *out_len, struct rp_diags *diags)
 {
     struct rp_pos start = {path, 1, 1};
     *out = NULL;
+    *out_len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
@@ -212,6 +242,20 @@ int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts, struc
             rp_diags_add(diags, &start, "", "cannot read the node file: %s", strerror(-err));
     }
     close(fd);
+    if (err)
+        free(buf);
+    *out = err ? NULL : buf;
+    *out_len = err ? 0 : len;
+    return err;
+}
+
+int rp_node_parse_file(const char *path, const struct rp_parse_opts *opts, struct rp_node **out,
+                       struct rp_diags *diags)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    *out = NULL;
+    int err = pc_read_node_file(path, &buf, &len, diags);
     if (!err)
         err = rp_node_parse_buffer(path, buf, len, opts, out, diags);
     free(buf);

@@ -25,6 +25,8 @@ struct pctx {
     const struct yt_node *top; /* the document's mapping: where "missing" points */
     char path[1024];           /* the key path of the value being checked */
     size_t plen;
+    /* The node's family, or NULL: ${NODE_DIR} is per file (family.h). */
+    const struct rp_family *fam;
 };
 
 /* Positions and errors. pc_err reports at node n with the current key path. */

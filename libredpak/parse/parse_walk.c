@@ -4,6 +4,7 @@
 #include "parse.h"
 
 #include "error_internal.h"
+#include "family.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -155,7 +156,9 @@ bool pc_expand(struct pctx *c, const struct yt_node *at, const char *in, char **
             if (end && n == 4 && !memcmp(p + 2, "NODE", 4)) {
                 fputs(c->node->name ? c->node->name : "", f);
             } else if (end && n == 8 && !memcmp(p + 2, "NODE_DIR", 8)) {
-                fputs(c->node->dir, f);
+                /* The folder of the file that wrote the value (a family). */
+                const char *d = fam_dir_of(c->fam, at ? at->file : NULL);
+                fputs(d ? d : c->node->dir, f);
             } else if (end && n == 3 && !memcmp(p + 2, "UID", 3)) {
                 fprintf(f, "%u", (unsigned)c->opts->caller_uid);
             } else if (end && n == 3 && !memcmp(p + 2, "GID", 3)) {

@@ -277,6 +277,9 @@ struct rp_node {
     struct rp_seccomp seccomp;
     struct rp_process process;
     struct rp_kv_list host_sysctl;
+    /* The chain of files the node was merged from (redpak/family.h); NULL
+     * for a node file that extends nothing under no policy. */
+    struct rp_family *family;
 };
 
 /* Limits that keep a hostile file from costing more than a bad error. */
@@ -293,6 +296,13 @@ struct rp_parse_opts {
     /* --set KEY=VALUE overrides, applied to the document before validation. */
     const char *const *sets;
     size_t n_sets;
+    /* Keep where every value came from (rp_node_print_origins). */
+    bool origins;
+    /* The admin policy (docs/node-format.md, "Admin policy"): NULL reads
+     * /etc/redpak/policy.yaml when it exists; a file given here must exist.
+     * The CLIs let only root choose it. no_policy skips it (library tests). */
+    const char *policy_file;
+    bool no_policy;
 };
 
 /* Parses and validates a node file. Returns 0 and a node, or a negative

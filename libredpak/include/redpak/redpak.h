@@ -4,6 +4,7 @@
 #define REDPAK_REDPAK_H
 
 #include "redpak/error.h"
+#include "redpak/family.h"
 #include "redpak/node.h"
 #include "redpak/plan.h"
 #include "redpak/run.h"
