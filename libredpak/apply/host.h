@@ -44,7 +44,10 @@ void rp_host_sources_close(struct rp_host_sources *s);
 /* First process, uid 0 of the node's user namespace: gives src (the
  * checked source of a bind) the owner step 2 left to the node, if source
  * is such a folder. 0, or -errno of the chown. */
-int rp_host_source_chown(const struct rp_host_sources *s, const char *source, int src);
+/* ns, base: owners written as a nested build writes them
+ * (rp_mount_lock_build_id). */
+int rp_host_source_chown(const struct rp_host_sources *s, const char *source, int src,
+                         const struct rp_ns_plan *ns, uint32_t base);
 
 /* 0 when src (resolved by the first process) is the file or directory
  * that step i's source was in the parent; -EXDEV when it is not. */

@@ -24,6 +24,7 @@
 
 #include "auto_fd.h"
 #include "host.h"
+#include "mount_lock.h"
 #include "host_path.h"
 #include "step_message.h"
 
@@ -119,11 +120,13 @@ void rp_host_sources_close(struct rp_host_sources *s)
  * be the folder step 2 made. The kernel allows it to uid 0 of the node's
  * namespace because both the folder's ids (the caller's, mapped to 0) and
  * the new ones are mapped there. */
-int rp_host_source_chown(const struct rp_host_sources *s, const char *source, int src)
+int rp_host_source_chown(const struct rp_host_sources *s, const char *source, int src,
+                         const struct rp_ns_plan *ns, uint32_t base)
 {
     for (size_t i = 0; s && i < s->n_owners; i++)
         if (!strcmp(s->owners[i].path, source) &&
-            fchownat(src, "", s->owners[i].uid, s->owners[i].gid, AT_EMPTY_PATH) < 0)
+            fchownat(src, "", rp_mount_lock_build_id(ns, base, false, s->owners[i].uid),
+                     rp_mount_lock_build_id(ns, base, true, s->owners[i].gid), AT_EMPTY_PATH) < 0)
             return -errno;
     return 0;
 }

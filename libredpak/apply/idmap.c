@@ -103,24 +103,19 @@ static const char *fs_name(int fd, char *buf, size_t len)
     return buf;
 }
 
-int rp_idmap_attach(pid_t pid, const struct rp_plan *plan, const int *fds, uint32_t base,
+int rp_idmap_attach(int userns, const struct rp_plan *plan, const int *fds, uint32_t base,
                     int verbose, struct rp_error *err)
 {
     const struct rp_mount_plan *mount = &plan->mount;
-    RP_AUTO_FD int userns = -1;
     for (size_t i = 0; i < mount->n; i++) {
         const struct rp_mount_step *s = &mount->steps[i];
         if ((s->op != RP_MOP_BIND && s->op != RP_MOP_ROOT_BIND) || !s->idmap)
             continue;
         int r = -EBADF;
         if (fds && fds[i] >= 0) {
-            if (userns < 0) {
-                char path[64];
-                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-                userns = open(path, O_RDONLY | O_CLOEXEC);
-                if (userns < 0)
-                    return rp_step_error(err, RP_STEP_ID_MAPS, errno, "open %s", path);
-            }
+            if (userns < 0)
+                return rp_step_error(err, RP_STEP_ID_MAPS, EBADF,
+                                     "idmapped binds: no handle on the node's user namespace");
             struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
             r = mount_setattr(fds[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0
                 ? -errno

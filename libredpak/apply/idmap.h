@@ -16,10 +16,11 @@ int *rp_idmap_open(const struct rp_mount_plan *mount, const struct rp_host_sourc
                    int verbose);
 void rp_idmap_close(int *fds, size_t n);
 
-/* Step 5, once the maps of pid's user namespace are written: idmaps each
- * detached copy through that namespace; where it cannot, warns and chowns
- * the folders created for it into the range (base: the private range's). */
-int rp_idmap_attach(pid_t pid, const struct rp_plan *plan, const int *fds, uint32_t base,
+/* Step 5, once the maps of the node's user namespace (userns, an fd of
+ * it) are written: idmaps each detached copy through that namespace; where
+ * it cannot, warns and chowns the folders created for it into the range
+ * (base: the private range's). */
+int rp_idmap_attach(int userns, const struct rp_plan *plan, const int *fds, uint32_t base,
                     int verbose, struct rp_error *err);
 
 #endif

@@ -31,6 +31,7 @@
 #include "error_internal.h"
 #include "log.h"
 #include "mount.h"
+#include "mount_lock.h"
 #include "mount_proc.h"
 #include "mount_resolve.h"
 #include "notify.h"
@@ -62,6 +63,12 @@ static void ctx_release(struct mount_ctx *c)
     rp_close_fd(&c->root_fd);
     free(c->own);
     free(c->skipped);
+}
+
+/* An owner the plan gives inside the node, as this process writes it. */
+static unsigned build_id(const struct mount_ctx *c, bool gid, uint32_t id)
+{
+    return rp_mount_lock_build_id(c->plans->ns, c->plans->base, gid, id);
 }
 
 static const char *step_path(const struct rp_mount_step *s)
@@ -327,7 +334,7 @@ static int op_bind(struct mount_ctx *c, const struct rp_mount_step *s, size_t i,
     }
     if (src < 0)
         return src;
-    int r = rp_host_source_chown(c->plans->sources, s->source, src);
+    int r = rp_host_source_chown(c->plans->sources, s->source, src, c->plans->ns, c->plans->base);
     if (r < 0)
         return rp_error_set(err, -r, "chown %s (made by step 2) to its owner inside the node",
                             s->source);
@@ -399,8 +406,8 @@ static int op_tmpfs(struct mount_ctx *c, const struct rp_mount_step *s, struct r
     if (s->size)
         n += snprintf(opts + n, sizeof(opts) - (size_t)n, ",size=%" PRIu64, s->size);
     if (s->has_owner)
-        snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u", (unsigned)s->uid,
-                 (unsigned)s->gid);
+        snprintf(opts + n, sizeof(opts) - (size_t)n, ",uid=%u,gid=%u", build_id(c, false, s->uid),
+                 build_id(c, true, s->gid));
     return op_fs(c, s, "tmpfs", MS_NOSUID | MS_NODEV, opts, NULL, err);
 }
 
@@ -424,11 +431,12 @@ static int op_symlink(struct mount_ctx *c, const struct rp_mount_step *s, struct
 }
 
 /* Mode and owner of an fd that can be written to: exactly the plan's. */
-static int set_mode_owner(int fd, const struct rp_mount_step *s, struct rp_error *err)
+static int set_mode_owner(struct mount_ctx *c, int fd, const struct rp_mount_step *s,
+                          struct rp_error *err)
 {
     if (fchmod(fd, s->mode & 07777) < 0)
         return rp_mount_errno(err, -errno);
-    if (s->has_owner && fchown(fd, s->uid, s->gid) < 0)
+    if (s->has_owner && fchown(fd, build_id(c, false, s->uid), build_id(c, true, s->gid)) < 0)
         return rp_mount_errno(err, -errno);
     return 0;
 }
@@ -441,7 +449,7 @@ static int op_dir(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_
     RP_AUTO_FD int dir = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         return rp_mount_errno(err, -errno);
-    return set_mode_owner(dir, s, err);
+    return set_mode_owner(c, dir, s, err);
 }
 
 /* A file step's path that is not there yet, created in its parent. */
@@ -497,7 +505,7 @@ static int op_file(struct mount_ctx *c, const struct rp_mount_step *s, struct rp
             return rp_mount_errno(err, -errno);
         done += (size_t)n;
     }
-    return set_mode_owner(fd, s, err);
+    return set_mode_owner(c, fd, s, err);
 }
 
 /* The new root becomes "/"; the staging tmpfs, and the host's tree under
@@ -551,6 +559,45 @@ static int op_remount_ro(struct mount_ctx *c, const struct rp_mount_step *s, siz
     return rp_error_set(err, EINVAL, "not a mount made by this node");
 }
 
+/* As for proc: the ipc namespace must be owned by the mounting one. In a
+ * nested build the node's comes after step 7 (mount_lock.c): only the
+ * mount point now, the mount then (rp_mount_mqueue). */
+static int op_mqueue(struct mount_ctx *c, const struct rp_mount_step *s, struct rp_error *err)
+{
+    if (!rp_mount_lock_wanted(c->plans->ns))
+        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.ipc: new",
+                     err);
+    RP_AUTO_FD int tgt = rp_resolve(c->root_fd, s->path, RP_CREATE_DIR, 0755);
+    return tgt < 0 ? rp_mount_errno(err, tgt) : 0;
+}
+
+int rp_mount_mqueue(const struct rp_mount_plan *mount, struct rp_error *err)
+{
+    for (size_t i = 0; i < mount->n; i++) {
+        const struct rp_mount_step *s = &mount->steps[i];
+        if (s->op != RP_MOP_MQUEUE)
+            continue;
+        /* fsopen: the mqueue instance is the caller's IPC namespace's; and
+         * no /proc path is needed to name the target. */
+        RP_AUTO_FD int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        RP_AUTO_FD int tgt = root < 0 ? -errno : rp_resolve(root, s->path, RP_CREATE_NONE, 0);
+        RP_AUTO_FD int fs = tgt < 0 ? -1 : fsopen("mqueue", FSOPEN_CLOEXEC);
+        RP_AUTO_FD int mnt = -1;
+        unsigned attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+            (s->flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0);
+        int r = tgt < 0 ? tgt : 0;
+        if (r == 0 &&
+            (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+             (mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr)) < 0 ||
+             move_mount(mnt, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0))
+            r = -errno;
+        if (r < 0)
+            return rp_step_error(err, RP_STEP_MOUNTS, -r,
+                                 "mqueue on %s, in the node's IPC namespace", s->path);
+    }
+    return 0;
+}
+
 /* Which steps need which stage of the build. */
 static int check_stage(const struct mount_ctx *c, enum rp_mount_op op, struct rp_error *err)
 {
@@ -576,10 +623,7 @@ static int apply_step(struct mount_ctx *c, const struct rp_mount_step *s, size_t
     case RP_MOP_BIND: return op_bind(c, s, i, item, err);
     case RP_MOP_PROC: return op_proc(c, s, err);
     case RP_MOP_DEV: return op_dev(c, s, err);
-    case RP_MOP_MQUEUE:
-        /* As for proc: the ipc namespace must be owned by the mounting one. */
-        return op_fs(c, s, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "namespaces.ipc: new",
-                     err);
+    case RP_MOP_MQUEUE: return op_mqueue(c, s, err);
     case RP_MOP_SYMLINK: return op_symlink(c, s, err);
     case RP_MOP_DIR: return op_dir(c, s, err);
     case RP_MOP_FILE: return op_file(c, s, err);

@@ -23,6 +23,10 @@ struct rp_mount_plans {
      * source that the parent made from sources (idmap.c), attached in its
      * place and closed; -1 where the step binds its source itself. */
     int *detached;
+    /* Owners inside the node are written as rp_mount_lock_build_id gives
+     * them (a nested build writes host ids); base: the private range's. */
+    const struct rp_ns_plan *ns;
+    uint32_t base;
 };
 
 /* Step i (from 0) of m, one of the three plans, as `rednode-config plan`
@@ -34,6 +38,11 @@ size_t rp_mount_item(const struct rp_mount_plans *plans, const struct rp_mount_p
 struct rp_notify;
 int rp_mount_apply(const struct rp_mount_plans *plans, const struct rp_notify *notify, int verbose,
                    struct rp_error *err);
+
+/* A nested build, after step 7 (mount_lock.c): mqueue on the mount
+ * points the mqueue steps of mount made, for this process's IPC
+ * namespace. */
+int rp_mount_mqueue(const struct rp_mount_plan *mount, struct rp_error *err);
 
 /* Where the host's /proc is reachable while the new root is built: the
  * host's root sits at /oldroot of the staging tmpfs (mount.c). */

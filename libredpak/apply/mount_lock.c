@@ -1,42 +1,51 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The end of step 7: the node's mounts locked by the kernel.
+/* A nested build: the node's mounts locked by the kernel, and the node's
+ * user namespace a direct view of host ids.
  *
- * When a mount namespace is copied into a new one owned by a less
- * privileged user namespace, the kernel marks every copied mount
- * MNT_LOCKED, and MNT_LOCK_READONLY, _NODEV, _NOSUID, _NOEXEC, _ATIME for
- * the flags it has (fs/namespace.c: copy_mnt_ns, lock_mnt_tree). It then
- * refuses to unmount such a mount (EINVAL) or to clear those flags (EPERM),
- * whatever the caller's capabilities, keeps the locks on every copy (a new
- * mount namespace, a recursive bind), refuses a non-recursive bind of a
- * mount with locked mounts over it, and refuses a fresh proc or sysfs
- * while the visible one has locked mounts over non-empty directories
+ * When a mount namespace is copied into a new one owned by another user
+ * namespace, the kernel marks every copied mount MNT_LOCKED, and
+ * MNT_LOCK_READONLY, _NODEV, _NOSUID, _NOEXEC, _ATIME for the flags it has
+ * (fs/namespace.c: copy_mnt_ns, lock_mnt_tree). It then refuses to unmount
+ * such a mount (EINVAL) or to clear those flags (EPERM), whatever the
+ * caller's capabilities, keeps the locks on every copy (a new mount
+ * namespace, a recursive bind), refuses a non-recursive bind of a mount
+ * with locked mounts over it, and refuses a fresh proc or sysfs while the
+ * visible one has locked mounts over non-empty directories
  * (mount_too_revealing). So the read-only binds over /proc/sys and the
- * other kernel knobs (mount_proc.c), the read-only binds and the
- * read-only root stay as step 7 left them, even for a workload that keeps
+ * other kernel knobs (mount_proc.c), the read-only binds and the read-only
+ * root stay as step 7 left them, even for a workload that keeps
  * CAP_SYS_ADMIN and has no seccomp filter.
  *
- * The first process therefore unshares a user namespace nested in the
- * node's, with a mount namespace, and maps the node's ids onto themselves:
- * ids, file access and capabilities are as before, counted in the nested
- * namespace. Namespaces count capabilities in the user namespace that
- * owns them, the node's for those of step 4: the network, UTS and cgroup
- * namespaces are made again here, owned by the nested one, with the same
- * contents (names and cgroup root copied by the kernel, the loopback and
- * the net sysctls set again), so that CAP_NET_BIND_SERVICE, CAP_NET_ADMIN,
- * sethostname and a cgroup mount still work in them. The IPC namespace
- * stays (the node's /dev/mqueue shows the one it was mounted in), and so
- * does the pid namespace (this process is its init).
+ * So the node is built in two user namespaces, when redwrap makes both
+ * the user and the mount namespace:
  *
- * Only when redwrap made both the user and the mount namespace: with the
- * host's user namespace the workload holds the caller's capabilities over
- * the host (a nested one would take away those it keeps on purpose, over
- * the host's network for one), and a joined one owns namespaces the node
- * shares with others, over which the same would happen.
+ *   outer  made by the clone of step 4, with the pid, mount and IPC
+ *          namespaces. Its maps (written by the parent, userns.c,
+ *          RP_MAP_OUTER) map each host id the node's maps use onto
+ *          itself, nothing else: the first process builds step 7 there,
+ *          as the host id of the node's uid 0, so what it creates has the
+ *          owner the node sees as root, and its capabilities reach no
+ *          file of another host id (capable_wrt_inode_uidgid).
+ *   node   a child of the outer one with the node's own maps. Written from
+ *          the outer namespace, whose ids are host ids, its
+ *          /proc/self/uid_map reads as the host's view: "0 524288 65536".
+ *          The first process enters it after step 7 and unshares the mount
+ *          namespace (the copy is locked) with the network, UTS, IPC and
+ *          cgroup ones, owned by the node's namespace so that
+ *          CAP_NET_ADMIN, CAP_NET_BIND_SERVICE and sethostname work there
+ *          and the node's root owns their sysctls (the kernel gives a
+ *          namespace's sysctl files to the uid 0 of its owner, which the
+ *          outer namespace does not map). /dev/mqueue is mounted then,
+ *          for the new IPC namespace (step 7 made its mount point).
  *
- * A process that made a user namespace may map only its own id in it; a
- * range needs CAP_SETUID and CAP_SETGID in the parent namespace, from a
- * process there (user_namespaces(7)): a helper forked beforehand, still in
- * the node's namespace with its capabilities, writes the maps. */
+ * The pid namespace stays the outer one's: a proc is mounted for it in
+ * step 7. Its owner being the outer namespace, the workload can mount no
+ * proc of its own, nor set the pid namespace's last pid.
+ *
+ * The node's namespace is made before step 7 (rp_mount_lock_prepare),
+ * because the parent's idmapped binds need it: a process cloned into it
+ * holds it while the first process writes its maps, then exits. Its pid
+ * was the node's next one; the first process gives it back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -44,19 +53,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "auto_fd.h"
 #include "log.h"
+#include "mount.h"
 #include "mount_lock.h"
 #include "ns.h"
 #include "read_all.h"
 #include "step_message.h"
+#include "userns.h"
 
-/* The kernel's limit of 340 lines of at most 33 bytes. */
-#define MAP_MAX (340 * 34)
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 
 bool rp_mount_lock_wanted(const struct rp_ns_plan *ns)
 {
@@ -65,179 +78,176 @@ bool rp_mount_lock_wanted(const struct rp_ns_plan *ns)
 
 void rp_mount_lock_close(struct rp_mount_lock *lk)
 {
-    rp_close_fd(&lk->self_fd);
+    rp_close_fd(&lk->userns_fd);
     rp_close_fd(&lk->sys_fd);
 }
 
-int rp_mount_lock_prepare(const struct rp_ns_plan *ns, struct rp_mount_lock *lk,
+uint32_t rp_mount_lock_build_id(const struct rp_ns_plan *ns, uint32_t base, bool gid, uint32_t id)
+{
+    if (!rp_mount_lock_wanted(ns))
+        return id;
+    return gid ? rp_userns_host_id(ns->gid_map, ns->n_gid_map, base, ns->private_gid_range, id)
+               : rp_userns_host_id(ns->uid_map, ns->n_uid_map, base, ns->private_uid_range, id);
+}
+
+int rp_mount_lock_become_owner(const struct rp_ns_plan *ns, uint32_t base, struct rp_error *err)
+{
+    if (!ns->become_root)
+        return 0;
+    uint32_t uid = rp_mount_lock_build_id(ns, base, false, 0);
+    uint32_t gid = rp_mount_lock_build_id(ns, base, true, 0);
+    if (uid == (uint32_t)-1 || gid == (uint32_t)-1)
+        return rp_step_error(err, RP_STEP_ID_MAPS, EINVAL,
+                             "a root-started node needs uid and gid 0 in its maps");
+    /* Host root's supplementary groups are unmapped here. 0 is not mapped
+     * in the outer namespace of a private range, so the kernel sees no
+     * change from or to root in what follows and keeps the capabilities
+     * (cap_emulate_setxuid); gid before uid, while the uid may still change
+     * the gid. */
+    if (setgroups(0, NULL) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "setgroups to none");
+    if (setresgid(gid, gid, gid) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                             "become host gid %u, the node's gid 0, to build its root", gid);
+    if (setresuid(uid, uid, uid) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                             "become host uid %u, the node's uid 0, to build its root", uid);
+    /* The change of euid cleared the dumpable flag, as for a set-uid
+     * program; the first process stays as it was (init_lockdown.c decides
+     * what init becomes). */
+    if (prctl(PR_SET_DUMPABLE, 1) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "PR_SET_DUMPABLE");
+    return 0;
+}
+
+/* The process that holds the node's user namespace until its maps are
+ * written: it shares our memory (no page table copied) and returns at EOF. */
+static int hold(void *arg)
+{
+    const int *go = arg;
+    char c;
+    /* Its copy of the write end would keep the pipe from ever ending. */
+    close(go[1]);
+    return (int)read(go[0], &c, 1) < 0;
+}
+
+/* The pid of pidfd's process in the host's pid namespace: the one of the
+ * proc mounted at /proc (fdinfo counts in its proc's namespace), where
+ * this process, still in the host's mount tree, opens the maps. */
+static pid_t host_pid(int pidfd)
+{
+    char path[64], *text = NULL;
+    snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+    RP_AUTO_FD int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || rp_read_all(fd, 4096, &text, NULL) < 0)
+        return -1;
+    const char *p = strstr(text, "\nPid:");
+    long pid = p ? strtol(p + 5, NULL, 10) : -1;
+    free(text);
+    return pid > 0 ? (pid_t)pid : -1;
+}
+
+/* Clones the holder into a new user namespace, child of ours, writes its
+ * maps, keeps an fd of it and lets the holder go. Returns 0 or an errno and
+ * what failed. */
+static int make_node_userns(const struct rp_ns_plan *ns, uint32_t base, struct rp_mount_lock *lk,
+                            struct rp_error *err)
+{
+    static char stack[16384] __attribute__((aligned(16)));
+    int go[2];
+    if (pipe2(go, O_CLOEXEC) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: pipe");
+    int pidfd = -1;
+    pid_t pid = clone(hold, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | CLONE_PIDFD | SIGCHLD,
+                      go, &pidfd);
+    int r = 0;
+    if (pid < 0) {
+        r = rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                          "nested build: clone a process into the node's user namespace");
+        if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
+            rp_userns_explain(err);
+    } else {
+        pid_t at = host_pid(pidfd);
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)at);
+        if (at < 0)
+            r = rp_step_error(err, RP_STEP_ID_MAPS, EPROTO,
+                              "nested build: no pid in /proc/self/fdinfo of a pidfd");
+        else if ((r = rp_userns_apply(at, ns, base, RP_MAP_INNER, err)) == 0 &&
+                 (lk->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            r = rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: open %s", path);
+    }
+    close(go[1]); /* EOF: the holder returns */
+    close(go[0]);
+    if (pidfd >= 0)
+        close(pidfd);
+    while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return r;
+}
+
+/* The holder took the node's next pid: it gives it back, so that the
+ * workload is pid 2 as without it. ns_last_pid counts in the writer's pid
+ * namespace and needs CAP_SYS_ADMIN in its owner, the outer namespace,
+ * where this process still is. */
+static int give_back_pid(int sys_fd, struct rp_error *err)
+{
+    RP_AUTO_FD int fd = openat(sys_fd, "kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "1", 1) != 1)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: kernel.ns_last_pid");
+    return 0;
+}
+
+int rp_mount_lock_prepare(const struct rp_ns_plan *ns, uint32_t base, struct rp_mount_lock *lk,
                           struct rp_error *err)
 {
     if (!rp_mount_lock_wanted(ns))
         return 0;
-    /* The host's proc names this process by its pid there; the directory
-     * fd reaches the maps of whatever user namespace it is in later. */
-    lk->self_fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (lk->self_fd < 0)
-        return rp_step_error(err, RP_STEP_MOUNTS, errno, "lock the mounts: open /proc/self");
+    /* The host's: /proc/sys shows the namespaces of the process that opens
+     * a file in it, and step 7 hides the host's /proc. */
     lk->sys_fd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (lk->sys_fd < 0)
-        return rp_step_error(err, RP_STEP_MOUNTS, errno, "lock the mounts: open /proc/sys");
-    return 0;
-}
-
-/* "inside outside count" lines of /proc/self/{uid,gid}_map read in the
- * node's namespace become "inside inside count": the same ids, one level
- * down. */
-static int identity_map(int self_fd, const char *name, char *out, size_t len)
-{
-    RP_AUTO_FD int fd = openat(self_fd, name, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    char *text = NULL;
-    int r = rp_read_all(fd, MAP_MAX, &text, NULL);
-    if (r < 0)
-        return r;
-    size_t off = 0;
-    unsigned long inside, outside, count;
-    int used;
-    for (char *p = text; sscanf(p, "%lu %lu %lu%n", &inside, &outside, &count, &used) == 3;
-         p += used) {
-        int w = snprintf(out + off, len - off, "%lu %lu %lu\n", inside, inside, count);
-        if (w < 0 || (size_t)w >= len - off) {
-            free(text);
-            return -ENOSPC;
-        }
-        off += (size_t)w;
-    }
-    free(text);
-    return off ? 0 : -ENOENT;
-}
-
-static int write_map(int self_fd, const char *name, const char *text)
-{
-    RP_AUTO_FD int fd = openat(self_fd, name, O_WRONLY | O_CLOEXEC);
-    size_t len = strlen(text);
-    if (fd < 0 || write(fd, text, len) != (ssize_t)len)
-        return errno ? errno : EIO;
-    return 0;
-}
-
-/* The helper took the node's next pid: it gives it back, so that the
- * workload is pid 2 as without it. Setting the pid namespace's last pid
- * needs CAP_SYS_ADMIN (or CAP_CHECKPOINT_RESTORE) in its owner, the
- * node's user namespace, where only the helper still is; the pid is free
- * again once the first process has reaped the helper, before any fork. */
-static int give_back_pid(int sys_fd)
-{
-    char text[24];
-    int len = snprintf(text, sizeof(text), "%d", (int)getpid() - 1);
-    RP_AUTO_FD int fd = openat(sys_fd, "kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, text, (size_t)len) != len)
-        return errno ? errno : EIO;
-    return 0;
-}
-
-struct helper_args {
-    int go_fd, self_fd, sys_fd;
-    bool own_pid_ns; /* the node's pid namespace is new: its pid is ours to give back */
-    const char *gid_map, *uid_map;
-};
-
-/* The helper: waits for the first process to have unshared, writes its
- * maps (gid first, as step 5 does), and exits with 0 or the errno. */
-static int helper(const struct helper_args *a)
-{
-    char go;
-    /* The first process died: its own parent ends the node. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || read(a->go_fd, &go, 1) != 1)
-        return ECANCELED;
-    int e = write_map(a->self_fd, "gid_map", a->gid_map);
-    if (!e)
-        e = write_map(a->self_fd, "uid_map", a->uid_map);
-    if (!e && a->own_pid_ns)
-        e = give_back_pid(a->sys_fd);
-    return e;
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: open /proc/sys");
+    int r = make_node_userns(ns, base, lk, err);
+    if (r == 0 && ns->ns[RP_NS_PID].mode == RP_NS_NEW)
+        r = give_back_pid(lk->sys_fd, err);
+    return r;
 }
 
 static int unshare_flags(const struct rp_ns_plan *ns)
 {
-    int flags = CLONE_NEWUSER | CLONE_NEWNS;
+    int flags = CLONE_NEWNS;
     if (ns->ns[RP_NS_NET].mode == RP_NS_NEW)
         flags |= CLONE_NEWNET;
     if (ns->ns[RP_NS_UTS].mode == RP_NS_NEW)
         flags |= CLONE_NEWUTS;
     if (ns->ns[RP_NS_CGROUP].mode == RP_NS_NEW)
         flags |= CLONE_NEWCGROUP;
+    if (ns->ns[RP_NS_IPC].mode == RP_NS_NEW)
+        flags |= CLONE_NEWIPC;
     return flags;
 }
 
-/* Unshares, releases the helper, reaps it: no zombie is left under the
- * pid namespace's init. Returns 0 or an errno and what failed. */
-static int nest(const struct rp_ns_plan *ns, struct helper_args *a, const char **what)
-{
-    int go[2];
-    if (pipe2(go, O_CLOEXEC) < 0)
-        return *what = "pipe", errno;
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(go[0]);
-        close(go[1]);
-        return *what = "fork the helper", e;
-    }
-    if (pid == 0) {
-        close(go[1]);
-        a->go_fd = go[0];
-        _exit(helper(a));
-    }
-    close(go[0]);
-    int e = 0;
-    if (unshare(unshare_flags(ns)) < 0)
-        e = errno, *what = "unshare a nested user and mount namespace";
-    else if (write(go[1], "1", 1) != 1)
-        e = errno, *what = "release the helper";
-    close(go[1]); /* EOF: a helper not released exits */
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return e ? e : (*what = "reap the helper", errno);
-    if (e)
-        return e;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        *what = "the helper's write of the nested id maps";
-        return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
-    }
-    return 0;
-}
-
-int rp_mount_lock_apply(const struct rp_ns_plan *ns, struct rp_mount_lock *lk, int verbose,
-                        struct rp_error *err)
+int rp_mount_lock_apply(const struct rp_ns_plan *ns, const struct rp_mount_plan *mount,
+                        struct rp_mount_lock *lk, int verbose, struct rp_error *err)
 {
     if (!rp_mount_lock_wanted(ns))
         return 0;
-    static char uid_map[MAP_MAX], gid_map[MAP_MAX];
-    int r = identity_map(lk->self_fd, "uid_map", uid_map, sizeof(uid_map));
-    if (r == 0)
-        r = identity_map(lk->self_fd, "gid_map", gid_map, sizeof(gid_map));
-    if (r < 0) {
-        rp_mount_lock_close(lk);
-        return rp_step_error(err, RP_STEP_MOUNTS, -r, "lock the mounts: read the node's id maps");
-    }
-    rp_step_vlog(verbose, RP_STEP_MOUNTS, "lock the mounts: a nested user namespace");
-    const char *what = NULL;
-    struct helper_args a = {
-        .self_fd = lk->self_fd,
-        .sys_fd = lk->sys_fd,
-        .own_pid_ns = ns->ns[RP_NS_PID].mode == RP_NS_NEW,
-        .gid_map = gid_map,
-        .uid_map = uid_map,
-    };
-    int e = nest(ns, &a, &what);
-    if (e) {
-        rp_mount_lock_close(lk);
-        return rp_step_error(err, RP_STEP_MOUNTS, e, "lock the mounts: %s", what);
-    }
-    r = ns->ns[RP_NS_NET].mode == RP_NS_NEW ? rp_ns_net_again(ns, lk->sys_fd, err) : 0;
+    rp_step_vlog(verbose, RP_STEP_MOUNTS,
+                 "lock the mounts: enter the node's user namespace, a new mount namespace");
+    int r = 0;
+    /* setns into a child namespace whose owner is our euid gives every
+     * capability in it; the new namespaces are then owned by it. */
+    if (setns(lk->userns_fd, CLONE_NEWUSER) < 0)
+        r = rp_step_error(err, RP_STEP_MOUNTS, errno,
+                          "lock the mounts: enter the node's user "
+                          "namespace");
+    else if (unshare(unshare_flags(ns)) < 0)
+        r = rp_step_error(err, RP_STEP_MOUNTS, errno,
+                          "lock the mounts: unshare the mount, network, UTS, IPC and cgroup "
+                          "namespaces");
+    else if ((r = rp_mount_mqueue(mount, err)) == 0)
+        r = rp_ns_apply_deferred(ns, lk->sys_fd, err);
     rp_mount_lock_close(lk);
     return r;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "mount_lock.h"
 #include "ns.h"
 #include "step_message.h"
 
@@ -35,8 +36,14 @@ int rp_ns_clone_flags(const struct rp_ns_plan *plan)
      * not clone3 could place it there directly.
      * time: offsets can only be written while no process is in the new
      * time namespace, and clone would put the first process in it at once
-     * (see setup_time below). */
-    return plan->clone_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+     * (see setup_time below).
+     * net, UTS, IPC: with a nested build (mount_lock.c) they are made
+     * after step 7, owned by the node's user namespace, not by the outer
+     * one the clone makes. */
+    int later = CLONE_NEWCGROUP | CLONE_NEWTIME;
+    if (rp_mount_lock_wanted(plan))
+        later |= CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC;
+    return plan->clone_flags & ~later;
 }
 
 bool rp_ns_has_joins(const struct rp_ns_plan *plan)
@@ -162,11 +169,9 @@ static int setup_time(const struct rp_ns_plan *plan, struct rp_error *err)
     return enter_time(err);
 }
 
-int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
+static int names_and_net(const struct rp_ns_plan *plan, int sys_fd, struct rp_error *err)
 {
     int r;
-    if (plan->ns[RP_NS_CGROUP].mode == RP_NS_NEW && unshare(CLONE_NEWCGROUP) < 0)
-        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "unshare cgroup namespace");
     if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0)
         return rp_step_error(err, RP_STEP_NAMESPACES, errno, "hostname %s", plan->hostname);
     if (plan->domainname && setdomainname(plan->domainname, strlen(plan->domainname)) < 0)
@@ -174,21 +179,26 @@ int rp_ns_apply(const struct rp_ns_plan *plan, struct rp_error *err)
     if (plan->loopback_up && (r = loopback_up(err)) < 0)
         return r;
     for (size_t i = 0; i < plan->n_sysctl; i++)
-        if ((r = write_sysctl(AT_FDCWD, &plan->sysctl[i], err)) < 0)
+        if ((r = write_sysctl(sys_fd, &plan->sysctl[i], err)) < 0)
             return r;
+    return 0;
+}
+
+int rp_ns_apply(const struct rp_ns_plan *plan, bool defer, struct rp_error *err)
+{
+    int r;
+    /* Deferred, the cgroup namespace comes with the others after step 7,
+     * rooted at the same cgroup: nothing in step 7 reads it. */
+    if (!defer && plan->ns[RP_NS_CGROUP].mode == RP_NS_NEW && unshare(CLONE_NEWCGROUP) < 0)
+        return rp_step_error(err, RP_STEP_NAMESPACES, errno, "unshare cgroup namespace");
+    if (!defer && (r = names_and_net(plan, AT_FDCWD, err)) < 0)
+        return r;
     if (plan->ns[RP_NS_TIME].mode == RP_NS_NEW && (r = setup_time(plan, err)) < 0)
         return r;
     return 0;
 }
 
-int rp_ns_net_again(const struct rp_ns_plan *plan, int sys_fd, struct rp_error *err)
+int rp_ns_apply_deferred(const struct rp_ns_plan *plan, int sys_fd, struct rp_error *err)
 {
-    int r;
-    if (plan->loopback_up && (r = loopback_up(err)) < 0)
-        return r;
-    for (size_t i = 0; i < plan->n_sysctl; i++)
-        if (strncmp(plan->sysctl[i].key, "/proc/sys/net/", strlen("/proc/sys/net/")) == 0 &&
-            (r = write_sysctl(sys_fd, &plan->sysctl[i], err)) < 0)
-            return r;
-    return 0;
+    return names_and_net(plan, sys_fd, err);
 }

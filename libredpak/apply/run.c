@@ -4,6 +4,8 @@
  * 13; the node's first process does 6-8 and, through init's fork or by
  * itself, 9-12. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -17,6 +19,7 @@
 #include "child_error.h"
 #include "clone.h"
 #include "error_internal.h"
+#include "fd_pass.h"
 #include "host.h"
 #include "idmap.h"
 #include "idpool.h"
@@ -46,9 +49,11 @@ struct node_run {
     struct rp_seccomp_prog terminal; /* TIOCSTI, TIOCLINUX: loaded before filter */
     struct rp_cgroup_run cg;
     struct rp_signals sig;
-    int release[2];    /* parent -> first process: the maps are written */
-    int report[2];     /* first process -> parent: a failed step; EOF at execve */
-    int learn_sock[2]; /* --seccomp-learn, report: the listener's way to the parent */
+    int release[2];     /* parent -> first process: the maps are written */
+    int report[2];      /* first process -> parent: a failed step; EOF at execve */
+    int learn_sock[2];  /* --seccomp-learn, report: the listener's way to the parent */
+    int userns_sock[2]; /* nested build with idmapped binds: the node's user namespace to the
+                         * parent (mount_lock.c) */
     struct rp_learn_run learn;
     struct rp_notify notify;        /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term;        /* the caller's terminal, if any */
@@ -134,6 +139,24 @@ static int workload(void *arg)
     return report(r, status, &err);
 }
 
+/* A nested build with idmapped binds: the parent idmaps them through the
+ * node's user namespace, which only now exists; it releases us again
+ * once they are. */
+static int handover_userns(struct node_run *r, int userns_fd, struct rp_error *err)
+{
+    char go;
+    if (r->userns_sock[1] < 0)
+        return 0;
+    if (rp_fd_send(r->userns_sock[1], userns_fd) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno,
+                             "nested build: hand the node's user namespace to redwrap");
+    rp_close_fd(&r->userns_sock[1]);
+    /* EOF: the parent could not idmap the binds; it says why itself. */
+    if (read(r->release[0], &go, 1) != 1)
+        _exit(RP_EXIT_SETUP_FAILED);
+    return 0;
+}
+
 /* Steps 6-8 in the node's first process, after the parent released it. */
 static int first_process(struct node_run *r)
 {
@@ -145,14 +168,17 @@ static int first_process(struct node_run *r)
     rp_close_fd(&r->report[0]);
     rp_close_fd(&r->sig.fd);
     rp_close_fd(&r->learn_sock[0]);
+    rp_close_fd(&r->userns_sock[0]);
+    rp_close_fd(&r->ids.fd); /* the range's lock is the parent's to hold */
     /* The node reaches its cgroup through its cgroup namespace, never
      * through redwrap's handle on the host's hierarchy. */
     rp_close_fd(&r->cg.dirfd);
     /* EOF: the parent could not write the maps; it says why itself. */
     if (read(r->release[0], &go, 1) != 1)
         return RP_EXIT_SETUP_FAILED;
-    rp_close_fd(&r->release[0]);
-    if (rp_userns_become_root(&plan->ns, &err) < 0)
+    bool nested = rp_mount_lock_wanted(&plan->ns);
+    if ((nested ? rp_mount_lock_become_owner(&plan->ns, r->ids.base, &err)
+                : rp_userns_become_root(&plan->ns, &err)) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     /* SIGKILL when redwrap dies: as PID 1 this ends the whole node. Set
      * after the release, when redwrap is the parent for sure (with joined
@@ -168,20 +194,27 @@ static int first_process(struct node_run *r)
     if (rp_process_session_keyring(&err) < 0 || rp_process_std_fds(&err) < 0 ||
         (plan->seccomp.new_session && rp_terminal_new_session(&err) < 0))
         return report(r, RP_EXIT_SETUP_FAILED, &err);
-    rp_step_vlog(verbose, RP_STEP_NAMESPACES, "hostname, domainname, loopback, sysctls");
-    if (rp_ns_apply(&plan->ns, &err) < 0)
+    struct rp_mount_lock lock __attribute__((cleanup(rp_mount_lock_close))) = {-1, -1};
+    if (nested) {
+        rp_step_vlog(verbose, RP_STEP_ID_MAPS, "the node's user namespace, nested in this one");
+        if (rp_mount_lock_prepare(&plan->ns, r->ids.base, &lock, &err) < 0 ||
+            handover_userns(r, lock.userns_fd, &err) < 0)
+            return report(r, RP_EXIT_SETUP_FAILED, &err);
+    }
+    rp_close_fd(&r->release[0]);
+    rp_step_vlog(verbose, RP_STEP_NAMESPACES, "%s",
+                 nested ? "time offsets (the rest after step 7)"
+                        : "hostname, domainname, loopback, sysctls");
+    if (rp_ns_apply(&plan->ns, nested, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_MOUNTS, "mounts and tmpfs, then pivot_root");
-    struct rp_mount_lock lock __attribute__((cleanup(rp_mount_lock_close))) = {-1, -1};
-    if (rp_mount_lock_prepare(&plan->ns, &lock, &err) < 0)
-        return report(r, RP_EXIT_SETUP_FAILED, &err);
     struct rp_mount_plans mounts = {&plan->mount, &plan->tmpfs, &plan->finish, &r->sources,
-                                    r->bind_fds};
+                                    r->bind_fds,  &plan->ns,    r->ids.base};
     int mounted = rp_mount_apply(&mounts, &r->notify, verbose, &err);
     /* They reach the host's tree: none may outlive step 7. */
     rp_host_sources_close(&r->sources);
     /* The lock's descriptors too: rp_mount_lock_apply closes them. */
-    if (mounted < 0 || rp_mount_lock_apply(&plan->ns, &lock, verbose, &err) < 0)
+    if (mounted < 0 || rp_mount_lock_apply(&plan->ns, &plan->mount, &lock, verbose, &err) < 0)
         return report(r, RP_EXIT_SETUP_FAILED, &err);
     rp_step_vlog(verbose, RP_STEP_PROCESS, "rlimits, umask, cwd, inherited fds, environment");
     rp_terminal_take(&r->term);
@@ -209,21 +242,41 @@ static int first_process(struct node_run *r)
     return workload(r);
 }
 
+static int userns_of(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+    return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* A nested build: the binds are idmapped through the node's user
+ * namespace, which the first process made and hands over; then a second
+ * byte lets it go on. A first process that failed before sends nothing:
+ * supervise reads its report. */
+static int idmap_nested(struct node_run *r, struct rp_error *err)
+{
+    int userns = rp_fd_recv(r->userns_sock[0]);
+    rp_close_fd(&r->userns_sock[0]);
+    if (userns < 0)
+        return 0;
+    int ret = rp_idmap_attach(userns, r->plan, r->bind_fds, r->ids.base, r->opts->verbose, err);
+    close(userns);
+    if (ret == 0 && write(r->release[1], "1", 1) != 1)
+        ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
+    return ret;
+}
+
 /* Step 5, parent: the id maps, then one byte that lets the child go on. */
 static int release_first_process(struct node_run *r, struct rp_error *err)
 {
     rp_close_fd(&r->release[0]);
     rp_close_fd(&r->report[1]);
     rp_close_fd(&r->learn_sock[1]);
+    rp_close_fd(&r->userns_sock[1]);
     const struct rp_ns_plan *ns = &r->plan->ns;
     int v = r->opts->verbose;
     int ret = 0;
-    if (ns->ns[RP_NS_USER].mode == RP_NS_NEW && (ns->private_uid_range || ns->private_gid_range)) {
-        ret = rp_idpool_pick(&r->ids, err);
-        if (ret == 0)
-            rp_step_vlog(v, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
-                         r->ids.base + (r->ids.count - 1));
-    }
+    bool nested = rp_mount_lock_wanted(ns);
     if (ns->gid_maps_why)
         rp_step_vlog(v, RP_STEP_ID_MAPS, "gid_map: %s", ns->gid_maps_why);
     if (ns->uid_maps_why)
@@ -232,9 +285,11 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
         rp_log("warning: user_namespace: identity: uid 0 inside the node is the host's root "
                "(ids 0-65535 map to themselves); remove it for a private id range");
     if (ret == 0)
-        ret = rp_userns_apply(r->pid, ns, r->ids.base, err);
-    if (ret == 0 && r->bind_fds)
-        ret = rp_idmap_attach(r->pid, r->plan, r->bind_fds, r->ids.base, v, err);
+        ret = rp_userns_apply(r->pid, ns, r->ids.base, nested ? RP_MAP_OUTER : RP_MAP_NODE, err);
+    if (ret == 0 && r->bind_fds && !nested) {
+        RP_AUTO_FD int userns = userns_of(r->pid);
+        ret = rp_idmap_attach(userns, r->plan, r->bind_fds, r->ids.base, v, err);
+    }
     if (ret == 0 && r->ids.fd >= 0)
         ret = rp_cgroup_delegate(&r->cg,
                                  rp_userns_host_id(ns->uid_map, ns->n_uid_map, r->ids.base,
@@ -242,14 +297,30 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
                                  rp_userns_host_id(ns->gid_map, ns->n_gid_map, r->ids.base,
                                                    ns->private_gid_range, 0),
                                  v, err);
+    if (ret == 0 && write(r->release[1], "1", 1) != 1)
+        ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
+    if (ret == 0 && r->userns_sock[0] >= 0)
+        ret = idmap_nested(r, err);
     /* The first process has its copies; the parent's would keep the
      * detached trees alive after the node's end. */
     rp_idmap_close(r->bind_fds, r->plan->mount.n);
     r->bind_fds = NULL;
-    if (ret == 0 && write(r->release[1], "1", 1) != 1)
-        ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
     rp_close_fd(&r->release[1]);
     return ret;
+}
+
+/* A root-started node's private range, before the clone: a nested build
+ * writes with its host ids from the start (mount_lock.c). */
+static int pick_range(struct node_run *r, struct rp_error *err)
+{
+    const struct rp_ns_plan *ns = &r->plan->ns;
+    if (ns->ns[RP_NS_USER].mode != RP_NS_NEW || !(ns->private_uid_range || ns->private_gid_range))
+        return 0;
+    if (rp_idpool_pick(&r->ids, err) < 0)
+        return -1;
+    rp_step_vlog(r->opts->verbose, RP_STEP_ID_MAPS, "private id range %u-%u", r->ids.base,
+                 r->ids.base + (r->ids.count - 1));
+    return 0;
 }
 
 static int open_channels(struct node_run *r, struct rp_error *err)
@@ -262,6 +333,9 @@ static int open_channels(struct node_run *r, struct rp_error *err)
         rp_child_error_pipe(r->report, err) < 0 ||
         rp_notify_open(&r->notify, r->opts->environ, err) < 0)
         return -1;
+    if (r->bind_fds && rp_mount_lock_wanted(&r->plan->ns) &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->userns_sock) < 0)
+        return rp_error_set(err, errno, "socketpair for the node's user namespace");
     return 0;
 }
 
@@ -327,7 +401,7 @@ static void node_run_end(struct node_run *r)
     struct rp_error err = {0};
     if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
         rp_log("warning: teardown: %s", err.msg);
-    int *fds[] = {r->release, r->report, r->learn_sock};
+    int *fds[] = {r->release, r->report, r->learn_sock, r->userns_sock};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         for (int end = 0; end < 2; end++)
             rp_close_fd(&fds[i][end]);
@@ -354,6 +428,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .release = {-1, -1},
         .report = {-1, -1},
         .learn_sock = {-1, -1},
+        .userns_sock = {-1, -1},
         .learn = {.sock = -1, .listener = -1},
         .notify = {.fd = -1},
         .term = {.fd = -1},
@@ -378,7 +453,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         rp_error_set(err, ENOMEM, "idmapped binds");
         return RP_EXIT_SETUP_FAILED;
     }
-    if (open_channels(&r, err) < 0 ||
+    if (pick_range(&r, err) < 0 || open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;
     if (r.pid == 0)

@@ -30,6 +30,7 @@
 
 #include "auto_fd.h"
 #include "error_internal.h"
+#include "fd_pass.h"
 #include "log.h"
 #include "seccomp_internal.h"
 #include "seccomp_learn.h"
@@ -130,33 +131,12 @@ int rp_seccomp_listener_load(const struct rp_seccomp_prog *prog, int sock, const
 
 int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err)
 {
-    char byte;
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } control;
-    struct msghdr msg = {
-        .msg_iov = &iov,
-        .msg_iovlen = 1,
-        .msg_control = control.buf,
-        .msg_controllen = sizeof(control.buf),
-    };
-    *listener = -1;
-    ssize_t n;
-    do
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return rp_error_set(err, errno, "seccomp learn: receiving the listener");
-    if (n == 0)
-        return 0; /* the workload ended before loading the filter */
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-    if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
-        cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+    *listener = rp_fd_recv(sock);
+    if (*listener >= 0 || errno == 0)
+        return 0; /* errno 0: the workload ended before loading the filter */
+    if (errno == EPROTO)
         return rp_error_set(err, EPROTO, "seccomp learn: no listener in the message");
-    memcpy(listener, CMSG_DATA(cmsg), sizeof(int));
-    return 0;
+    return rp_error_set(err, errno, "seccomp learn: receiving the listener");
 }
 
 static int record(struct rp_seccomp_learned *l, int nr)

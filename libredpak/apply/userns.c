@@ -42,15 +42,17 @@ static int write_proc_file(pid_t pid, const char *name, const char *text, struct
     return 0;
 }
 
-/* picked: the plan's default private map, whose outside is base. */
-static int format_map(const struct rp_id_map *map, size_t n, bool picked, uint32_t base, char *buf,
-                      size_t len)
+/* picked: the plan's default private map, whose outside is base. outer:
+ * the map of the namespace a nested build starts in (mount_lock.c), which
+ * maps each host id the node uses onto itself. */
+static int format_map(const struct rp_id_map *map, size_t n, bool picked, uint32_t base, bool outer,
+                      char *buf, size_t len)
 {
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
-        int w = snprintf(buf + off, len - off, "%u %u %u\n", map[i].inside,
-                         picked ? base + (map[i].outside - map[i].inside) : map[i].outside,
-                         map[i].count);
+        uint32_t outside = picked ? base + (map[i].outside - map[i].inside) : map[i].outside;
+        int w = snprintf(buf + off, len - off, "%u %u %u\n", outer ? outside : map[i].inside,
+                         outside, map[i].count);
         if (w < 0 || (size_t)w >= len - off)
             return -ENOSPC;
         off += (size_t)w;
@@ -61,38 +63,54 @@ static int format_map(const struct rp_id_map *map, size_t n, bool picked, uint32
 /* One map, by redwrap itself or, for subordinate ids, by the plan's helper
  * (newidmap.c). */
 static int write_map(pid_t pid, const char *file, const struct rp_id_map *map, size_t n,
-                     bool picked, uint32_t base, const char *helper, struct rp_error *err)
+                     bool picked, uint32_t base, bool outer, const char *helper,
+                     struct rp_error *err)
 {
     /* 340 lines of at most 33 bytes: the kernel's own limit fits. */
     static char text[340 * 34];
     if (!n)
         return 0;
+    if (helper && outer) {
+        /* Subordinate ids are never a picked range. */
+        struct rp_id_map same[340];
+        for (size_t i = 0; i < n && i < 340; i++)
+            same[i] = (struct rp_id_map){.inside = map[i].outside,
+                                         .outside = map[i].outside,
+                                         .count = map[i].count};
+        return rp_newidmap_run(helper, file, pid, same, n < 340 ? n : 340, err);
+    }
     if (helper)
         return rp_newidmap_run(helper, file, pid, map, n, err);
-    if (format_map(map, n, picked, base, text, sizeof(text)) < 0)
+    if (format_map(map, n, picked, base, outer, text, sizeof(text)) < 0)
         return rp_step_error(err, RP_STEP_ID_MAPS, ENOSPC, "%s", file);
     return write_proc_file(pid, file, text, err);
 }
 
-int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, struct rp_error *err)
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, enum rp_map_view view,
+                    struct rp_error *err)
 {
     if (plan->ns[RP_NS_USER].mode != RP_NS_NEW)
         return 0;
     int r;
+    bool outer = view == RP_MAP_OUTER;
+    /* The inner namespace of a nested build inherits the outer's setgroups
+     * setting, and its maps are written from inside the outer one, with
+     * CAP_SETGID there: no helper either. */
+    bool inner = view == RP_MAP_INNER;
     /* Without CAP_SETGID above the namespace, gid_map may only be written
      * once setgroups(2) is denied in it: otherwise the mapped user could
      * drop a supplementary group the host uses to deny it access. */
-    if (plan->deny_setgroups && (r = write_proc_file(pid, "setgroups", "deny", err)) < 0)
+    if (!inner && plan->deny_setgroups && (r = write_proc_file(pid, "setgroups", "deny", err)) < 0)
         return r;
     /* Then gid_map, then uid_map (docs/architecture.md, "The thirteen
      * steps"). The kernel checks each map against the writer's
      * credentials, not against the other map; the child waits for both
      * before it does anything. */
     if ((r = write_map(pid, "gid_map", plan->gid_map, plan->n_gid_map, plan->private_gid_range,
-                       base, plan->newgidmap, err)) < 0)
+                       base, outer, inner ? NULL : plan->newgidmap, err)) < 0)
         return r;
     return write_map(pid, "uid_map", plan->uid_map, plan->n_uid_map, plan->private_uid_range, base,
-                     plan->newuidmap, err);
+                     outer, inner ? NULL : plan->newuidmap, err);
 }
 
 int rp_userns_become_root(const struct rp_ns_plan *plan, struct rp_error *err)

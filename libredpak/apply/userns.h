@@ -10,9 +10,18 @@
 
 #include <stdint.h>
 
+/* Which map step 5 writes for pid's namespace. */
+enum rp_map_view {
+    RP_MAP_NODE,  /* the node's own maps, by the parent */
+    RP_MAP_OUTER, /* a nested build's outer namespace: each host id the
+                   * node's maps use, onto itself (mount_lock.c) */
+    RP_MAP_INNER, /* the node's maps, written from the outer namespace */
+};
+
 /* Writes the maps; base is the outside of a private range (plan->
  * private_uid_range, private_gid_range), picked by idpool.c. */
-int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, struct rp_error *err);
+int rp_userns_apply(pid_t pid, const struct rp_ns_plan *plan, uint32_t base, enum rp_map_view view,
+                    struct rp_error *err);
 /* Child, once released: with plan->become_root, uid and gid 0 of the new
  * namespace and no supplementary group (the host's root ids it came in
  * with are unmapped in a private range: a tmpfs it mounted would fail

@@ -75,13 +75,13 @@ teardown() {
 }
 
 @test "rootless seed: the uid map has the caller as root and nothing else" {
-    # Inside, /proc/self/uid_map is the map of the nested namespace that
-    # locks the node's mounts (apply/mount_lock.c), relative to the node's:
-    # its one id onto itself. The caller's ids show from the host.
+    # Inside and from the host, the same: the caller's ids (the node's user
+    # namespace is a child of one that maps them onto themselves,
+    # apply/mount_lock.c).
     run as_user "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/cat /proc/self/uid_map /proc/self/gid_map
     [ "$status" -eq 0 ]
-    [ "$(echo "${lines[0]}" | tr -s ' ')" = " 0 0 1" ]
-    [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 0 1" ]
+    [ "$(echo "${lines[0]}" | tr -s ' ')" = " 0 $ROOTLESS_UID 1" ]
+    [ "$(echo "${lines[1]}" | tr -s ' ')" = " 0 $ROOTLESS_GID 1" ]
     "${AS_USER[@]}" "$REDWRAP" --node "$SCRATCH/node.yaml" -- /bin/sh -c "exec sleep 1001$$" &
     local pid=$! node_pid= maps=
     for _ in $(seq 100); do

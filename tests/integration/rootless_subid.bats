@@ -106,9 +106,8 @@ YAML
     run "${AS_SUB[@]}" "$REDWRAP" -v --node "$NODE/node.yaml" -- /usr/bin/cat /proc/self/uid_map
     [ "$status" -eq 0 ]
     [[ "$output" == *"uid_map: one id, the caller's own: /etc/subuid gives $SUB_USER no range (as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $SUB_USER"* ]]
-    # Inside, uid_map is the nested namespace's that locks the mounts
-    # (apply/mount_lock.c): the node's one id onto itself.
-    [[ "$output" == *"$(printf '%10s %10s %10s' 0 0 1)"* ]]
+    # Inside, uid_map shows the host's view: the caller's one id.
+    [[ "$output" == *"$(printf '%10s %10s %10s' 0 "$SUB_UID" 1)"* ]]
     # nodes/redis.yaml then refuses to start, and says why at the line.
     require_redis
     redis_node_copy redis "$NODE"
@@ -142,5 +141,7 @@ YAML
     run setpriv --reuid="$SUB_UID" --regid=65534 --clear-groups --inh-caps=-all -- \
         "$REDWRAP" --node "$NODE/node.yaml" -- /usr/bin/true
     [ "$status" -eq 125 ]
-    [[ "$output" == *"gid_map: "*"/newgidmap "*" 0 65534 1 1 $SUB_BASE 65535: exit 1: newgidmap: "* ]]
+    # It is asked for the outer namespace of the nested build
+    # (apply/mount_lock.c): the node's host ids onto themselves.
+    [[ "$output" == *"gid_map: "*"/newgidmap "*" 65534 65534 1 $SUB_BASE $SUB_BASE 65535: exit 1: newgidmap: "* ]]
 }

@@ -45,10 +45,7 @@ YAML
 # Runs SCRIPT ($2) in the node NODE ($1), prints what it printed, then the
 # lines of uid 0 in the node's uid_map and gid_map as the host sees them
 # (/proc/PID/uid_map of the node's first process, read from the host).
-# Inside, /proc/self/uid_map shows the map of the nested user namespace
-# that locks the node's mounts (apply/mount_lock.c): relative to the
-# node's own namespace, the node's ids onto themselves ("0 0 65536"). The
-# host ids are seen from the host only. redwrap's stderr goes to stderr.
+# redwrap's stderr goes to stderr.
 with_host_map() {
     local out=$SCRATCH/with_host_map.out pid child=
     "$REDWRAP" --node "$1" -- /bin/sh -c "$2; echo __done__; exec sleep 600" \
@@ -81,6 +78,16 @@ uid0_of_minimal() {
     [ "$outside" -ge 524288 ]
     read -r inside goutside count <<< "${lines[2]}"
     [ "$goutside" -ge 524288 ]
+}
+
+@test "root-started minimal.yaml: inside, /proc/self/uid_map and gid_map show the same host ids" {
+    run --separate-stderr with_host_map "$REDPAK_SOURCE_DIR/schemas/examples/minimal.yaml" \
+        'cat /proc/self/uid_map /proc/self/gid_map'
+    [ "$status" -eq 0 ]
+    [ "$(echo "${lines[0]}" | tr -s ' ')" = "$(echo "${lines[2]}" | tr -s ' ')" ]
+    [ "$(echo "${lines[1]}" | tr -s ' ')" = "$(echo "${lines[3]}" | tr -s ' ')" ]
+    read -r inside outside count <<< "${lines[0]}"
+    [ "$inside" = 0 ] && [ "$outside" -ge 524288 ] && [ "$count" = 65536 ]
 }
 
 @test "root-started: the read-only /usr bind still shows root-owned files (idmapped), not nobody" {
