@@ -235,11 +235,28 @@ def _run_dnf(txn, target, writable, args, capture=False):
 
 
 def _userinstalled(txn, target):
-    r = _run_dnf(txn, target, False, ["-q", "repoquery", "--userinstalled", "--qf", "%{name}"],
+    """What was asked for in target, not pulled in: its own history says."""
+    r = _run_dnf(txn, target, True, ["-q", "repoquery", "--userinstalled", "--qf", "%{name}"],
                  capture=True)
     if r.returncode != 0:
         raise Error("node %s: cannot list its installed packages" % txn.node)
     return sorted(set(r.stdout.decode().split()))
+
+
+def _sync(txn):
+    """The steps that make the copy match packages.install: what is listed
+    is installed and marked as asked for, what was asked for before and is
+    no longer listed is marked as a mere dependency, and autoremove takes
+    away what nothing listed needs. A package a listed one requires stays:
+    `dnf remove` would take the listed one with it."""
+    want = txn.pk["install"]
+    for args in ([["install"] + want, ["mark", "install"] + want] if want else []):
+        r = _run_dnf(txn, txn.copy, True, ["-q", "-y"] + args)
+        if r.returncode != 0:
+            raise Error("node %s: the transaction failed (dnf %s, status %d); the root is "
+                        "unchanged" % (txn.node, " ".join(args), r.returncode))
+    extra = [n for n in _userinstalled(txn, txn.copy) if n not in want]
+    return [["mark", "remove"] + extra, ["autoremove"]] if extra else []
 
 
 class NodeCommand(dnf.cli.Command):
@@ -252,6 +269,10 @@ class NodeCommand(dnf.cli.Command):
         parser.add_argument("node_action", metavar="ACTION", choices=ACTIONS,
                             help=", ".join(ACTIONS))
         parser.add_argument("node_args", metavar="PACKAGE", nargs="*")
+
+    def _verbosity(self):
+        """The sandbox's dnf is as quiet as the one it was asked of."""
+        return ["-q"] if self.base.conf.debuglevel < 2 else []
 
     def run(self):
         opts = self.opts
@@ -269,7 +290,7 @@ class NodeCommand(dnf.cli.Command):
         if action in WRITES:
             txn.recover()
         if action in ("list", "info"):
-            r = _run_dnf(txn, txn.root, False, [action] + opts.node_args)
+            r = _run_dnf(txn, txn.root, False, self._verbosity() + [action] + opts.node_args)
             if r.returncode != 0:
                 raise Error("node %s: dnf %s failed (status %d)"
                             % (txn.node, action, r.returncode))
@@ -277,20 +298,14 @@ class NodeCommand(dnf.cli.Command):
         txn.make_copy()
         try:
             if action == "sync":
-                want = txn.pk["install"]
-                extra = [n for n in _userinstalled(txn, txn.copy) if n not in want]
-                steps = []
-                if want:
-                    steps.append(["-y", "install"] + want)
-                if extra:
-                    steps.append(["-y", "remove"] + extra)
+                steps = _sync(txn)
             else:
-                steps = [["-y", action] + opts.node_args]
+                steps = [[action] + opts.node_args]
             for args in steps:
-                r = _run_dnf(txn, txn.copy, True, args)
+                r = _run_dnf(txn, txn.copy, True, self._verbosity() + ["-y"] + args)
                 if r.returncode != 0:
                     raise Error("node %s: the transaction failed (dnf %s, status %d); the root "
-                                "is unchanged" % (txn.node, " ".join(args[1:]), r.returncode))
+                                "is unchanged" % (txn.node, " ".join(args), r.returncode))
         except BaseException:
             txn.abort()
             raise
