@@ -86,6 +86,7 @@ class _Txn:
         self.root = pk["root"]
         parent, name = os.path.split(self.root)
         self.copy = os.path.join(parent, ".%s.new" % name)
+        self.old_prefix = ".%s.old." % name
         self.lock_path = pk["lock"]
         if not os.path.isdir(self.root):
             raise Error("node %s: its root %s is not a folder" % (self.node, self.root))
@@ -108,6 +109,12 @@ class _Txn:
         """A transaction killed earlier left its copy: which tree is the
         root now, the old or the new one, is told by the copy's inode."""
         state = os.pread(self.fd, 4096, 0).decode(errors="replace").split()
+        parent = os.path.dirname(self.root)
+        for left in os.listdir(parent):
+            if left.startswith(self.old_prefix):
+                print("rednode: node %s: removing %s, a replaced root an interrupted "
+                      "transaction did not finish removing" % (self.node, left), file=sys.stderr)
+                shutil.rmtree(os.path.join(parent, left))
         if not os.path.lexists(self.copy):
             if state:
                 self._state("")
@@ -134,8 +141,13 @@ class _Txn:
         # crash the root is never a tree whose data was still in memory.
         subprocess.run(["sync", "-f", self.copy], check=False)
         _exchange(self.copy, self.root)
-        shutil.rmtree(self.copy)
+        # The old tree goes under a name of its own, so that the node is
+        # free again before its removal, the longest part for a big root.
+        old = tempfile.mkdtemp(prefix=self.old_prefix, dir=os.path.dirname(self.root))
+        os.rename(self.copy, os.path.join(old, "root"))
         self._state("")
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        shutil.rmtree(old)
 
     def abort(self):
         if os.path.lexists(self.copy):

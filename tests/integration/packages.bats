@@ -153,6 +153,7 @@ node_rpms() {
     # The node's database is in the node, the copy is gone, nothing else was left.
     [ -f "$SCRATCH/n/root/var/lib/rpm/rpmdb.sqlite" ]
     [ ! -e "$SCRATCH/n/.root.new" ]
+    [ -z "$(cd "$SCRATCH/n" && ls -A | grep '^\.root\.old')" ]
     [ -z "$(ls -A "$SCRATCH/n/root/tmp")" ]
 }
 
@@ -217,7 +218,7 @@ node_rpms() {
     local before
     before=$(cd "$SCRATCH/n" && find root | sort)
     run ! dnfn "$SCRATCH/n/node.yaml" install no-such-package
-    [[ $output == *"No match for argument: no-such-package"* ]]
+    [[ $output == *"Unable to find a match: no-such-package"* ]]
     [[ $output == *"the root is unchanged"* ]]
     [ "$(cd "$SCRATCH/n" && find root | sort)" = "$before" ]
     [ ! -e "$SCRATCH/n/.root.new" ]
@@ -346,7 +347,11 @@ wait_for() {
     # the old tree under the copy's name, the state naming the new root.
     mkdir "$SCRATCH/n/.root.new"
     printf 'copy %s' "$(stat -c %i "$SCRATCH/n/root")" > "$SCRATCH/n/.root.lock"
+    # And what a kill during the old tree's removal leaves.
+    mkdir -p "$SCRATCH/n/.root.old.x1y2z3/root/usr"
     run -0 dnfn "$SCRATCH/n/node.yaml" sync
     [[ $output == *"interrupted after its result was in place: the root has the new packages"* ]]
+    [[ $output == *"removing .root.old.x1y2z3, a replaced root an interrupted transaction did not finish removing"* ]]
     [ ! -e "$SCRATCH/n/.root.new" ]
+    [ -z "$(cd "$SCRATCH/n" && ls -A | grep '^\.root\.old')" ]
 }
