@@ -21,7 +21,6 @@ transaction and a start of the node never overlap.
 """
 
 import ctypes
-import errno
 import fcntl
 import json
 import os
@@ -255,6 +254,14 @@ def _userinstalled(txn, target):
     return sorted(set(r.stdout.decode().split()))
 
 
+def _on_copy(txn, verbosity, args):
+    """One dnf command of a writing transaction, on the copy."""
+    r = _run_dnf(txn, txn.copy, True, verbosity + ["-y"] + args)
+    if r.returncode != 0:
+        raise Error("node %s: the transaction failed (dnf %s, status %d); the root is unchanged"
+                    % (txn.node, " ".join(args), r.returncode))
+
+
 def _sync(txn):
     """The steps that make the copy match packages.install: what is listed
     is installed and marked as asked for, what was asked for before and is
@@ -263,10 +270,7 @@ def _sync(txn):
     `dnf remove` would take the listed one with it."""
     want = txn.pk["install"]
     for args in ([["install"] + want, ["mark", "install"] + want] if want else []):
-        r = _run_dnf(txn, txn.copy, True, ["-q", "-y"] + args)
-        if r.returncode != 0:
-            raise Error("node %s: the transaction failed (dnf %s, status %d); the root is "
-                        "unchanged" % (txn.node, " ".join(args), r.returncode))
+        _on_copy(txn, ["-q"], args)
     extra = [n for n in _userinstalled(txn, txn.copy) if n not in want]
     return [["mark", "remove"] + extra, ["autoremove"]] if extra else []
 
@@ -314,10 +318,7 @@ class NodeCommand(dnf.cli.Command):
             else:
                 steps = [[action] + opts.node_args]
             for args in steps:
-                r = _run_dnf(txn, txn.copy, True, self._verbosity() + ["-y"] + args)
-                if r.returncode != 0:
-                    raise Error("node %s: the transaction failed (dnf %s, status %d); the root "
-                                "is unchanged" % (txn.node, " ".join(args), r.returncode))
+                _on_copy(txn, self._verbosity(), args)
         except BaseException:
             txn.abort()
             raise
