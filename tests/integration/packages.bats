@@ -289,7 +289,9 @@ wait_for() {
     [[ $output == *"node $NODE is in use: it is running, or another transaction holds its lock"* ]]
     [ "$(node_rpms)" = "$(printf 'libhello-1.0\nnode-shell-1.0')" ]
     [ ! -e "$SCRATCH/n/.root.new" ]
-    # Another start of the node is fine: the lock is shared.
+    # Looking is fine, and so is another start of the node: the lock is shared.
+    run -0 dnfn "$SCRATCH/n/node.yaml" list installed
+    [[ $output == *libhello.noarch* ]]
     run -0 "$REDWRAP" --node "$SCRATCH/n/node.yaml" -- /bin/cat /usr/share/libhello/greeting
 }
 
