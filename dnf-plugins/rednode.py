@@ -22,6 +22,7 @@ transaction and a start of the node never overlap.
 
 import ctypes
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -86,6 +87,12 @@ class _Txn:
         parent, name = os.path.split(self.root)
         self.copy = os.path.join(parent, ".%s.new" % name)
         self.old_prefix = ".%s.old." % name
+        # The sandbox's files (dnf.conf, the .repo, its node file) live in a
+        # root-only folder of the host's /tmp named after this root, so
+        # that a run under the exclusive lock can remove what a killed one
+        # left there.
+        self.work_prefix = "rednode-dnf.%s.%s." % (
+            self.node, hashlib.sha256(self.root.encode()).hexdigest()[:16])
         self.lock_path = pk["lock"]
         if not os.path.isdir(self.root):
             raise Error("node %s: its root %s is not a folder" % (self.node, self.root))
@@ -108,6 +115,10 @@ class _Txn:
         """A transaction killed earlier left its copy: which tree is the
         root now, the old or the new one, is told by the copy's inode."""
         state = os.pread(self.fd, 4096, 0).decode(errors="replace").split()
+        tmp = tempfile.gettempdir()
+        for left in os.listdir(tmp):
+            if left.startswith(self.work_prefix):
+                shutil.rmtree(os.path.join(tmp, left), ignore_errors=True)
         parent = os.path.dirname(self.root)
         for left in os.listdir(parent):
             if left.startswith(self.old_prefix):
@@ -212,7 +223,7 @@ def _repo_file(pk):
 def _run_dnf(txn, target, writable, args, capture=False):
     """dnf ARGS with target as its install root, inside the sandbox."""
     pk = txn.pk
-    work = tempfile.mkdtemp(prefix="rednode-dnf.")
+    work = tempfile.mkdtemp(prefix=txn.work_prefix)
     try:
         os.mkdir(os.path.join(work, "repos.d"))
         reposdir = "/run/rednode/repos.d"

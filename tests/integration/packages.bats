@@ -339,6 +339,8 @@ wait_for() {
     run -0 dnfn "$SCRATCH/n/node.yaml" sync
     [[ $output == *"the last transaction was interrupted before it finished: the root is as it was"* ]]
     [ ! -e "$SCRATCH/n/.root.new" ]
+    # The killed run's sandbox files too.
+    [ -z "$(ls -d "${TMPDIR:-/tmp}"/rednode-dnf."$NODE".* 2> /dev/null)" ]
     run -0 "$REDWRAP" --node "$SCRATCH/n/node.yaml" -- /usr/bin/hello-node
     [ "$output" = "hello from the node (hello-node 1.1)" ]
 }
