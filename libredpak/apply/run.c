@@ -29,6 +29,7 @@
 #include "log.h"
 #include "mount.h"
 #include "mount_lock.h"
+#include "node_lock.h"
 #include "notify.h"
 #include "ns.h"
 #include "process.h"
@@ -63,6 +64,7 @@ struct node_run {
     struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
     struct rp_init_memory init_mem; /* what init clears of redwrap's memory */
     pid_t pid;                      /* the first process until it was reaped, else 0 */
+    int node_lock;                  /* a node with packages: its lock, shared (core/node_lock.h) */
 };
 
 /* The first process (or the workload's) tells the parent which step
@@ -416,6 +418,27 @@ static void node_run_end(struct node_run *r)
     rp_signals_restore(&r->sig);
     rp_seccomp_prog_free(&r->filter);
     rp_seccomp_prog_free(&r->terminal);
+    rp_close_fd(&r->node_lock);
+}
+
+/* A node that owns its packages starts only when no DNF transaction is
+ * changing its root, and keeps one from starting while it runs
+ * (docs/packages.md, "The lock"). */
+static int lock_node(struct node_run *r, struct rp_error *err)
+{
+    const struct rp_plan *plan = r->plan;
+    if (!plan->packages || !plan->node->root.source)
+        return 0;
+    r->node_lock = rp_node_lock_take(plan->node->root.source, false);
+    if (r->node_lock == -EWOULDBLOCK)
+        return rp_error_set(err, EWOULDBLOCK,
+                            "host plan step 2: node %s: a package transaction (dnf node %s) is "
+                            "changing its root; start it when that ends",
+                            plan->node->name, plan->node->name);
+    if (r->node_lock < 0)
+        return rp_error_set(err, -r->node_lock, "host plan step 2: node %s: its lock next to %s",
+                            plan->node->name, plan->node->root.source);
+    return 0;
 }
 
 int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp_error *err)
@@ -433,6 +456,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .notify = {.fd = -1},
         .term = {.fd = -1},
         .ids = {.fd = -1},
+        .node_lock = -1,
     };
     int v = opts->verbose;
 
@@ -442,7 +466,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
     if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
-    if (rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
+    if (lock_node(&r, err) < 0 || rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
         rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");

@@ -86,6 +86,14 @@ void rp_node_free(struct rp_node *n)
     free(n->domainname);
     free_kvs(&n->sysctl);
     free(n->root.source);
+    for (size_t i = 0; i < n->packages.n_repos; i++) {
+        free(n->packages.repos[i].name);
+        free(n->packages.repos[i].baseurl);
+        free(n->packages.repos[i].gpgkey);
+    }
+    free(n->packages.repos);
+    free_strings(&n->packages.install);
+    free(n->packages.releasever);
     for (size_t i = 0; i < n->n_mounts; i++) {
         struct rp_mount *m = &n->mounts[i];
         free(m->path);

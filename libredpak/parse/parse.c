@@ -23,7 +23,7 @@
 static const char *const top_keys[] = {
     "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
     "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
-    "cgroup",     "capabilities", "seccomp",     "process",    "host",
+    "cgroup",     "capabilities", "seccomp",     "process",    "host",           "packages",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)
@@ -117,6 +117,7 @@ static void walk(struct pctx *c, const struct yt_node *top)
     section(c, top, "seccomp", parse_seccomp);
     section(c, top, "process", parse_process);
     section(c, top, "host", parse_host);
+    section(c, top, "packages", parse_packages); /* after root: it needs root.source */
 }
 
 struct rp_node *pc_walk_tree(const char *file, const char *dir, const struct yt_node *root,

@@ -38,6 +38,7 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts, s
         return -ENOMEM;
     }
     p->node = node;
+    p->packages = node->packages.present ? &node->packages : NULL;
 
     plan_idmaps(p, &c);  /* 1. the maps every id is checked against */
     plan_host(p, &c);    /* 2. */

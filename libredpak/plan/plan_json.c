@@ -4,13 +4,20 @@
  *     {"number": 3, "name": "cgroup", "steps": [
  *       {"id": "3.2", "op": "write", "file": "memory.max", "value": "268435456",
  *        "text": "write memory.max = 268435456"}, ...]}, ...]}
- * The "text" of a step is the line the text form prints. */
+ * The "text" of a step is the line the text form prints. A node with a
+ * packages section also gets, before "sections":
+ *   "packages": {"root": DIR, "lock": FILE, "host_repos": false,
+ *     "releasever": null, "repos": [{"name", "baseurl", "gpgcheck",
+ *     "gpgkey"}], "install": [NAMES]}
+ * which is all the DNF plugin reads of the node (docs/packages.md). */
 #include "plan_emit.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "enum_names.h"
+#include "node_lock.h"
 
 /* Strings are written as JSON wants them: quotes, backslashes and control
  * characters escaped; other bytes as they are (the parser only accepts
@@ -44,12 +51,47 @@ static void json_string(FILE *out, const char *s)
         fputs("null", out);
 }
 
+static void json_packages(struct plan_emit *e, const struct rp_plan *p)
+{
+    const struct rp_packages *k = p->packages;
+    char *lock = rp_node_lock_path(p->node->root.source);
+    if (!lock)
+        e->failed = true;
+    fputs(", \"packages\": {\"root\": ", e->out);
+    json_string(e->out, p->node->root.source);
+    fputs(", \"lock\": ", e->out);
+    json_string(e->out, lock);
+    free(lock);
+    fprintf(e->out, ", \"host_repos\": %s, \"releasever\": ", k->host_repos ? "true" : "false");
+    json_string(e->out, k->releasever);
+    fputs(", \"repos\": [", e->out);
+    for (size_t i = 0; i < k->n_repos; i++) {
+        fputs(i ? ", {\"name\": " : "{\"name\": ", e->out);
+        json_string(e->out, k->repos[i].name);
+        fputs(", \"baseurl\": ", e->out);
+        json_string(e->out, k->repos[i].baseurl);
+        fprintf(e->out,
+                ", \"gpgcheck\": %s, \"gpgkey\": ", k->repos[i].gpgcheck ? "true" : "false");
+        json_string(e->out, k->repos[i].gpgkey);
+        fputc('}', e->out);
+    }
+    fputs("], \"install\": [", e->out);
+    for (size_t i = 0; i < k->install.n; i++) {
+        if (i)
+            fputs(", ", e->out);
+        json_string(e->out, k->install.v[i]);
+    }
+    fputs("]}", e->out);
+}
+
 static void json_begin(struct plan_emit *e, const struct rp_plan *p)
 {
     fputs("{\"node\": ", e->out);
     json_string(e->out, p->node ? p->node->name : NULL);
     fputs(", \"file\": ", e->out);
     json_string(e->out, p->node ? p->node->file : NULL);
+    if (p->packages && p->node->root.source)
+        json_packages(e, p);
     fputs(", \"sections\": [", e->out);
 }
 

@@ -250,6 +250,27 @@ struct rp_process {
     struct rp_pos pos, cwd_pos;
 };
 
+/* packages: a node that owns what is installed in its root.source, managed
+ * by the DNF plugin (docs/packages.md). The node's repositories are its
+ * own: the host's are used only with host_repos. */
+struct rp_package_repo {
+    char *name;    /* the repository id */
+    char *baseurl; /* file://, http:// or https:// */
+    bool gpgcheck; /* default true */
+    char *gpgkey;  /* required when gpgcheck is true */
+    struct rp_pos pos;
+};
+
+struct rp_packages {
+    bool present;
+    struct rp_package_repo *repos;
+    size_t n_repos;
+    struct rp_string_list install; /* what `dnf node NODE sync` installs */
+    bool host_repos;               /* default false */
+    char *releasever;              /* NULL: none given to DNF */
+    struct rp_pos pos;
+};
+
 struct rp_node {
     char *file; /* the node file as given; every rp_pos points here */
     char *dir;  /* its folder: ${NODE_DIR} */
@@ -280,6 +301,7 @@ struct rp_node {
     /* The chain of files the node was merged from (redpak/family.h); NULL
      * for a node file that extends nothing under no policy. */
     struct rp_family *family;
+    struct rp_packages packages;
 };
 
 /* Limits that keep a hostile file from costing more than a bad error. */

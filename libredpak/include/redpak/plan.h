@@ -217,6 +217,10 @@ struct rp_plan {
     struct rp_process_plan process;
     struct rp_caps_plan caps;
     struct rp_seccomp_plan seccomp;
+    /* The node's packages section (docs/packages.md), borrowed from the
+     * node; NULL without one. redwrap holds its lock shared while the node
+     * runs, the DNF plugin exclusively during a transaction. */
+    const struct rp_packages *packages;
 };
 
 struct rp_plan_opts {
