@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "env_value.h"
 #include "log.h"
 #include "seccomp_cache.h"
 
@@ -70,15 +71,6 @@ void rp_seccomp_cache_open_dir(struct rp_seccomp_cache *c, const char *dir, int 
         vlog(c, "no usable folder, filters are compiled", errno);
 }
 
-static const char *env_value(char *const *env, const char *name)
-{
-    size_t n = strlen(name);
-    for (; env && *env; env++)
-        if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
-            return *env + n + 1;
-    return NULL;
-}
-
 void rp_seccomp_cache_open(struct rp_seccomp_cache *c, char *const *environ_, int verbose)
 {
     *c = (struct rp_seccomp_cache){.dirfd = -1, .verbose = verbose};
@@ -88,7 +80,7 @@ void rp_seccomp_cache_open(struct rp_seccomp_cache *c, char *const *environ_, in
             return vlog(c, "mkdir /run/redpak", errno);
         return rp_seccomp_cache_open_dir(c, RP_SECCOMP_CACHE_ROOT_DIR, verbose);
     }
-    const char *run = env_value(environ_, "XDG_RUNTIME_DIR");
+    const char *run = rp_env_value(environ_, "XDG_RUNTIME_DIR");
     if (!run || run[0] != '/')
         return vlog(c, "no XDG_RUNTIME_DIR, filters are compiled", 0);
     char path[4096];

@@ -39,6 +39,19 @@ static void assert_same_prog(const struct rp_seccomp_prog *a, const struct rp_se
     assert_memory_equal(a->filter, b->filter, a->len * sizeof(*a->filter));
 }
 
+/* Through the cache c, the node's filter is what libseccomp compiles. */
+static void assert_cached_is_compiled(const struct rp_seccomp_cache *c,
+                                      const struct rp_seccomp_plan *sp)
+{
+    struct rp_error err = {0};
+    struct rp_seccomp_prog fresh, got;
+    assert_int_equal(rp_seccomp_compile(sp, &fresh, &err), 0);
+    assert_int_equal(rp_seccomp_compile_cached(c, sp, &got, &err), 0);
+    assert_same_prog(&fresh, &got);
+    rp_seccomp_prog_free(&fresh);
+    rp_seccomp_prog_free(&got);
+}
+
 static struct rp_seccomp_cache open_cache(void)
 {
     struct rp_seccomp_cache c;
@@ -58,10 +71,7 @@ static void test_default_profile_read_back_is_the_compiled_program(void **state)
 {
     struct planned p = plan_ok("seccomp: {base: default}\n", 0);
     struct rp_seccomp_cache c = open_cache();
-    struct rp_error err = {0};
-    struct rp_seccomp_prog fresh, first, second, term_fresh, term;
-    assert_int_equal(rp_seccomp_compile(&p.plan->seccomp, &fresh, &err), 0);
-    assert_int_equal(rp_seccomp_compile_cached(&c, &p.plan->seccomp, &first, &err), 0);
+    assert_cached_is_compiled(&c, &p.plan->seccomp);
     /* The second read comes from the file the first one stored. */
     uint8_t key[RP_SHA256_LEN];
     key_of(&p.plan->seccomp, key);
@@ -70,17 +80,14 @@ static void test_default_profile_read_back_is_the_compiled_program(void **state)
     struct stat st;
     assert_int_equal(fstatat(c.dirfd, name, &st, 0), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
-    assert_int_equal(rp_seccomp_compile_cached(&c, &p.plan->seccomp, &second, &err), 0);
-    assert_same_prog(&fresh, &first);
-    assert_same_prog(&fresh, &second);
+    assert_cached_is_compiled(&c, &p.plan->seccomp);
+    struct rp_error err = {0};
+    struct rp_seccomp_prog term_fresh, term;
     assert_int_equal(rp_seccomp_compile_terminal(&p.plan->seccomp, &term_fresh, &err), 0);
     assert_int_equal(rp_seccomp_compile_terminal_cached(&c, &p.plan->seccomp, &term, &err), 0);
     rp_seccomp_prog_free(&term);
     assert_int_equal(rp_seccomp_compile_terminal_cached(&c, &p.plan->seccomp, &term, &err), 0);
     assert_same_prog(&term_fresh, &term);
-    rp_seccomp_prog_free(&fresh);
-    rp_seccomp_prog_free(&first);
-    rp_seccomp_prog_free(&second);
     rp_seccomp_prog_free(&term_fresh);
     rp_seccomp_prog_free(&term);
     rp_seccomp_cache_close(&c);
@@ -177,8 +184,7 @@ static void test_a_planted_file_of_another_owner_is_ignored(void **state)
     struct planned p = plan_ok("seccomp: {base: default}\n", 0);
     struct planned open_ = plan_ok("seccomp:\n  default_action: allow\n  base: none\n", 0);
     struct rp_error err = {0};
-    struct rp_seccomp_prog fresh, weak, got;
-    assert_int_equal(rp_seccomp_compile(&p.plan->seccomp, &fresh, &err), 0);
+    struct rp_seccomp_prog weak, got;
     assert_int_equal(rp_seccomp_compile(&open_.plan->seccomp, &weak, &err), 0);
     uint8_t key[RP_SHA256_LEN];
     key_of(&p.plan->seccomp, key);
@@ -192,11 +198,8 @@ static void test_a_planted_file_of_another_owner_is_ignored(void **state)
     rp_seccomp_prog_free(&got);
     assert_int_equal(chown(path, 65534, 65534), 0);
     assert_false(rp_seccomp_cache_load(&c, key, &got));
-    assert_int_equal(rp_seccomp_compile_cached(&c, &p.plan->seccomp, &got, &err), 0);
-    assert_same_prog(&fresh, &got);
-    rp_seccomp_prog_free(&got);
+    assert_cached_is_compiled(&c, &p.plan->seccomp);
     rp_seccomp_cache_close(&c);
-    rp_seccomp_prog_free(&fresh);
     rp_seccomp_prog_free(&weak);
     planned_free(&p);
     planned_free(&open_);
@@ -250,9 +253,7 @@ static void test_a_changed_or_cut_or_open_file_is_ignored(void **state)
     assert_int_equal(symlink(other_path, path), 0);
     assert_false(rp_seccomp_cache_load(&c, key, &got));
     /* After all that, the filter is still compiled right. */
-    assert_int_equal(rp_seccomp_compile_cached(&c, &p.plan->seccomp, &got, &err), 0);
-    assert_same_prog(&fresh, &got);
-    rp_seccomp_prog_free(&got);
+    assert_cached_is_compiled(&c, &p.plan->seccomp);
     rp_seccomp_cache_close(&c);
     rp_seccomp_prog_free(&fresh);
     planned_free(&p);
@@ -273,13 +274,7 @@ static void test_a_folder_others_can_write_is_not_used(void **state)
     }
     /* Without a folder, every filter is compiled. */
     struct planned p = plan_ok("seccomp: {base: default}\n", 0);
-    struct rp_error err = {0};
-    struct rp_seccomp_prog fresh, got;
-    assert_int_equal(rp_seccomp_compile(&p.plan->seccomp, &fresh, &err), 0);
-    assert_int_equal(rp_seccomp_compile_cached(&c, &p.plan->seccomp, &got, &err), 0);
-    assert_same_prog(&fresh, &got);
-    rp_seccomp_prog_free(&fresh);
-    rp_seccomp_prog_free(&got);
+    assert_cached_is_compiled(&c, &p.plan->seccomp);
     planned_free(&p);
 }
 
