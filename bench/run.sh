@@ -102,19 +102,7 @@ for i in $(seq 0 99); do
     BIND_ARGS+=(--ro-bind "$W/bindsrc/$i" "/m/$i")
 done
 
-cat >"$W/launch.yaml" <<'EOF'
-version: 1
-node: bench-launch
-namespaces: {time: host}        # bwrap has no time namespace
-root: {source: "${NODE_DIR}/root", readonly: true}
-mounts:
-  - {type: proc, path: /proc}
-  - {type: dev, path: /dev}
-tmpfs:
-  - {path: /tmp}
-process:
-  command: [/bin/busybox, "true"]
-EOF
+cp "$SRC/bench/tools/launch.yaml" "$W/launch.yaml"
 {
     sed '/^tmpfs:/,$d' "$W/launch.yaml"
     for i in $(seq 0 99); do

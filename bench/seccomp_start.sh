@@ -41,19 +41,7 @@ trap 'chmod 0700 "$CACHE" 2>/dev/null || true; rm -rf "$W"' EXIT
 
 mkdir -p "$W"/root/{bin,proc,dev,tmp}
 cp "$(command -v busybox)" "$W/root/bin/busybox"
-cat >"$W/none.yaml" <<'YAML'
-version: 1
-node: bench-seccomp
-namespaces: {time: host}
-root: {source: "${NODE_DIR}/root", readonly: true}
-mounts:
-  - {type: proc, path: /proc}
-  - {type: dev, path: /dev}
-tmpfs:
-  - {path: /tmp}
-process:
-  command: [/bin/busybox, "true"]
-YAML
+cp "$SRC/bench/tools/launch.yaml" "$W/none.yaml"
 { cat "$W/none.yaml"; echo "seccomp: {base: default}"; } >"$W/default.yaml"
 {
     cat "$W/none.yaml"
