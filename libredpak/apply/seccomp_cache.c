@@ -142,7 +142,15 @@ bool rp_seccomp_cache_load(const struct rp_seccomp_cache *c, const uint8_t key[R
     return true;
 }
 
-/* Past MAX_FILES entries, removes every filter file (a store's rare cost). */
+/* Ours: a filter, or the temporary file of a store that did not finish. */
+static bool cache_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && strcmp(name + n - 4, ".bpf") == 0) ||
+        (n > 4 && name[0] == '.' && strcmp(name + n - 4, ".tmp") == 0);
+}
+
+/* Past MAX_FILES entries, removes every file of ours (a store's rare cost). */
 static void bound_folder(const struct rp_seccomp_cache *c)
 {
     int fd = openat(c->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -155,12 +163,12 @@ static void bound_folder(const struct rp_seccomp_cache *c)
     }
     size_t n = 0;
     for (struct dirent *e; (e = readdir(d));)
-        n += strstr(e->d_name, ".bpf") != NULL;
+        n += cache_file(e->d_name);
     if (n < MAX_FILES)
         return;
     rewinddir(d);
     for (struct dirent *e; (e = readdir(d));)
-        if (strstr(e->d_name, ".bpf"))
+        if (cache_file(e->d_name))
             unlinkat(c->dirfd, e->d_name, 0);
 }
 

@@ -5,6 +5,7 @@
  * that is not what was stored, is ignored, never loaded. */
 #include "plan_fixture.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -278,6 +279,45 @@ static void test_a_folder_others_can_write_is_not_used(void **state)
     planned_free(&p);
 }
 
+static size_t files_in(const char *path)
+{
+    size_t n = 0;
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* A store past 256 files empties the folder first: a tmpfs is not filled
+ * by a caller's many distinct filters. */
+static void test_the_folder_stays_bounded(void **state)
+{
+    struct planned p = plan_ok("seccomp: {base: default}\n", 0);
+    struct rp_error err = {0};
+    struct rp_seccomp_prog prog;
+    assert_int_equal(rp_seccomp_compile(&p.plan->seccomp, &prog, &err), 0);
+    struct rp_seccomp_cache c = open_cache();
+    c.verbose = 0;
+    uint8_t key[RP_SHA256_LEN] = {0};
+    for (unsigned i = 0; i < 256; i++) {
+        key[0] = (uint8_t)i;
+        rp_seccomp_cache_store(&c, key, &prog);
+    }
+    assert_int_equal(files_in(dir), 256);
+    key[1] = 1;
+    rp_seccomp_cache_store(&c, key, &prog);
+    assert_int_equal(files_in(dir), 1);
+    struct rp_seccomp_prog got;
+    assert_true(rp_seccomp_cache_load(&c, key, &got));
+    assert_same_prog(&prog, &got);
+    rp_seccomp_prog_free(&got);
+    rp_seccomp_prog_free(&prog);
+    rp_seccomp_cache_close(&c);
+    planned_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +332,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_folder_others_can_write_is_not_used, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_the_folder_stays_bounded, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
