@@ -165,8 +165,8 @@ int rp_seccomp_compile_terminal_cached(const struct rp_seccomp_cache *c,
 /* Stand-ins for the hand-over rule's socket and message address: the
  * cached report filter has them where this run's values go. Each must be
  * found exactly once, as the immediate of a BPF_JEQ, or the program is
- * compiled afresh (a node rule comparing with the same number). On 64-bit
- * ABIs libseccomp compares an argument's two halves separately. */
+ * compiled afresh. On 64-bit ABIs libseccomp compares an argument's two
+ * halves separately. */
 #define SOCK_STANDIN 0x5ecc50c4u
 #define ADDR_STANDIN_LO 0x5ecca11eu
 #define ADDR_STANDIN_HI 0x5ecca11du
@@ -214,16 +214,33 @@ static void put_handover(const struct handover_slots *h, uint64_t sock, uint64_t
         h->hi->k = (uint32_t)(addr >> 32);
 }
 
-/* A node rule for sendmsg with conditions makes more than one way through
- * sendmsg's part of the filter, whose order libseccomp may choose by the
- * values compared: stand-ins might not give the same program. */
-static bool conditional_sendmsg(const struct rp_seccomp_plan *plan)
+static bool is_standin(uint64_t v)
 {
-    for (size_t i = 0; i < plan->n_rules; i++)
-        for (size_t j = 0; plan->rules[i].n_args && j < plan->rules[i].names.n; j++)
-            if (strcmp(plan->rules[i].names.v[j], "sendmsg") == 0)
-                return true;
+    const uint32_t halves[] = {(uint32_t)v, (uint32_t)(v >> 32)};
+    for (size_t i = 0; i < 2; i++)
+        if (halves[i] == SOCK_STANDIN || halves[i] == ADDR_STANDIN_LO ||
+            halves[i] == ADDR_STANDIN_HI)
+            return true;
     return false;
+}
+
+/* Whether the stand-ins can be found and replaced unambiguously: not when
+ * a node rule compares with one of their values (then a stand-in found
+ * once might be the node's), nor when a node rule for sendmsg has
+ * conditions (sendmsg's part of the filter then has more than one way
+ * through, whose order libseccomp may choose by the values compared). */
+static bool standins_usable(const struct rp_seccomp_plan *plan)
+{
+    for (size_t i = 0; i < plan->n_rules; i++) {
+        const struct rp_seccomp_rule *r = &plan->rules[i];
+        for (size_t j = 0; j < r->n_args && j < 6; j++)
+            if (is_standin(r->args[j].value) || is_standin(r->args[j].mask))
+                return false;
+        for (size_t j = 0; r->n_args && j < r->names.n; j++)
+            if (strcmp(r->names.v[j], "sendmsg") == 0)
+                return false;
+    }
+    return true;
 }
 
 int rp_seccomp_report_compile_cached_at(const struct rp_seccomp_cache *c,
@@ -236,7 +253,7 @@ int rp_seccomp_report_compile_cached_at(const struct rp_seccomp_cache *c,
         ARGS_64 ? (uint64_t)ADDR_STANDIN_HI << 32 | ADDR_STANDIN_LO : ADDR_STANDIN_LO;
     uint8_t key[RP_SHA256_LEN];
     bool keyed = c->dirfd >= 0 && (sock >> 31) == 0 && (ARGS_64 || (addr >> 32) == 0) &&
-        !conditional_sendmsg(plan) &&
+        standins_usable(plan) &&
         rp_seccomp_cache_key(RP_SCK_REPORT, SCMP_ACT_NOTIFY, plan->rules, plan->n_rules, key);
     struct handover_slots slots;
     if (keyed && rp_seccomp_cache_load(c, key, prog)) {
@@ -252,7 +269,7 @@ int rp_seccomp_report_compile_cached_at(const struct rp_seccomp_cache *c,
     if (rc < 0)
         return rc;
     if (!find_slots(prog, &slots)) {
-        /* A rule of the node's compares with a stand-in: not cacheable. */
+        /* Not one of each, nor none: compiled with this run's values. */
         rp_seccomp_prog_free(prog);
         return rp_seccomp_report_compile_at(plan, sock, addr, prog, err);
     }

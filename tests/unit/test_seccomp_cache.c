@@ -174,6 +174,15 @@ static void test_report_filter_read_back_is_the_compiled_program(void **state)
                  "      names: [execve, read, write, exit_group, futex, mmap, openat, close]\n");
     check_report("    - action: allow\n"
                  "      names: [execve, read, write, exit_group, sendmsg, recvmsg]\n");
+    /* Rules that compare with a stand-in's value, or set conditions on
+     * sendmsg: compiled with the run's values, never cached. */
+    check_report("    - action: allow\n"
+                 "      names: [execve, read, write, exit_group]\n"
+                 "    - {action: allow, names: [ioctl], args: [{index: 1, op: eq, value: "
+                 "0x5ecc50c4}]}\n");
+    check_report("    - action: allow\n"
+                 "      names: [execve, read, write, exit_group]\n"
+                 "    - {action: allow, names: [sendmsg], args: [{index: 2, op: eq, value: 0}]}\n");
 }
 
 /* Writes prog under key as the cache would, then lets fix() change it. */
