@@ -102,19 +102,7 @@ for i in $(seq 0 99); do
     BIND_ARGS+=(--ro-bind "$W/bindsrc/$i" "/m/$i")
 done
 
-cat >"$W/launch.yaml" <<'EOF'
-version: 1
-node: bench-launch
-namespaces: {time: host}        # bwrap has no time namespace
-root: {source: "${NODE_DIR}/root", readonly: true}
-mounts:
-  - {type: proc, path: /proc}
-  - {type: dev, path: /dev}
-tmpfs:
-  - {path: /tmp}
-process:
-  command: [/bin/busybox, "true"]
-EOF
+cp "$SRC/bench/tools/launch.yaml" "$W/launch.yaml"
 {
     sed '/^tmpfs:/,$d' "$W/launch.yaml"
     for i in $(seq 0 99); do
@@ -142,6 +130,11 @@ sed 's/^namespaces: {time: host}/namespaces: {time: host, net: host}/' "$W/launc
     >"$W/nonet.yaml"
 { cat "$W/launch.yaml"; echo "cgroup: {required: false, parent: $NOCG}"; } >"$W/nocg.yaml"
 { cat "$W/launch.yaml"; echo "seccomp: {base: default}"; } >"$W/seccomp.yaml"
+# The Redis nodes' learned profile (default_action report, base none).
+{
+    cat "$W/launch.yaml"
+    awk '/^seccomp:/ { f = 1; print; next } f && /^[a-z_]+:/ { f = 0 } f' "$SRC/nodes/redis.yaml"
+} >"$W/seccomp_redis.yaml"
 # The 1:1 id map root-started nodes had before private ranges: no range to
 # pick and lock, no idmapped root (its warning goes to the timer's /dev/null).
 { cat "$W/launch.yaml"; echo "user_namespace: identity"; } >"$W/identity.yaml"
@@ -157,15 +150,16 @@ TRUE=(/bin/busybox true)
 for v in "${BW[*]} ${TRUE[*]}" "${RW[*]}" "$MIN_LAUNCHER $ROOT ${TRUE[*]}" \
          "$MIN_LAUNCHER --cgroup $SELF_CG $ROOT ${TRUE[*]}" "$REDWRAP --node $W/nouser.yaml" \
          "$REDWRAP --node $W/nonet.yaml" "$REDWRAP --node $W/nocg.yaml" \
-         "$REDWRAP --node $W/seccomp.yaml" "$REDWRAP --node $W/identity.yaml"; do
+         "$REDWRAP --node $W/seccomp.yaml" "$REDWRAP --node $W/identity.yaml" \
+         "$REDWRAP --node $W/seccomp_redis.yaml"; do
     $v >/dev/null 2>&1 || { echo "bench/run.sh: does not run: $v" >&2; exit 1; }
 done
 
 BASE_VARIANT=()
-N_VARIANTS=15
+N_VARIANTS=16
 if [ -n "$REDWRAP_BASE" ]; then
     BASE_VARIANT=(-- redwrap_base "$REDWRAP_BASE" --node "$W/launch.yaml")
-    N_VARIANTS=16
+    N_VARIANTS=17
 fi
 log "launch: $RUNS runs of $N_VARIANTS variants, interleaved"
 "$TIMER" -n "$RUNS" -w 10 -i -- \
@@ -181,6 +175,7 @@ log "launch: $RUNS runs of $N_VARIANTS variants, interleaved"
     redwrap_nonet "$REDWRAP" --node "$W/nonet.yaml" -- \
     redwrap_nocg "$REDWRAP" --node "$W/nocg.yaml" -- \
     redwrap_seccomp "$REDWRAP" --node "$W/seccomp.yaml" -- \
+    redwrap_seccomp_redis "$REDWRAP" --node "$W/seccomp_redis.yaml" -- \
     redwrap_identity "$REDWRAP" --node "$W/identity.yaml" -- \
     bwrap_binds "${BW_BINDS[@]}" "${TRUE[@]}" -- \
     redwrap_binds "$REDWRAP" --node "$W/binds100.yaml" "${BASE_VARIANT[@]}" >"$W/launch.txt"
@@ -203,6 +198,7 @@ echo "| without user namespace | $(med bwrap_nouser) | $(p90 bwrap_nouser) | $(m
 echo "| without network namespace | $(med bwrap_nonet) | $(p90 bwrap_nonet) | $(med redwrap_nonet) | $(p90 redwrap_nonet) |"
 echo "| without a cgroup of its own | (none) | | $(med redwrap_nocg) | $(p90 redwrap_nocg) |"
 echo "| with the default seccomp profile | | | $(med redwrap_seccomp) | $(p90 redwrap_seccomp) |"
+echo "| with the Redis nodes' learned seccomp profile | | | $(med redwrap_seccomp_redis) | $(p90 redwrap_seccomp_redis) |"
 echo "| with \`user_namespace: identity\` (no private id range, no idmapped root) | | | $(med redwrap_identity) | $(p90 redwrap_identity) |"
 echo "| with 100 read-only bind mounts | $(med bwrap_binds) | $(p90 bwrap_binds) | $(med redwrap_binds) | $(p90 redwrap_binds) |"
 [ -z "$REDWRAP_BASE" ] ||
@@ -220,7 +216,8 @@ echo "| the floor's overhead (min_launcher; with a cgroup of its own) | $MIN_OV;
 echo "| user namespace | $(calc "$(med bwrap) - $(med bwrap_nouser)") | $(calc "$(med redwrap) - $(med redwrap_nouser)") |"
 echo "| network namespace | $(calc "$(med bwrap) - $(med bwrap_nonet)") | $(calc "$(med redwrap) - $(med redwrap_nonet)") |"
 echo "| cgroup of its own (mkdir, clone into it, rmdir) | | $(calc "$(med redwrap) - $(med redwrap_nocg)") |"
-echo "| seccomp default profile (compile + load) | | $(calc "$(med redwrap_seccomp) - $(med redwrap)") |"
+echo "| seccomp default profile (second start on: read from the cache, load) | | $(calc "$(med redwrap_seccomp) - $(med redwrap)") |"
+echo "| seccomp, the Redis nodes' learned profile (the same) | | $(calc "$(med redwrap_seccomp_redis) - $(med redwrap)") |"
 echo "| private id range (pick, lock) and idmapped root, against the identity map | | $(calc "$(med redwrap) - $(med redwrap_identity)") |"
 echo "| 100 bind mounts | $(calc "$(med bwrap_binds) - $(med bwrap)") | $(calc "$(med redwrap_binds) - $(med redwrap)") |"
 echo
@@ -292,7 +289,7 @@ echo "| RSS of the node's init (PID 1) | $BW_INIT | $RW_INIT | below bubblewrap'
 echo "| PSS of the supervisor | $BW_SUP_PSS | $RW_SUP_PSS | | | $RWS_SUP_PSS | |"
 echo "| PSS of the node's init | $BW_INIT_PSS | $RW_INIT_PSS | | | $RWS_INIT_PSS | |"
 st=0; [ "$S_RW" -lt $((150 * 1024)) ] || st=1; verdict $st
-echo "| stripped binary (shared libraries aside) | $(kib "$S_BW") | $(kib "$S_RW") | < 150 | $V | $(kib "$S_RWS") | |"
+echo "| stripped binary (shared libraries aside; redwrap has libredpak inside) | $(kib "$S_BW") | $(kib "$S_RW") | < 150 | $V | $(kib "$S_RWS") | |"
 echo "| stripped rednode-config | | $(kib "$S_RC") | | | | |"
 echo "| stripped libredpak.so | | $(kib "$S_LIB") | | | | |"
 if [ -n "$REDWRAP_BASE" ]; then

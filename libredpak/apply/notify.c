@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "auto_fd.h"
+#include "env_value.h"
 #include "error_internal.h"
 #include "log.h"
 #include "mount.h"
@@ -45,15 +46,6 @@
 #define NOTIFY_MAX 4096
 /* SCM_RIGHTS with more descriptors than this is refused by systemd too. */
 #define NOTIFY_MAX_FDS 768
-
-static const char *env_get(char *const *env, const char *name)
-{
-    size_t len = strlen(name);
-    for (; env && *env; env++)
-        if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
-            return *env + len + 1;
-    return NULL;
-}
 
 /* "/run/systemd/notify" or "@abstract" (a leading NUL in sun_path). */
 static int parse_target(struct rp_notify *n, const char *value, struct rp_error *err)
@@ -78,7 +70,7 @@ static int parse_target(struct rp_notify *n, const char *value, struct rp_error 
 int rp_notify_open(struct rp_notify *n, char *const *environ_, struct rp_error *err)
 {
     n->fd = -1;
-    const char *value = env_get(environ_, "NOTIFY_SOCKET");
+    const char *value = rp_env_value(environ_, "NOTIFY_SOCKET");
     if (!value || !value[0])
         return 0;
     int r = parse_target(n, value, err);

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "env_value.h"
 #include "names.h"
 #include "process.h"
 #include "step_message.h"
@@ -140,15 +141,6 @@ int rp_process_apply(const struct rp_process_plan *plan, const int *keep, size_t
     return close_inherited_fds(keep, n_keep, err);
 }
 
-static const char *env_lookup(char *const *env, const char *name)
-{
-    size_t len = strlen(name);
-    for (; env && *env; env++)
-        if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
-            return *env + len + 1;
-    return NULL;
-}
-
 /* Sets NAME=VALUE in the array of n entries, replacing an earlier one. */
 static void env_put(char **env, size_t *n, const char *name, size_t name_len, char *entry)
 {
@@ -191,7 +183,7 @@ char **rp_process_env(const struct rp_process_plan *plan, char *const *environ_)
     }
     for (size_t i = 0; i < plan->n_env_pass; i++) {
         const char *name = plan->env_pass[i];
-        const char *value = env_lookup(environ_, name);
+        const char *value = rp_env_value(environ_, name);
         char *entry;
         if (value) {
             if (asprintf(&entry, "%s=%s", name, value) < 0) {
@@ -246,7 +238,7 @@ int rp_process_exec(char *const *argv, char *const *envp, struct rp_error *err)
             rp_step_error(err, RP_STEP_SUPERVISE, e, "exec %s", cmd);
         return exec_status(e);
     }
-    const char *path = env_lookup(envp, "PATH");
+    const char *path = rp_env_value(envp, "PATH");
     if (!path)
         path = RP_DEFAULT_PATH;
     int saw_eacces = 0, last = ENOENT;

@@ -33,6 +33,7 @@
 #include "notify.h"
 #include "ns.h"
 #include "process.h"
+#include "seccomp_cached.h"
 #include "seccomp_filter.h"
 #include "seccomp_learn.h"
 #include "step_message.h"
@@ -350,12 +351,14 @@ static int pick_command(struct node_run *r, struct rp_error *err)
 }
 
 /* Step 1's filter: the node's, or with --seccomp-learn the recording one
- * that replaces it for this run (seccomp_learn.c). */
-static int compile_filter(struct node_run *r, struct rp_error *err)
+ * that replaces it for this run (seccomp_learn.c). The node's filters come
+ * from the cache of compiled filters when it has them (seccomp_cached.c). */
+static int compile_filters(struct node_run *r, const struct rp_seccomp_cache *cache,
+                           struct rp_error *err)
 {
     /* The terminal rules go with every filter, the learn filter included. */
     if ((r->plan->seccomp.enabled || r->opts->seccomp_learn) &&
-        rp_seccomp_compile_terminal(&r->plan->seccomp, &r->terminal, err) < 0)
+        rp_seccomp_compile_terminal_cached(cache, &r->plan->seccomp, &r->terminal, err) < 0)
         return -1;
     const struct rp_seccomp_plan *sp = &r->plan->seccomp;
     bool report = sp->enabled && sp->default_action == RP_SC_REPORT;
@@ -367,7 +370,7 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
         free(absent);
     }
     if (!r->opts->seccomp_learn && !report)
-        return rp_seccomp_compile(sp, &r->filter, err);
+        return rp_seccomp_compile_cached(cache, sp, &r->filter, err);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->learn_sock) < 0)
         return rp_error_set(err, errno, "seccomp: socketpair for the listener");
     r->learn.sock = r->learn_sock[0];
@@ -375,7 +378,16 @@ static int compile_filter(struct node_run *r, struct rp_error *err)
     if (r->opts->seccomp_learn)
         return rp_seccomp_learn_compile(r->learn_sock[1], &r->filter, err);
     r->learn.report.errnum = sp->default_errno;
-    return rp_seccomp_report_compile(sp, r->learn_sock[1], &r->filter, err);
+    return rp_seccomp_report_compile_cached(cache, sp, r->learn_sock[1], &r->filter, err);
+}
+
+static int compile_filter(struct node_run *r, struct rp_error *err)
+{
+    if (!r->plan->seccomp.enabled && !r->opts->seccomp_learn)
+        return 0;
+    struct rp_seccomp_cache cache __attribute__((cleanup(rp_seccomp_cache_close)));
+    rp_seccomp_cache_open(&cache, r->opts->environ, r->opts->verbose);
+    return compile_filters(r, &cache, err);
 }
 
 /* After the node ended: the fragment that allows what the workload did. */

@@ -41,13 +41,24 @@
  * without CLONE_VM copies the address space as it is). */
 static struct msghdr handover_msg;
 
+uint64_t rp_seccomp_handover_addr(void)
+{
+    return (uint64_t)(uintptr_t)&handover_msg;
+}
+
 int rp_seccomp_handover_rule(scmp_filter_ctx ctx, int sock, struct rp_error *err)
+{
+    return rp_seccomp_handover_rule_at(ctx, (uint64_t)sock, rp_seccomp_handover_addr(), err);
+}
+
+int rp_seccomp_handover_rule_at(scmp_filter_ctx ctx, uint64_t sock, uint64_t addr,
+                                struct rp_error *err)
 {
     /* Spelled out rather than SCMP_A0()/SCMP_A1(): the macros leave datum_b
      * to the compiler, which clang's -Wmissing-field-initializers refuses. */
     const struct scmp_arg_cmp args[] = {
-        {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)sock, .datum_b = 0},
-        {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = (uint64_t)(uintptr_t)&handover_msg, .datum_b = 0},
+        {.arg = 0, .op = SCMP_CMP_EQ, .datum_a = sock, .datum_b = 0},
+        {.arg = 1, .op = SCMP_CMP_EQ, .datum_a = addr, .datum_b = 0},
     };
     int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 2, args);
     /* EEXIST: the node allows sendmsg outright, which lets it through too. */
@@ -71,6 +82,13 @@ int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_e
 int rp_seccomp_report_compile(const struct rp_seccomp_plan *plan, int sock,
                               struct rp_seccomp_prog *prog, struct rp_error *err)
 {
+    return rp_seccomp_report_compile_at(plan, (uint64_t)sock, rp_seccomp_handover_addr(), prog,
+                                        err);
+}
+
+int rp_seccomp_report_compile_at(const struct rp_seccomp_plan *plan, uint64_t sock, uint64_t addr,
+                                 struct rp_seccomp_prog *prog, struct rp_error *err)
+{
     *prog = (struct rp_seccomp_prog){0};
     scmp_filter_ctx ctx __attribute__((cleanup(rp_seccomp_ctx_release))) =
         rp_seccomp_ctx_new(SCMP_ACT_NOTIFY, err);
@@ -80,7 +98,7 @@ int rp_seccomp_report_compile(const struct rp_seccomp_plan *plan, int sock,
      * arguments decides sendmsg alone (libseccomp keeps the unconditional
      * rule), so the hand-over rule is only added to conditional ones. */
     if (rp_seccomp_add_rules(ctx, SCMP_ACT_NOTIFY, plan->rules, plan->n_rules, err) < 0 ||
-        rp_seccomp_handover_rule(ctx, sock, err) < 0)
+        rp_seccomp_handover_rule_at(ctx, sock, addr, err) < 0)
         return -1;
     return rp_seccomp_export(ctx, prog, err);
 }

@@ -27,11 +27,18 @@ struct rp_seccomp_learned {
 };
 /* Lets through the one sendmsg of rp_seccomp_listener_load on sock. */
 int rp_seccomp_handover_rule(scmp_filter_ctx ctx, int sock, struct rp_error *err);
+/* The same for a given socket number and message address (the cache's
+ * stand-ins, seccomp_cached.c); the address of the real message: */
+int rp_seccomp_handover_rule_at(scmp_filter_ctx ctx, uint64_t sock, uint64_t addr,
+                                struct rp_error *err);
+uint64_t rp_seccomp_handover_addr(void);
 int rp_seccomp_learn_compile(int sock, struct rp_seccomp_prog *prog, struct rp_error *err);
 /* default_action: report: the node's rules, and SECCOMP_RET_USER_NOTIF
  * for every other syscall, through the same hand-over as learning. */
 int rp_seccomp_report_compile(const struct rp_seccomp_plan *plan, int sock,
                               struct rp_seccomp_prog *prog, struct rp_error *err);
+int rp_seccomp_report_compile_at(const struct rp_seccomp_plan *plan, uint64_t sock, uint64_t addr,
+                                 struct rp_seccomp_prog *prog, struct rp_error *err);
 /* Loads a filter with a listener and sends the listener over sock (what:
  * "learn filter", "filter", for the messages). */
 int rp_seccomp_listener_load(const struct rp_seccomp_prog *prog, int sock, const char *what,
