@@ -26,6 +26,7 @@
 #include "log.h"
 #include "mount.h"
 #include "mount_lock.h"
+#include "net.h"
 #include "notify.h"
 #include "ns.h"
 #include "process.h"
@@ -57,6 +58,7 @@ struct node_run {
     int *bind_fds;         /* idmapped binds: one detached mount per mount step (idmap.c) */
     struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
     struct rp_init_memory init_mem; /* what init clears of redwrap's memory */
+    struct rp_net_run net;          /* pasta, the veth pair (net.c) */
     pid_t pid;                      /* the first process until it was reaped, else 0 */
 };
 
@@ -233,6 +235,10 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
                "(ids 0-65535 map to themselves); remove it for a private id range");
     if (ret == 0)
         ret = rp_userns_apply(r->pid, ns, r->ids.base, err);
+    /* The maps are written: pasta may join the node's user namespace.
+     * The first process waits, so its network is there before step 6. */
+    if (ret == 0)
+        ret = rp_net_attach(&r->plan->net, &r->net, r->pid, v, err);
     if (ret == 0 && r->bind_fds)
         ret = rp_idmap_attach(r->pid, r->plan, r->bind_fds, r->ids.base, v, err);
     if (ret == 0 && r->ids.fd >= 0)
@@ -327,6 +333,7 @@ static void node_run_end(struct node_run *r)
     struct rp_error err = {0};
     if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
         rp_log("warning: teardown: %s", err.msg);
+    rp_net_teardown(&r->net, r->opts->verbose);
     int *fds[] = {r->release, r->report, r->learn_sock};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         for (int end = 0; end < 2; end++)
@@ -358,13 +365,15 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .notify = {.fd = -1},
         .term = {.fd = -1},
         .ids = {.fd = -1},
+        .net = RP_NET_RUN_INIT,
     };
     int v = opts->verbose;
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_PLAN, "compile the seccomp filter, check the cgroup controllers");
-    if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
+    if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0 ||
+        rp_net_check(&plan->net, &r.net, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
     if (rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||

@@ -23,6 +23,7 @@ static const char *const top_keys[] = {
     "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
     "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
     "cgroup",     "capabilities", "seccomp",     "process",    "host",
+    "network",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)
@@ -116,6 +117,7 @@ static void walk(struct pctx *c, const struct yt_node *top)
     section(c, top, "seccomp", parse_seccomp);
     section(c, top, "process", parse_process);
     section(c, top, "host", parse_host);
+    section(c, top, "network", parse_network);
 }
 
 static int parse_node(const char *file, const char *dir, const char *buf, size_t len,
