@@ -98,19 +98,13 @@ static bool host_has(const struct ifaddrs *list, const char *cidr)
 
 static int check_veth(const struct rp_net_plan *net, struct rp_error *err)
 {
-    if (net->bridge) {
-        char path[64];
-        snprintf(path, sizeof(path), "/sys/class/net/%s", net->bridge);
-        if (access(path, F_OK) < 0)
-            return at(err, &net->bridge_pos, "network.bridge", 0,
-                      "bridge %s does not exist on the host (make it first: ip link add %s "
-                      "type bridge)",
-                      net->bridge, net->bridge);
-        snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", net->bridge);
-        if (access(path, F_OK) < 0)
-            return at(err, &net->bridge_pos, "network.bridge", 0, "%s is not a bridge",
-                      net->bridge);
-    }
+    if (net->bridge && !rp_net_link_exists(net->bridge))
+        return at(err, &net->bridge_pos, "network.bridge", 0,
+                  "bridge %s does not exist on the host (make it first: ip link add %s type "
+                  "bridge)",
+                  net->bridge, net->bridge);
+    if (net->bridge && !rp_net_link_is_bridge(net->bridge))
+        return at(err, &net->bridge_pos, "network.bridge", 0, "%s is not a bridge", net->bridge);
     struct ifaddrs *list;
     if (getifaddrs(&list) < 0)
         return rp_step_error(err, RP_STEP_PLAN, errno, "network: getifaddrs");
@@ -140,6 +134,12 @@ int rp_net_check(const struct rp_net_plan *net, struct rp_net_run *run, int verb
             return rp_step_error(err, RP_STEP_PLAN, 0,
                                  "network: mode: pasta, but pasta is not installed (Debian: "
                                  "apt install passt)");
+        /* pasta opens the tap device inside the node's namespaces with the
+         * caller's own rights on the device node. */
+        if (access("/dev/net/tun", R_OK | W_OK) < 0)
+            return rp_step_error(err, RP_STEP_PLAN, errno,
+                                 "network: mode: pasta needs /dev/net/tun (read and write for "
+                                 "this user; Debian makes it 0666)");
         for (size_t i = 0; i < net->n_ports; i++)
             if (check_port(&net->ports[i], i, err) < 0)
                 return -1;

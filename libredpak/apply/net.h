@@ -45,6 +45,10 @@ bool rp_net_find_tool(const char *name, char *out, size_t len);
 int rp_net_ip(const char *ip, int netns_fd, const char *commands, const char *what,
               struct rp_error *err);
 
+/* Links of redwrap's network namespace. */
+bool rp_net_link_exists(const char *name);
+bool rp_net_link_is_bridge(const char *name);
+
 /* net_state.c: the state files of /run/redpak/net. */
 int rp_net_state_clean(const char *ip, int verbose);
 int rp_net_state_take(struct rp_net_run *run, struct rp_error *err);

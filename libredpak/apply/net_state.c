@@ -28,6 +28,15 @@ static int lock_file(int fd)
     return fcntl(fd, F_OFD_SETLK, &lk);
 }
 
+/* The network namespace redwrap runs in, as the kernel names it
+ * ("net:[4026531840]"): a pair lives in one, and only a start in the same
+ * one can see and remove it. */
+static void own_netns(char *out, size_t len)
+{
+    ssize_t n = readlink("/proc/self/ns/net", out, len - 1);
+    out[n > 0 ? n : 0] = '\0';
+}
+
 static bool veth_name_ok(const char *name)
 {
     return strncmp(name, "rpv", 3) == 0 && strlen(name) < 16 && !strchr(name, '/');
@@ -45,13 +54,17 @@ int rp_net_state_clean(const char *ip, int verbose)
         RP_AUTO_FD int fd = openat(dirfd(d), e->d_name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0 || lock_file(fd) < 0)
             continue; /* a running node's */
+        char mine[64], theirs[64];
+        own_netns(mine, sizeof(mine));
+        ssize_t n = pread(fd, theirs, sizeof(theirs) - 1, 0);
+        theirs[n > 0 ? n : 0] = '\0';
+        if (strcmp(mine, theirs) != 0)
+            continue; /* another namespace's: a start there removes it */
         char cmd[64];
         snprintf(cmd, sizeof(cmd), "link del %s\n", e->d_name);
         struct rp_error err = {0};
         /* Gone already when the node's namespace ended with it. */
-        char path[64];
-        snprintf(path, sizeof(path), "/sys/class/net/%s", e->d_name);
-        if (access(path, F_OK) == 0) {
+        if (rp_net_link_exists(e->d_name)) {
             if (rp_net_ip(ip, -1, cmd, "remove a stale veth pair", &err) < 0)
                 rp_log("warning: %s", err.msg);
             else
@@ -81,6 +94,10 @@ int rp_net_state_take(struct rp_net_run *run, struct rp_error *err)
         run->veth[0] = '\0';
         return rp_error_set(err, e, "network: %s", path);
     }
+    char ns[64];
+    own_netns(ns, sizeof(ns));
+    if (ftruncate(run->state_fd, 0) < 0 || pwrite(run->state_fd, ns, strlen(ns), 0) < 0)
+        return rp_error_set(err, errno, "network: write %s", path);
     return 0;
 }
 

@@ -12,6 +12,11 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 
 #include "auto_fd.h"
 #include "error_internal.h"
@@ -96,4 +101,20 @@ int rp_net_ip(const char *ip, int netns_fd, const char *commands, const char *wh
     return rp_error_set(err, 0, "network: %s: %s failed (status %d): %s", what, ip,
                         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
                         msg[0] ? msg : "no message");
+}
+
+/* Asked of redwrap's own network namespace, not through /sys/class/net,
+ * which shows the namespace sysfs was mounted in. */
+bool rp_net_link_exists(const char *name)
+{
+    return if_nametoindex(name) != 0;
+}
+
+bool rp_net_link_is_bridge(const char *name)
+{
+    RP_AUTO_FD int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ethtool_drvinfo info = {.cmd = ETHTOOL_GDRVINFO};
+    struct ifreq ifr = {.ifr_data = (void *)&info};
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    return fd >= 0 && ioctl(fd, SIOCETHTOOL, &ifr) == 0 && strcmp(info.driver, "bridge") == 0;
 }

@@ -81,15 +81,15 @@ void rp_net_veth_remove(struct rp_net_run *run, int verbose)
 {
     if (!run->veth[0])
         return;
-    char path[64];
-    snprintf(path, sizeof(path), "/sys/class/net/%s", run->veth);
     /* The pair goes with the node's namespace when the node's last
      * process ends; otherwise it is deleted here. */
-    if (access(path, F_OK) == 0) {
+    if (rp_net_link_exists(run->veth)) {
         char cmd[64];
         snprintf(cmd, sizeof(cmd), "link del %s\n", run->veth);
         struct rp_error err = {0};
-        if (rp_net_ip(run->ip, -1, cmd, "remove the veth pair", &err) < 0)
+        /* The namespace may end, and the pair with it, meanwhile. */
+        if (rp_net_ip(run->ip, -1, cmd, "remove the veth pair", &err) < 0 &&
+            rp_net_link_exists(run->veth))
             rp_log("warning: teardown: %s", err.msg);
         else
             rp_vlog(verbose, "network: removed the veth pair %s", run->veth);

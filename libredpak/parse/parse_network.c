@@ -185,8 +185,8 @@ static void parse_port(struct pctx *c, const struct yt_node *v, struct rp_networ
         const struct rp_net_port *o = &net->ports[i];
         if (o->proto == p.proto && o->host_port == p.host_port &&
             !strcmp(o->host_addr, p.host_addr)) {
-            pc_err(c, v, "duplicate port: %s %s:%u is published by ports[%zu] already",
-                   p.proto == RP_NET_TCP ? "tcp" : "udp", p.host_addr, p.host_port, i);
+            pc_err(c, v, "duplicate port: %s %s:%u is published at line %u already",
+                   p.proto == RP_NET_TCP ? "tcp" : "udp", p.host_addr, p.host_port, o->pos.line);
             ok = false;
         }
     }
