@@ -144,11 +144,18 @@ static void pasta_child(const char *pasta, struct args *a, int ready, int errfd,
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
         _exit(125);
-    int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(errfd, 2) < 0 ||
-        dup2(ready, READY_FD) < 0 || dup2(ns->net, NETNS_FD) < 0 ||
-        (ns->user >= 0 && dup2(ns->user, USERNS_FD) < 0))
+    /* Each source above the targets first: one of them may sit on another's
+     * target number. */
+    int from[] = {open("/dev/null", O_RDWR | O_CLOEXEC), errfd, ready, ns->net, ns->user};
+    const int to[] = {0, 2, READY_FD, NETNS_FD, USERNS_FD};
+    for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++)
+        if (from[i] >= 0 && (from[i] = fcntl(from[i], F_DUPFD_CLOEXEC, 10)) < 0)
+            _exit(125);
+    if (from[0] < 0 || dup2(from[0], 1) < 0)
         _exit(125);
+    for (size_t i = 0; i < sizeof(from) / sizeof(from[0]); i++)
+        if (from[i] >= 0 && dup2(from[i], to[i]) < 0)
+            _exit(125);
     execv(pasta, a->v);
     _exit(127);
 }
