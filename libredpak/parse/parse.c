@@ -22,8 +22,7 @@
 static const char *const top_keys[] = {
     "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
     "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
-    "cgroup",     "capabilities", "seccomp",     "process",    "host",
-    "network",
+    "cgroup",     "capabilities", "seccomp",     "process",    "host",           "network",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)

@@ -287,7 +287,7 @@ struct rp_network {
     char *interface;    /* the node's interface name; "eth0" */
     uint32_t mtu;       /* 0: the kernel's (veth) or pasta's default */
     struct rp_pos address_pos, host_address_pos, gateway_pos, bridge_pos;
-    struct rp_string_list dns; /* /etc/resolv.conf nameservers */
+    struct rp_string_list dns;       /* /etc/resolv.conf nameservers */
     struct rp_net_host_entry *hosts; /* /etc/hosts lines */
     size_t n_hosts;
 };
