@@ -45,6 +45,12 @@ SNAPSHOT='{ ip -o link | awk -F": " "{print \$2}" | sed "s/@.*//" | sort;
   ip -o addr | awk "{print \$2, \$4}" | sort; ip route; ip -6 route;
   ss -Hltun | awk "{print \$1, \$5}" | sort; ls /run/redpak/net 2>/dev/null || true; }'
 
+# The interface with the default route that pasta copies into the node:
+# one end of a veth pair of the test's namespace whose other end holds no
+# address, so nothing sent there is ever answered.
+UPLINK='ip link add rpd0 type veth peer name rpd1; ip addr add 198.51.100.1/24 dev rpd0;
+  ip link set rpd0 up; ip link set rpd1 up; ip route add default via 198.51.100.254;'
+
 # fetch ADDR PORT, in an in_netns script: what a server there says, tried
 # until it says something (pasta listens before the node's server does,
 # and closes a connection the node refuses).
@@ -167,11 +173,7 @@ network:
   ports:
     - {host: "127.0.0.1:16380", node: 7000}
 YAML
-    # pasta copies the address and route of the interface with the default
-    # route: one end of a veth pair of the test's namespace, whose other end
-    # holds no address: nothing sent there is ever answered.
-    run in_netns "ip link add rpd0 type veth peer name rpd1; ip addr add 198.51.100.1/24 dev rpd0; ip link set rpd0 up; ip link set rpd1 up;
-        ip route add default via 198.51.100.254;
+    run in_netns "$UPLINK
         $SNAPSHOT > $SCRATCH/before;
         $REDWRAP --node $SCRATCH/n.yaml -- $(server 0.0.0.0 7000) & rw=\$!;
         for i in \$(seq 50); do ss -Hltn | grep -q 127.0.0.1:16380 && break; sleep 0.1; done;
@@ -192,8 +194,7 @@ YAML
 network:
   mode: pasta
 YAML
-    run in_netns "ip link add rpd0 type veth peer name rpd1; ip addr add 198.51.100.1/24 dev rpd0; ip link set rpd0 up; ip link set rpd1 up;
-        ip route add default via 198.51.100.254;
+    run in_netns "$UPLINK
         $(server 127.0.0.1 7100) > /dev/null & srv=\$!; sleep 0.5;
         $REDWRAP --node $SCRATCH/n.yaml -- bash -c 'ip -br addr show eth0;
             (exec 3<>/dev/tcp/127.0.0.1/7100) 2>/dev/null && echo reached-loopback;
@@ -205,25 +206,27 @@ YAML
     [[ $output != *reached* ]]
 }
 
-@test "pasta rootless: the published port answers on the host" {
+@test "pasta: a redwrap killed with SIGKILL takes pasta and its published port with it" {
     require_host cmd pasta
-    as_user test -r /dev/net/tun -a -w /dev/net/tun ||
-        skip "rootless pasta needs /dev/net/tun read-write for uid $ROOTLESS_UID ($(stat -c '%A %U' /dev/net/tun))"
-    require_host rootless "$REDWRAP" "$REDPAK_SOURCE_DIR"
-    net_node "$SCRATCH/n.yaml" new <<'YAML'
+    net_node "$SCRATCH/n.yaml" <<'YAML'
 network:
   mode: pasta
   ports:
-    - {host: "127.0.0.1:16381", node: 7000}
+    - {host: "127.0.0.1:16383", node: 7000}
 YAML
-    run in_netns "ip link add rpd0 type veth peer name rpd1; ip addr add 198.51.100.1/24 dev rpd0; ip link set rpd0 up; ip link set rpd1 up;
-        ip route add default via 198.51.100.254;
-        ${AS_USER[*]} $REDWRAP --node $SCRATCH/n.yaml -- $(server 0.0.0.0 7000) & rw=\$!;
-        for i in \$(seq 50); do ss -Hltn | grep -q 127.0.0.1:16381 && break; sleep 0.1; done;
-        $FETCH fetch 127.0.0.1 16381; wait \$rw"
+    run in_netns "$UPLINK
+        $SNAPSHOT > $SCRATCH/before;
+        $REDWRAP --node $SCRATCH/n.yaml -- sleep 60 & rw=\$!;
+        for i in \$(seq 50); do ss -Hltn | grep -q 127.0.0.1:16383 && break; sleep 0.1; done;
+        pasta=\$(pgrep -P \$rw -x pasta || pgrep -P \$rw -f pasta); echo pasta \$pasta;
+        kill -KILL \$rw; wait \$rw || true;
+        for i in \$(seq 50); do kill -0 \$pasta 2>/dev/null || break; sleep 0.1; done;
+        kill -0 \$pasta 2>/dev/null && echo pasta-alive;
+        $SNAPSHOT > $SCRATCH/after; diff $SCRATCH/before $SCRATCH/after"
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ $output == *hello* ]]
+    [[ $output == *"pasta "[0-9]* ]]
+    [[ $output != *pasta-alive* ]]
 }
 
 @test "step 1: a port taken, an address in use, a missing bridge stop the start with 125, nothing made" {
