@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auto_fd.h"
@@ -157,9 +158,27 @@ int rp_net_check(const struct rp_net_plan *net, struct rp_net_run *run, int verb
     return 0;
 }
 
+/* The parser makes sure the node has a network namespace of its own; this
+ * makes sure the first process is in it, so that nothing meant for the
+ * node ever changes redwrap's own network. */
+static int own_namespace(pid_t pid, struct rp_error *err)
+{
+    char path[64];
+    struct stat self, node;
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+    if (stat("/proc/self/ns/net", &self) < 0 || stat(path, &node) < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, errno, "network: %s", path);
+    if (self.st_dev == node.st_dev && self.st_ino == node.st_ino)
+        return rp_step_error(err, RP_STEP_ID_MAPS, 0,
+                             "network: the first process is in redwrap's own network namespace");
+    return 0;
+}
+
 int rp_net_attach(const struct rp_net_plan *net, struct rp_net_run *run, pid_t pid, int verbose,
                   struct rp_error *err)
 {
+    if (net->mode != RP_NET_NONE && own_namespace(pid, err) < 0)
+        return -1;
     switch (net->mode) {
     case RP_NET_NONE: return 0;
     case RP_NET_PASTA: return rp_net_pasta_start(net, run, pid, verbose, err);
