@@ -80,8 +80,7 @@ static void ports(struct args *a, const struct rp_net_plan *net, enum rp_net_pro
     }
 }
 
-static void build_args(struct args *a, const struct rp_net_plan *net, const struct rp_net_run *run,
-                       pid_t pid)
+static void build_args(struct args *a, const struct rp_net_plan *net)
 {
     add(a, "pasta");
     add(a, "--foreground");
@@ -117,8 +116,6 @@ static void build_args(struct args *a, const struct rp_net_plan *net, const stru
     }
     add(a, "--netns");
     add(a, "/proc/self/fd/%d", NETNS_FD);
-    (void)run;
-    (void)pid;
 }
 
 /* The node's namespace files, opened by redwrap. */
@@ -178,7 +175,7 @@ int rp_net_pasta_start(const struct rp_net_plan *net, struct rp_net_run *run, pi
 {
     static struct args a;
     memset(&a, 0, sizeof(a));
-    build_args(&a, net, run, pid);
+    build_args(&a, net);
     if (verbose) {
         char line[1024];
         size_t used = 0;
