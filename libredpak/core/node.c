@@ -117,7 +117,6 @@ void rp_node_free(struct rp_node *n)
     free_kvs(&p->env_set);
     free_strings(&p->env_pass);
     free(p->rlimits);
-    free_kvs(&n->host_sysctl);
     struct rp_network *net = &n->network;
     for (size_t i = 0; i < net->n_ports; i++)
         free(net->ports[i].host_addr);
@@ -133,5 +132,6 @@ void rp_node_free(struct rp_node *n)
         free(net->hosts[i].name);
     }
     free(net->hosts);
+    free_kvs(&n->host_sysctl);
     free(n);
 }

@@ -318,8 +318,8 @@ struct rp_node {
     struct rp_capabilities caps;
     struct rp_seccomp seccomp;
     struct rp_process process;
-    struct rp_kv_list host_sysctl;
     struct rp_network network;
+    struct rp_kv_list host_sysctl;
 };
 
 /* Limits that keep a hostile file from costing more than a bad error. */
