@@ -299,3 +299,43 @@ YAML
     [[ $output == *"(step 5): network: veth rpv"*"<-> eth0 (node), host end 10.88.0.1/24"* ]]
     [[ $output == *"(step 5): network: eth0 10.88.0.2/24 in the node"* ]]
 }
+
+@test "nodes/redis-net.yaml and nodes/redis-client.yaml validate; redis-net carries redis.yaml's seccomp section" {
+    run "$REDNODE_CONFIG" validate "$REDPAK_SOURCE_DIR/nodes/redis-net.yaml" \
+        "$REDPAK_SOURCE_DIR/nodes/redis-client.yaml"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    sed -n '/^seccomp:/,/^process:/p' "$REDPAK_SOURCE_DIR/nodes/redis.yaml" > "$SCRATCH/a"
+    sed -n '/^seccomp:/,/^process:/p' "$REDPAK_SOURCE_DIR/nodes/redis-net.yaml" > "$SCRATCH/b"
+    diff "$SCRATCH/a" "$SCRATCH/b"
+}
+
+@test "Redis reached from the client node by socket, published port and veth" {
+    require_redis
+    require_host cmd pasta
+    local d=$SCRATCH/r
+    mkdir -p "$d/v"
+    cp "$REDPAK_SOURCE_DIR/nodes/redis-net.yaml" "$d/redis.yaml"
+    cp "$REDPAK_SOURCE_DIR/nodes/redis-client.yaml" "$d/client.yaml"
+    sed '/^network:/,$d' "$d/redis.yaml" > "$d/v/redis.yaml"
+    printf 'network: {mode: veth, address: 10.88.0.2/24, bridge: rptestbr1}\n' >> "$d/v/redis.yaml"
+    chmod -R a+rX "$d"
+    # namespaces.user: host, see the top of this file.
+    local u='--set namespaces.user=host'
+    run in_netns "$UPLINK ip link add rptestbr1 type bridge; ip link set rptestbr1 up;
+        $REDWRAP --node $d/redis.yaml $u > $d/p.log 2>&1 & p=\$!;
+        $REDWRAP --node $d/v/redis.yaml $u > $d/v.log 2>&1 & v=\$!;
+        for i in \$(seq 100); do [ -S $d/socket/redis.sock ] && [ -S $d/v/socket/redis.sock ] && break; sleep 0.1; done;
+        echo socket \$($REDWRAP --node $d/client.yaml $u);
+        echo port-host \$(redis-cli -h 127.0.0.1 -p 6380 ping);
+        echo port-node \$($REDWRAP --node $d/client.yaml $u --set namespaces.net=host -- redis-cli -p 6380 ping);
+        echo veth \$($REDWRAP --node $d/client.yaml $u --set network.mode=veth --set network.address=10.88.0.3/24 \
+            --set network.bridge=rptestbr1 -- redis-cli -h redis ping);
+        kill \$p \$v; wait; ip link del rptestbr1"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"socket PONG"* ]]
+    [[ $output == *"port-host PONG"* ]]
+    [[ $output == *"port-node PONG"* ]]
+    [[ $output == *"veth PONG"* ]]
+}
