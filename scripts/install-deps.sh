@@ -18,7 +18,7 @@ build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
 bats python3 python3-jsonschema python3-yaml
 busybox-static redis-server redis-tools bubblewrap
-util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
+util-linux iproute2 passt procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev file
 qemu-system-arm arch-test
 dnf python3-dnf rpm createrepo-c

@@ -30,8 +30,9 @@
  *          the outer namespace, whose ids are host ids, its
  *          /proc/self/uid_map reads as the host's view: "0 524288 65536".
  *          The first process enters it after step 7 and unshares the mount
- *          namespace (the copy is locked) with the network, UTS, IPC and
- *          cgroup ones, owned by the node's namespace so that
+ *          namespace (the copy is locked) with the UTS, IPC and cgroup
+ *          ones, and enters the network one the holder made with it: all
+ *          owned by the node's namespace so that
  *          CAP_NET_ADMIN, CAP_NET_BIND_SERVICE and sethostname work there
  *          and the node's root owns their sysctls (the kernel gives a
  *          namespace's sysctl files to the uid 0 of its owner, which the
@@ -42,10 +43,12 @@
  * step 7. Its owner being the outer namespace, the workload can mount no
  * proc of its own, nor set the pid namespace's last pid.
  *
- * The node's namespace is made before step 7 (rp_mount_lock_prepare),
- * because the parent's idmapped binds need it: a process cloned into it
- * holds it while the first process writes its maps, then exits. Its pid
- * was the node's next one; the first process gives it back. */
+ * The node's user namespace is made before step 7 (rp_mount_lock_prepare)
+ * because the parent's idmapped binds need it, and the network namespace
+ * with it because the parent connects it (pasta, veth: net.c) before the
+ * node runs: a process cloned into both holds them while the first
+ * process writes the maps and the parent does its part, then exits. Its
+ * pid was the node's next one; the first process gives it back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -74,12 +77,6 @@
 bool rp_mount_lock_wanted(const struct rp_ns_plan *ns)
 {
     return ns->ns[RP_NS_USER].mode == RP_NS_NEW && ns->ns[RP_NS_MOUNT].mode == RP_NS_NEW;
-}
-
-void rp_mount_lock_close(struct rp_mount_lock *lk)
-{
-    rp_close_fd(&lk->userns_fd);
-    rp_close_fd(&lk->sys_fd);
 }
 
 uint32_t rp_mount_lock_build_id(const struct rp_ns_plan *ns, uint32_t base, bool gid, uint32_t id)
@@ -147,42 +144,52 @@ static pid_t host_pid(int pidfd)
     return pid > 0 ? (pid_t)pid : -1;
 }
 
-/* Clones the holder into a new user namespace, child of ours, writes its
- * maps, keeps an fd of it and lets the holder go. Returns 0 or an errno and
- * what failed. */
+/* Opens /proc/PID/ns/NAME of the holder into *fd. */
+static int open_ns(pid_t pid, const char *name, int *fd, struct rp_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    return *fd < 0 ? rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: open %s", path) : 0;
+}
+
+/* Clones the holder into a new user namespace, child of ours, with the
+ * node's network namespace when it is new (owned by the node's user
+ * namespace, and there before step 7 for the parent to connect, net.c),
+ * writes its maps and keeps an fd of each. The holder stays until
+ * rp_mount_lock_release_holder. */
 static int make_node_userns(const struct rp_ns_plan *ns, uint32_t base, struct rp_mount_lock *lk,
                             struct rp_error *err)
 {
     static char stack[16384] __attribute__((aligned(16)));
-    int go[2];
+    static int go[2];
     if (pipe2(go, O_CLOEXEC) < 0)
         return rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: pipe");
+    lk->holder_go = go[1];
+    int flags = CLONE_NEWUSER | CLONE_VM | CLONE_PIDFD | SIGCHLD;
+    if (ns->ns[RP_NS_NET].mode == RP_NS_NEW)
+        flags |= CLONE_NEWNET;
     int pidfd = -1;
-    pid_t pid = clone(hold, stack + sizeof(stack), CLONE_NEWUSER | CLONE_VM | CLONE_PIDFD | SIGCHLD,
-                      go, &pidfd);
-    int r = 0;
-    if (pid < 0) {
-        r = rp_step_error(err, RP_STEP_ID_MAPS, errno,
-                          "nested build: clone a process into the node's user namespace");
-        if (errno == EPERM || errno == ENOSPC || errno == EUSERS)
-            rp_userns_explain(err);
-    } else {
-        pid_t at = host_pid(pidfd);
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)at);
-        if (at < 0)
-            r = rp_step_error(err, RP_STEP_ID_MAPS, EPROTO,
-                              "nested build: no pid in /proc/self/fdinfo of a pidfd");
-        else if ((r = rp_userns_apply(at, ns, base, RP_MAP_INNER, err)) == 0 &&
-                 (lk->userns_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-            r = rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: open %s", path);
-    }
-    close(go[1]); /* EOF: the holder returns */
+    lk->holder = clone(hold, stack + sizeof(stack), flags, go, &pidfd);
+    int e = errno;
     close(go[0]);
-    if (pidfd >= 0)
-        close(pidfd);
-    while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+    if (lk->holder < 0) {
+        rp_step_error(err, RP_STEP_ID_MAPS, e,
+                      "nested build: clone a process into the node's user namespace");
+        if (e == EPERM || e == ENOSPC || e == EUSERS)
+            rp_userns_explain(err);
+        return err->code;
+    }
+    lk->holder_host_pid = host_pid(pidfd);
+    close(pidfd);
+    if (lk->holder_host_pid < 0)
+        return rp_step_error(err, RP_STEP_ID_MAPS, EPROTO,
+                             "nested build: no pid in /proc/self/fdinfo of a pidfd");
+    int r = rp_userns_apply(lk->holder_host_pid, ns, base, RP_MAP_INNER, err);
+    if (r == 0)
+        r = open_ns(lk->holder_host_pid, "user", &lk->userns_fd, err);
+    if (r == 0 && (flags & CLONE_NEWNET))
+        r = open_ns(lk->holder_host_pid, "net", &lk->net_fd, err);
     return r;
 }
 
@@ -198,6 +205,31 @@ static int give_back_pid(int sys_fd, struct rp_error *err)
     return 0;
 }
 
+static void end_holder(struct rp_mount_lock *lk)
+{
+    rp_close_fd(&lk->holder_go); /* EOF: the holder returns */
+    while (lk->holder > 0 && waitpid(lk->holder, NULL, 0) < 0 && errno == EINTR)
+        ;
+    lk->holder = -1;
+}
+
+void rp_mount_lock_close(struct rp_mount_lock *lk)
+{
+    end_holder(lk);
+    rp_close_fd(&lk->userns_fd);
+    rp_close_fd(&lk->net_fd);
+    rp_close_fd(&lk->sys_fd);
+}
+
+int rp_mount_lock_release_holder(const struct rp_ns_plan *ns, struct rp_mount_lock *lk,
+                                 struct rp_error *err)
+{
+    if (lk->holder <= 0)
+        return 0;
+    end_holder(lk);
+    return ns->ns[RP_NS_PID].mode == RP_NS_NEW ? give_back_pid(lk->sys_fd, err) : 0;
+}
+
 int rp_mount_lock_prepare(const struct rp_ns_plan *ns, uint32_t base, struct rp_mount_lock *lk,
                           struct rp_error *err)
 {
@@ -208,17 +240,12 @@ int rp_mount_lock_prepare(const struct rp_ns_plan *ns, uint32_t base, struct rp_
     lk->sys_fd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (lk->sys_fd < 0)
         return rp_step_error(err, RP_STEP_ID_MAPS, errno, "nested build: open /proc/sys");
-    int r = make_node_userns(ns, base, lk, err);
-    if (r == 0 && ns->ns[RP_NS_PID].mode == RP_NS_NEW)
-        r = give_back_pid(lk->sys_fd, err);
-    return r;
+    return make_node_userns(ns, base, lk, err);
 }
 
 static int unshare_flags(const struct rp_ns_plan *ns)
 {
     int flags = CLONE_NEWNS;
-    if (ns->ns[RP_NS_NET].mode == RP_NS_NEW)
-        flags |= CLONE_NEWNET;
     if (ns->ns[RP_NS_UTS].mode == RP_NS_NEW)
         flags |= CLONE_NEWUTS;
     if (ns->ns[RP_NS_CGROUP].mode == RP_NS_NEW)
@@ -240,8 +267,10 @@ int rp_mount_lock_apply(const struct rp_ns_plan *ns, const struct rp_mount_plan 
      * capability in it; the new namespaces are then owned by it. */
     if (setns(lk->userns_fd, CLONE_NEWUSER) < 0)
         r = rp_step_error(err, RP_STEP_MOUNTS, errno,
-                          "lock the mounts: enter the node's user "
-                          "namespace");
+                          "lock the mounts: enter the node's user namespace");
+    else if (lk->net_fd >= 0 && setns(lk->net_fd, CLONE_NEWNET) < 0)
+        r = rp_step_error(err, RP_STEP_MOUNTS, errno,
+                          "lock the mounts: enter the node's network namespace");
     else if (unshare(unshare_flags(ns)) < 0)
         r = rp_step_error(err, RP_STEP_MOUNTS, errno,
                           "lock the mounts: unshare the mount, network, UTS, IPC and cgroup "

@@ -19,7 +19,6 @@
 #include "child_error.h"
 #include "clone.h"
 #include "error_internal.h"
-#include "fd_pass.h"
 #include "host.h"
 #include "idmap.h"
 #include "idpool.h"
@@ -30,6 +29,7 @@
 #include "mount.h"
 #include "mount_lock.h"
 #include "node_lock.h"
+#include "net.h"
 #include "notify.h"
 #include "ns.h"
 #include "process.h"
@@ -54,8 +54,8 @@ struct node_run {
     int release[2];     /* parent -> first process: the maps are written */
     int report[2];      /* first process -> parent: a failed step; EOF at execve */
     int learn_sock[2];  /* --seccomp-learn, report: the listener's way to the parent */
-    int userns_sock[2]; /* nested build with idmapped binds: the node's user namespace to the
-                         * parent (mount_lock.c) */
+    int holder_sock[2]; /* nested build: the holder of the node's namespaces, to the parent
+                         * (mount_lock.c) */
     struct rp_learn_run learn;
     struct rp_notify notify;        /* the NOTIFY_SOCKET proxy (notify.c) */
     struct rp_terminal term;        /* the caller's terminal, if any */
@@ -64,6 +64,7 @@ struct node_run {
     int *bind_fds;         /* idmapped binds: one detached mount per mount step (idmap.c) */
     struct rp_idrange ids; /* a root-started node's private id range (idpool.c) */
     struct rp_init_memory init_mem; /* what init clears of redwrap's memory */
+    struct rp_net_run net;          /* pasta, the veth pair (net.c) */
     pid_t pid;                      /* the first process until it was reaped, else 0 */
     int node_lock;                  /* a node with packages: its lock, shared (core/node_lock.h) */
 };
@@ -142,22 +143,21 @@ static int workload(void *arg)
     return report(r, status, &err);
 }
 
-/* A nested build with idmapped binds: the parent idmaps them through the
- * node's user namespace, which only now exists; it releases us again
- * once they are. */
-static int handover_userns(struct node_run *r, int userns_fd, struct rp_error *err)
+/* A nested build: the parent idmaps the binds through the node's user
+ * namespace and connects its network namespace, which only now exist; it
+ * releases us again once done, and the holder of both may go. */
+static int handover_holder(struct node_run *r, struct rp_mount_lock *lk, struct rp_error *err)
 {
     char go;
-    if (r->userns_sock[1] < 0)
-        return 0;
-    if (rp_fd_send(r->userns_sock[1], userns_fd) < 0)
+    pid_t pid = lk->holder_host_pid;
+    if (write(r->holder_sock[1], &pid, sizeof(pid)) != (ssize_t)sizeof(pid))
         return rp_step_error(err, RP_STEP_ID_MAPS, errno,
-                             "nested build: hand the node's user namespace to redwrap");
-    rp_close_fd(&r->userns_sock[1]);
-    /* EOF: the parent could not idmap the binds; it says why itself. */
+                             "nested build: tell redwrap the node's namespaces");
+    rp_close_fd(&r->holder_sock[1]);
+    /* EOF: the parent could not do its part; it says why itself. */
     if (read(r->release[0], &go, 1) != 1)
         _exit(RP_EXIT_SETUP_FAILED);
-    return 0;
+    return rp_mount_lock_release_holder(&r->plan->ns, lk, err);
 }
 
 /* Steps 6-8 in the node's first process, after the parent released it. */
@@ -171,7 +171,7 @@ static int first_process(struct node_run *r)
     rp_close_fd(&r->report[0]);
     rp_close_fd(&r->sig.fd);
     rp_close_fd(&r->learn_sock[0]);
-    rp_close_fd(&r->userns_sock[0]);
+    rp_close_fd(&r->holder_sock[0]);
     rp_close_fd(&r->ids.fd); /* the range's lock is the parent's to hold */
     /* The node reaches its cgroup through its cgroup namespace, never
      * through redwrap's handle on the host's hierarchy. */
@@ -197,11 +197,11 @@ static int first_process(struct node_run *r)
     if (rp_process_session_keyring(&err) < 0 || rp_process_std_fds(&err) < 0 ||
         (plan->seccomp.new_session && rp_terminal_new_session(&err) < 0))
         return report(r, RP_EXIT_SETUP_FAILED, &err);
-    struct rp_mount_lock lock __attribute__((cleanup(rp_mount_lock_close))) = {-1, -1};
+    struct rp_mount_lock lock __attribute__((cleanup(rp_mount_lock_close))) = RP_MOUNT_LOCK_INIT;
     if (nested) {
         rp_step_vlog(verbose, RP_STEP_ID_MAPS, "the node's user namespace, nested in this one");
         if (rp_mount_lock_prepare(&plan->ns, r->ids.base, &lock, &err) < 0 ||
-            handover_userns(r, lock.userns_fd, &err) < 0)
+            handover_holder(r, &lock, &err) < 0)
             return report(r, RP_EXIT_SETUP_FAILED, &err);
     }
     rp_close_fd(&r->release[0]);
@@ -253,17 +253,26 @@ static int userns_of(pid_t pid)
 }
 
 /* A nested build: the binds are idmapped through the node's user
- * namespace, which the first process made and hands over; then a second
- * byte lets it go on. A first process that failed before sends nothing:
- * supervise reads its report. */
-static int idmap_nested(struct node_run *r, struct rp_error *err)
+ * namespace and its network connected, through the process that holds
+ * them, whose pid the first process sends; then a second byte lets it go
+ * on. A first process that failed before sends nothing: supervise reads
+ * its report. */
+static int handover_nested(struct node_run *r, struct rp_error *err)
 {
-    int userns = rp_fd_recv(r->userns_sock[0]);
-    rp_close_fd(&r->userns_sock[0]);
-    if (userns < 0)
+    pid_t holder = 0;
+    ssize_t n;
+    do
+        n = read(r->holder_sock[0], &holder, sizeof(holder));
+    while (n < 0 && errno == EINTR);
+    rp_close_fd(&r->holder_sock[0]);
+    if (n != (ssize_t)sizeof(holder) || holder <= 0)
         return 0;
-    int ret = rp_idmap_attach(userns, r->plan, r->bind_fds, r->ids.base, r->opts->verbose, err);
-    close(userns);
+    int v = r->opts->verbose;
+    int ret = rp_net_attach(&r->plan->net, &r->net, holder, v, err);
+    if (ret == 0 && r->bind_fds) {
+        RP_AUTO_FD int userns = userns_of(holder);
+        ret = rp_idmap_attach(userns, r->plan, r->bind_fds, r->ids.base, v, err);
+    }
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
     return ret;
@@ -275,7 +284,7 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
     rp_close_fd(&r->release[0]);
     rp_close_fd(&r->report[1]);
     rp_close_fd(&r->learn_sock[1]);
-    rp_close_fd(&r->userns_sock[1]);
+    rp_close_fd(&r->holder_sock[1]);
     const struct rp_ns_plan *ns = &r->plan->ns;
     int v = r->opts->verbose;
     int ret = 0;
@@ -289,6 +298,10 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
                "(ids 0-65535 map to themselves); remove it for a private id range");
     if (ret == 0)
         ret = rp_userns_apply(r->pid, ns, r->ids.base, nested ? RP_MAP_OUTER : RP_MAP_NODE, err);
+    /* The maps are written: pasta may join the node's user namespace.
+     * The first process waits, so its network is there before step 6. */
+    if (ret == 0 && !nested)
+        ret = rp_net_attach(&r->plan->net, &r->net, r->pid, v, err);
     if (ret == 0 && r->bind_fds && !nested) {
         RP_AUTO_FD int userns = userns_of(r->pid);
         ret = rp_idmap_attach(userns, r->plan, r->bind_fds, r->ids.base, v, err);
@@ -302,8 +315,8 @@ static int release_first_process(struct node_run *r, struct rp_error *err)
                                  v, err);
     if (ret == 0 && write(r->release[1], "1", 1) != 1)
         ret = rp_step_error(err, RP_STEP_ID_MAPS, errno, "release the first process");
-    if (ret == 0 && r->userns_sock[0] >= 0)
-        ret = idmap_nested(r, err);
+    if (ret == 0 && nested)
+        ret = handover_nested(r, err);
     /* The first process has its copies; the parent's would keep the
      * detached trees alive after the node's end. */
     rp_idmap_close(r->bind_fds, r->plan->mount.n);
@@ -336,8 +349,8 @@ static int open_channels(struct node_run *r, struct rp_error *err)
         rp_child_error_pipe(r->report, err) < 0 ||
         rp_notify_open(&r->notify, r->opts->environ, err) < 0)
         return -1;
-    if (r->bind_fds && rp_mount_lock_wanted(&r->plan->ns) &&
-        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->userns_sock) < 0)
+    if (rp_mount_lock_wanted(&r->plan->ns) &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, r->holder_sock) < 0)
         return rp_error_set(err, errno, "socketpair for the node's user namespace");
     return 0;
 }
@@ -415,7 +428,8 @@ static void node_run_end(struct node_run *r)
     struct rp_error err = {0};
     if (rp_cgroup_teardown(&r->cg, r->opts->verbose, &err) < 0)
         rp_log("warning: teardown: %s", err.msg);
-    int *fds[] = {r->release, r->report, r->learn_sock, r->userns_sock};
+    rp_net_teardown(&r->net, r->opts->verbose);
+    int *fds[] = {r->release, r->report, r->learn_sock, r->holder_sock};
     for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
         for (int end = 0; end < 2; end++)
             rp_close_fd(&fds[i][end]);
@@ -463,19 +477,21 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         .release = {-1, -1},
         .report = {-1, -1},
         .learn_sock = {-1, -1},
-        .userns_sock = {-1, -1},
+        .holder_sock = {-1, -1},
         .learn = {.sock = -1, .listener = -1},
         .notify = {.fd = -1},
         .term = {.fd = -1},
         .ids = {.fd = -1},
         .node_lock = -1,
+        .net = RP_NET_RUN_INIT,
     };
     int v = opts->verbose;
 
     if (pick_command(&r, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_PLAN, "compile the seccomp filter, check the cgroup controllers");
-    if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0)
+    if (compile_filter(&r, err) < 0 || rp_cgroup_check(&plan->cgroup, err) < 0 ||
+        rp_net_check(&plan->net, &r.net, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
     if (lock_node(&r, err) < 0 || rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||

@@ -126,6 +126,21 @@ void rp_node_free(struct rp_node *n)
     free_kvs(&p->env_set);
     free_strings(&p->env_pass);
     free(p->rlimits);
+    struct rp_network *net = &n->network;
+    for (size_t i = 0; i < net->n_ports; i++)
+        free(net->ports[i].host_addr);
+    free(net->ports);
+    free(net->address);
+    free(net->host_address);
+    free(net->gateway);
+    free(net->bridge);
+    free(net->interface);
+    free_strings(&net->dns);
+    for (size_t i = 0; i < net->n_hosts; i++) {
+        free(net->hosts[i].address);
+        free(net->hosts[i].name);
+    }
+    free(net->hosts);
     free_kvs(&n->host_sysctl);
     rp_family_free(n->family);
     free(n);

@@ -24,6 +24,7 @@ static const char *const top_keys[] = {
     "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
     "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
     "cgroup",     "capabilities", "seccomp",     "process",    "host",           "packages",
+    "network",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)
@@ -118,6 +119,7 @@ static void walk(struct pctx *c, const struct yt_node *top)
     section(c, top, "process", parse_process);
     section(c, top, "host", parse_host);
     section(c, top, "packages", parse_packages); /* after root: it needs root.source */
+    section(c, top, "network", parse_network);
 }
 
 struct rp_node *pc_walk_tree(const char *file, const char *dir, const struct yt_node *root,

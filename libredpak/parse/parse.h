@@ -92,6 +92,7 @@ void parse_capabilities(struct pctx *c, const struct yt_node *v);
 void parse_seccomp(struct pctx *c, const struct yt_node *v);
 void parse_process(struct pctx *c, const struct yt_node *v);
 void parse_packages(struct pctx *c, const struct yt_node *v);
+void parse_network(struct pctx *c, const struct yt_node *v);
 
 /* set_override.c: applies --set KEY=VALUE to the tree (docs/architecture.md,
  * "--set is validated like the file"). Errors are reported as

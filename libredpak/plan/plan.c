@@ -45,6 +45,7 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts, s
     plan_cgroup(p, &c);  /* 3. */
     plan_ns(p, &c);      /* 4-6. */
     plan_mounts(p, &c);  /* 7. root, mounts in written order */
+    plan_network(p, &c); /* 5. network; its /etc files join the mounts */
     plan_tmpfs(p, &c);   /*    volatile areas */
     plan_finish(p, &c);  /*    pivot_root, read-only remounts */
     plan_process(p, &c); /* 8-9, 11. */

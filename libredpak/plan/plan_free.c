@@ -75,5 +75,6 @@ void rp_plan_free(struct rp_plan *p)
 
     plan_seccomp_rules_free(p->seccomp.rules, p->seccomp.n_rules);
     plan_seccomp_rules_free(p->seccomp.terminal, p->seccomp.n_terminal);
+    plan_net_free(&p->net);
     free(p);
 }

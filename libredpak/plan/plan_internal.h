@@ -85,4 +85,9 @@ char *plan_sysctl_path(struct plan_ctx *c, const char *key);
 /* plan_security.c: frees the seccomp plan's deep-copied rules. */
 void plan_seccomp_rules_free(struct rp_seccomp_rule *rules, size_t n);
 
+/* plan_net.c: step 5's network plan, and the /etc/hosts and
+ * /etc/resolv.conf files it adds to the mount plan. After plan_mounts. */
+void plan_network(struct rp_plan *p, struct plan_ctx *c);
+void plan_net_free(struct rp_net_plan *net);
+
 #endif

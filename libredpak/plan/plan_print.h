@@ -54,4 +54,7 @@ plan_step_printer plan_print_process, plan_print_identity, plan_print_nnp, plan_
 /* plan_print_security.c: capabilities and seccomp. */
 plan_step_printer plan_print_caps, plan_print_seccomp;
 
+/* plan_print_net.c: step 5's network (pasta and its ports, or the veth pair). */
+void plan_print_net(struct plan_emit *e, const struct rp_plan *p);
+
 #endif

@@ -67,7 +67,7 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
 {
     const struct rp_ns_plan *ns = &p->ns;
 
-    if (ns->ns[RP_NS_USER].mode != RP_NS_NEW && !ns->set_time_offsets)
+    if (ns->ns[RP_NS_USER].mode != RP_NS_NEW && !ns->set_time_offsets && p->net.mode == RP_NET_NONE)
         emit_none(e,
                   ns->ns[RP_NS_USER].mode == RP_NS_HOST ? "the host's user namespace"
                                                         : "the joined user namespace has its maps");
@@ -114,6 +114,7 @@ void plan_print_maps(struct plan_emit *e, const struct rp_plan *p)
         emit_line(e, "write timens_offsets monotonic %" PRId64 " boottime %" PRId64,
                   ns->time_monotonic, ns->time_boottime);
     }
+    plan_print_net(e, p);
 }
 
 void plan_print_namespaces(struct plan_emit *e, const struct rp_plan *p)

@@ -271,6 +271,48 @@ struct rp_packages {
     struct rp_pos pos;
 };
 
+/* network: a node's own network namespace connected to the host. */
+enum rp_net_mode {
+    RP_NET_NONE,  /* lo only (the default) */
+    RP_NET_PASTA, /* user-mode networking by pasta, root and rootless */
+    RP_NET_VETH,  /* a veth pair, its host end addressed or on a bridge (root) */
+};
+
+enum rp_net_proto { RP_NET_TCP, RP_NET_UDP };
+
+struct rp_net_port {
+    char *host_addr;    /* numeric IPv4 or IPv6; "127.0.0.1" unless written */
+    uint16_t host_port; /* 1-65535 */
+    uint16_t node_port;
+    enum rp_net_proto proto;
+    struct rp_pos pos;
+};
+
+struct rp_net_host_entry {
+    char *address; /* numeric */
+    char *name;
+    struct rp_pos pos;
+};
+
+struct rp_network {
+    bool present; /* a network section was written */
+    struct rp_pos pos;
+    enum rp_net_mode mode;
+    struct rp_pos mode_pos;
+    struct rp_net_port *ports;
+    size_t n_ports;
+    char *address;      /* veth: the node's end, "ADDR/PREFIX" */
+    char *host_address; /* veth: the host's end, "ADDR/PREFIX" (no bridge) */
+    char *gateway;      /* veth: the node's default route */
+    char *bridge;       /* veth: the host's end joins this existing bridge */
+    char *interface;    /* the node's interface name; "eth0" */
+    uint32_t mtu;       /* 0: the kernel's (veth) or pasta's default */
+    struct rp_pos address_pos, host_address_pos, gateway_pos, bridge_pos;
+    struct rp_string_list dns;       /* /etc/resolv.conf nameservers */
+    struct rp_net_host_entry *hosts; /* /etc/hosts lines */
+    size_t n_hosts;
+};
+
 struct rp_node {
     char *file; /* the node file as given; every rp_pos points here */
     char *dir;  /* its folder: ${NODE_DIR} */
@@ -297,6 +339,7 @@ struct rp_node {
     struct rp_capabilities caps;
     struct rp_seccomp seccomp;
     struct rp_process process;
+    struct rp_network network;
     struct rp_kv_list host_sysctl;
     /* The chain of files the node was merged from (redpak/family.h); NULL
      * for a node file that extends nothing under no policy. */

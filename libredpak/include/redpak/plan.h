@@ -205,6 +205,24 @@ struct rp_seccomp_plan {
     bool new_session;
 };
 
+/* 5. network plan: what the parent connects the node's network namespace
+ * with, once the first process exists and before it is released. */
+struct rp_net_plan {
+    enum rp_net_mode mode;     /* RP_NET_NONE: nothing to do */
+    struct rp_net_port *ports; /* pasta: published on the host */
+    size_t n_ports;
+    char *address;      /* veth: the node's end, ADDR/PREFIX */
+    char *host_address; /* veth: the host's end, or NULL with a bridge */
+    char *gateway;      /* veth: the node's default route, or NULL */
+    char *bridge;       /* veth: an existing bridge, or NULL */
+    char *interface;    /* the node's interface name */
+    uint32_t mtu;       /* 0: the default */
+    struct rp_pos address_pos, host_address_pos, bridge_pos; /* step 1's checks */
+    /* pasta: a rootless caller reaches the node's network namespace only
+     * from inside the node's user namespace; host root does from its own. */
+    bool join_userns;
+};
+
 struct rp_plan {
     const struct rp_node *node; /* borrowed: free the plan first */
     struct rp_host_step *host;
@@ -221,6 +239,7 @@ struct rp_plan {
      * node; NULL without one. redwrap holds its lock shared while the node
      * runs, the DNF plugin exclusively during a transaction. */
     const struct rp_packages *packages;
+    struct rp_net_plan net;
 };
 
 struct rp_plan_opts {
