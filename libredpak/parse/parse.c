@@ -21,10 +21,10 @@
 #include "grammar.h"
 
 static const char *const top_keys[] = {
-    "version",    "node",         "description", "namespaces", "user_namespace", "hostname",
-    "domainname", "time_offsets", "sysctl",      "root",       "mounts",         "tmpfs",
-    "cgroup",     "capabilities", "seccomp",     "process",    "host",           "packages",
-    "network",
+    "version",  "node",       "description",  "namespaces",   "user_namespace",
+    "hostname", "domainname", "time_offsets", "sysctl",       "root",
+    "mounts",   "tmpfs",      "cgroup",       "capabilities", "seccomp",
+    "process",  "host",       "packages",     "network",
 };
 
 static void parse_version(struct pctx *c, const struct yt_node *top)
