@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "redpak/redpak.h"
 
 extern const char rednode_schema_json[]; /* embedded at build time */
@@ -15,10 +16,12 @@ static void usage(FILE *out)
     fputs("Usage: rednode-config validate FILE...\n"
           "       rednode-config plan FILE [--json] [--set KEY=VALUE]...\n"
           "       rednode-config schema\n"
+          "       rednode-config export --oci-bundle DIR NODE [OPTIONS] [-- COMMAND...]\n"
           "\n"
           "validate  checks every file; prints every problem as\n"
           "          FILE:LINE:COLUMN: key.path: message; exits 1 if any\n"
           "plan      prints the numbered steps redwrap would apply, in order\n"
+          "export    writes the node as an OCI runtime bundle (docs/oci.md)\n"
           "schema    prints the JSON Schema (draft 2020-12) of the node format\n",
           out);
 }
@@ -125,6 +128,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (!strcmp(cmd, "plan"))
         return cmd_plan(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export"))
+        return rednode_config_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "schema")) {
         fputs(rednode_schema_json, stdout);
         return 0;

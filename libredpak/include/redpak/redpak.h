@@ -5,6 +5,7 @@
 
 #include "redpak/error.h"
 #include "redpak/node.h"
+#include "redpak/oci.h"
 #include "redpak/plan.h"
 #include "redpak/run.h"
 
