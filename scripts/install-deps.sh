@@ -11,7 +11,8 @@ set -eu
 # check, vm/systemd's root; e2fsprogs: its mkfs.ext4 -d; dpkg-dev, file: cpack's
 # dpkg-shlibdeps; uidmap: newuidmap and newgidmap, for rootless nodes with
 # subordinate ids; qemu-system-arm, arch-test: the board test and its arm64
-# root) and bench/run.sh.
+# root) and bench/run.sh; crun, runc and the runtime-spec's JSON Schema files
+# (golang-github-opencontainers-specs-dev): the OCI export's tests.
 PACKAGES="
 build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
@@ -20,6 +21,7 @@ busybox-static redis-server redis-tools bubblewrap
 util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev file
 qemu-system-arm arch-test
+crun runc golang-github-opencontainers-specs-dev
 "
 
 missing=""
