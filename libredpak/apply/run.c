@@ -24,6 +24,7 @@
 #include "init.h"
 #include "init_lockdown.h"
 #include "log.h"
+#include "loop_image.h"
 #include "mount.h"
 #include "mount_lock.h"
 #include "notify.h"
@@ -378,6 +379,8 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         rp_error_set(err, ENOMEM, "idmapped binds");
         return RP_EXIT_SETUP_FAILED;
     }
+    if (rp_loop_image_open(&plan->mount, &r.bind_fds, v, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
     if (open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;

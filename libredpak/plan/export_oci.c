@@ -38,6 +38,16 @@ void oci_note(struct oci_ctx *c, const char *key, const char *fmt, ...)
     fputc('\n', c->notes);
 }
 
+int oci_error(struct rp_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    err->code = -code;
+    return -code;
+}
+
 uint32_t oci_host_id(const struct rp_id_map *map, size_t n, bool userns, uint32_t inside)
 {
     if (!userns)
@@ -165,9 +175,9 @@ static int write_process(struct oci_ctx *c, struct rp_json *j)
     const struct rp_process_plan *p = &c->plan->process;
     char *const *argv = p->argv ? p->argv : c->opts->argv;
     if (!argv || !argv[0])
-        return rp_error_set(c->err, -EINVAL,
-                            "process.command: the node names no command: give one after the "
-                            "node file");
+        return oci_error(c->err, EINVAL,
+                         "process.command: the node names no command: give one after the "
+                         "node file");
     rp_json_object(j, "process");
     rp_json_bool(j, "terminal", false);
     rp_json_object(j, "user");
@@ -401,7 +411,7 @@ static int open_bundle_dir(const char *dir, bool *made, struct rp_error *err)
     closedir(d);
     if (!empty) {
         close(fd);
-        return rp_error_set(err, -EEXIST, "bundle %s: exists and is not empty", dir);
+        return oci_error(err, EEXIST, "bundle %s: exists and is not empty", dir);
     }
     return fd;
 }

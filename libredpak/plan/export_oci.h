@@ -32,6 +32,11 @@ struct oci_ctx {
 void oci_note(struct oci_ctx *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A failure without a system error behind it: err holds the message
+ * alone, the return value is -code. */
+int oci_error(struct rp_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The host id an id inside the node has through map (the identity
  * without a user namespace); (uint32_t)-1 when unmapped. */
 uint32_t oci_host_id(const struct rp_id_map *map, size_t n, bool userns, uint32_t inside);

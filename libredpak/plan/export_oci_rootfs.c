@@ -173,7 +173,7 @@ static int copy_tree(const char *from, int dir_fd, struct rp_error *err)
         if (errno != EINTR)
             return rp_error_set(err, errno, "bundle rootfs: cp");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return rp_error_set(err, -EIO, "bundle rootfs: cp -a %s failed", from);
+        return oci_error(err, EIO, "bundle rootfs: cp -a %s failed", from);
     return 0;
 }
 
@@ -272,6 +272,12 @@ int oci_make_rootfs(struct oci_ctx *c)
     mode_t mode = root && root->op == RP_MOP_ROOT_TMPFS ? root->mode : 0755;
     if (mkdirat(c->dir_fd, "rootfs", mode) < 0 || fchmodat(c->dir_fd, "rootfs", mode, 0) < 0)
         return rp_error_set(c->err, errno, "bundle rootfs");
+    if (root && root->op == RP_MOP_ROOT_BIND && root->loop_image)
+        return oci_error(c->err, EINVAL,
+                         "root.image %s: a bundle's root is a folder: unpack the image "
+                         "(unsquashfs -d DIR, fsck.erofs --extract=DIR) and export with "
+                         "root.source: DIR",
+                         root->source);
     if (root && root->op == RP_MOP_ROOT_BIND) {
         if ((r = make_root_from_source(c, root)) < 0)
             return r;

@@ -132,6 +132,15 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
         s->flags = bind_flags(n->root.source);
         s->idmap = p->ns.idmap_binds;
         s->pos = n->root.source_pos;
+    } else if (n->root.image) {
+        /* Layered like root.source once the parent has mounted it (a
+         * loop device takes CAP_SYS_ADMIN of the host's user namespace). */
+        s = add_step(&p->mount, RP_MOP_ROOT_BIND, "/", c);
+        s->source = plan_strdup(c, n->root.image);
+        s->flags = MS_NOSUID | MS_NODEV;
+        s->idmap = p->ns.idmap_binds;
+        s->loop_image = true;
+        s->pos = n->root.image_pos;
     } else {
         s = add_step(&p->mount, RP_MOP_ROOT_TMPFS, "/", c);
         s->size = n->root.size;

@@ -290,3 +290,12 @@ YAML
     python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["process"]["args"] == ["/bin/echo", "hi"]' \
         "$SCRATCH/b/config.json"
 }
+
+@test "a node whose root is an image file is refused with the way out, and no bundle is left" {
+    printf 'version: 1\nnode: img\nroot: {image: /srv/rootfs.squashfs}\nprocess: {command: [/bin/sh]}\n' > "$SCRATCH/img.yaml"
+    run "$REDNODE_CONFIG" export --oci-bundle "$SCRATCH/b" "$SCRATCH/img.yaml"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"root.image /srv/rootfs.squashfs: a bundle's root is a folder: unpack the image"* ]]
+    [ ! -e "$SCRATCH/b" ]
+}

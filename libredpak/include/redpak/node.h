@@ -91,6 +91,8 @@ struct rp_root {
     bool readonly; /* default true */
     char *source;  /* NULL: a fresh tmpfs */
     struct rp_pos pos, size_pos, source_pos;
+    char *image; /* a squashfs or erofs file, mounted through a loop device */
+    struct rp_pos image_pos;
 };
 
 enum rp_mount_type {

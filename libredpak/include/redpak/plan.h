@@ -145,6 +145,9 @@ struct rp_mount_step {
     /* bind: an idmapped mount through the node's user namespace, so that a
      * file owned by host id N shows as id N inside (apply/idmap.c). */
     bool idmap;
+    /* root-bind: source is a squashfs or erofs file, mounted through a
+     * loop device by the parent (apply/loop_image.c) */
+    bool loop_image;
     struct rp_pos pos;
 };
 
