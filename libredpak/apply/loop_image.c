@@ -199,13 +199,14 @@ static int recv_reply(int sock, struct reply *rp, int *fd)
 }
 
 #else
-/* Built without libmount's header: the helper says so. */
+/* A static build, or one without libmount's header: the helper says so. */
 static int helper_mount(const char *image, int *out, struct reply *rp)
 {
     (void)image;
     (void)out;
     rp->code = -ENOSYS;
-    snprintf(rp->msg, sizeof(rp->msg), "this redwrap was built without libmount (libmount-dev)");
+    snprintf(rp->msg, sizeof(rp->msg),
+             "this redwrap was built without root.image (a static build, or no libmount-dev)");
     return -1;
 }
 #endif
