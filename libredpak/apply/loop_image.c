@@ -39,13 +39,13 @@
 #include "log.h"
 #include "step_message.h"
 
-#ifdef REDPAK_HAVE_LIBMOUNT
-#include <libmount.h>
-
 struct reply {
     int code; /* 0, or a negative errno-style code */
     char msg[480];
 };
+
+#ifdef REDPAK_HAVE_LIBMOUNT
+#include <libmount.h>
 
 /* libmount's calls, looked up in the helper only. */
 struct libmount {
@@ -158,6 +158,19 @@ static int helper_mount(const char *image, int *out, struct reply *rp)
     return 0;
 }
 
+#else
+/* A static build, or one without libmount's header: the helper says so. */
+static int helper_mount(const char *image, int *out, struct reply *rp)
+{
+    (void)image;
+    (void)out;
+    rp->code = -ENOSYS;
+    snprintf(rp->msg, sizeof(rp->msg),
+             "this redwrap was built without root.image (a static build, or no libmount-dev)");
+    return -1;
+}
+#endif
+
 static void send_reply(int sock, const struct reply *rp, int fd)
 {
     union {
@@ -197,19 +210,6 @@ static int recv_reply(int sock, struct reply *rp, int *fd)
         memcpy(fd, CMSG_DATA(cm), sizeof(int));
     return 0;
 }
-
-#else
-/* A static build, or one without libmount's header: the helper says so. */
-static int helper_mount(const char *image, int *out, struct reply *rp)
-{
-    (void)image;
-    (void)out;
-    rp->code = -ENOSYS;
-    snprintf(rp->msg, sizeof(rp->msg),
-             "this redwrap was built without root.image (a static build, or no libmount-dev)");
-    return -1;
-}
-#endif
 
 static int mount_image(const char *image, int *out, struct rp_error *err)
 {

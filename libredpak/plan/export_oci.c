@@ -348,6 +348,13 @@ static void write_mount_step(struct oci_ctx *c, struct rp_json *j, const struct 
 static void write_mounts(struct oci_ctx *c, struct rp_json *j)
 {
     const struct rp_mount_plan *m = &c->plan->mount, *t = &c->plan->tmpfs;
+    bool dev = false;
+    for (size_t i = 0; i < m->n; i++)
+        dev |= m->steps[i].op == RP_MOP_DEV;
+    if (!dev)
+        oci_note(c, "mounts",
+                 "no dev mount: the spec's runtime still supplies /dev/null, zero, full, "
+                 "random, urandom, tty and ptmx, in rootfs/dev");
     rp_json_array(j, "mounts");
     for (size_t i = 0; i < m->n; i++)
         if (!oci_step_in_rootfs(c, i))

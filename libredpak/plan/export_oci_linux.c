@@ -339,8 +339,12 @@ int oci_write_linux(struct oci_ctx *c, struct rp_json *j)
     }
     if (p->ns.identity)
         oci_note(c, "user_namespace", "identity: uid 0 inside is the host's root");
-    if (p->ns.set_time_offsets)
+    if (p->ns.set_time_offsets) {
         write_time_offsets(j, &p->ns);
+        oci_note(c, "time_offsets",
+                 "in linux.timeOffsets (runtime-spec 1.1): a runtime that predates it runs "
+                 "the node without them or refuses the time namespace");
+    }
     write_sysctl(j, &p->ns);
     write_resources(c, j);
     if (p->cgroup.parent) {

@@ -293,6 +293,10 @@ int oci_make_rootfs(struct oci_ctx *c)
     RP_AUTO_FD int rootfs = openat(c->dir_fd, "rootfs", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfs < 0)
         return rp_error_set(c->err, errno, "bundle rootfs");
+    /* crun opens rootfs/dev to add its default devices even when no /dev
+     * is mounted: an empty folder, as the root's owner. */
+    if (c->rootfs_ours && mkdirat(rootfs, "dev", 0755) == 0)
+        fchownat(rootfs, "dev", host_uid(c, 0), host_gid(c, 0), AT_SYMLINK_NOFOLLOW);
     return write_steps(c, rootfs);
 }
 
