@@ -62,19 +62,11 @@ int rednode_config_export(int argc, char **argv)
     if (i < argc)
         opts.argv = argv + i;
 
-    struct rp_parse_opts popts = {
-        .caller_uid = getuid(),
-        .caller_gid = getgid(),
-        .sets = sets,
-        .n_sets = n_sets,
-    };
-    struct rp_plan_opts plopts = {.caller_uid = getuid(), .caller_gid = getgid()};
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     struct rp_plan *plan = NULL;
     int status = 0;
-    if (rp_node_parse_file(file, &popts, &node, &diags) < 0 ||
-        rp_plan_build(node, &plopts, &plan, &diags) < 0) {
+    if (rednode_config_load(file, sets, n_sets, &node, &plan, &diags) < 0) {
         rp_diags_print(&diags, NULL, stderr);
         status = 1;
     } else {

@@ -26,8 +26,8 @@ static void usage(FILE *out)
           out);
 }
 
-static int load(const char *file, const char *const *sets, size_t n_sets, struct rp_node **node,
-                struct rp_plan **plan, struct rp_diags *diags)
+int rednode_config_load(const char *file, const char *const *sets, size_t n_sets,
+                        struct rp_node **node, struct rp_plan **plan, struct rp_diags *diags)
 {
     struct rp_parse_opts popts = {
         .caller_uid = getuid(),
@@ -58,7 +58,7 @@ static int cmd_validate(int argc, char **argv)
         struct rp_diags diags = {0};
         struct rp_node *node = NULL;
         struct rp_plan *plan = NULL;
-        if (load(argv[i], NULL, 0, &node, &plan, &diags) < 0) {
+        if (rednode_config_load(argv[i], NULL, 0, &node, &plan, &diags) < 0) {
             rp_diags_print(&diags, NULL, stderr);
             failed = 1;
         } else {
@@ -102,7 +102,7 @@ static int cmd_plan(int argc, char **argv)
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     struct rp_plan *plan = NULL;
-    if (load(file, sets, n_sets, &node, &plan, &diags) < 0) {
+    if (rednode_config_load(file, sets, n_sets, &node, &plan, &diags) < 0) {
         rp_diags_print(&diags, NULL, stderr);
         status = 1;
     } else {

@@ -129,19 +129,24 @@ static void write_rlimits(struct oci_ctx *c, struct rp_json *j)
     rp_json_end_array(j);
 }
 
+/* One "KEY=VALUE" of process.env. */
+static void env_entry(struct rp_json *j, const char *key, const char *value)
+{
+    size_t len = strlen(key) + strlen(value) + 2;
+    char *kv = malloc(len);
+    if (!kv)
+        return;
+    snprintf(kv, len, "%s=%s", key, value);
+    rp_json_str(j, NULL, kv);
+    free(kv);
+}
+
 static void write_env(struct oci_ctx *c, struct rp_json *j)
 {
     const struct rp_process_plan *p = &c->plan->process;
     rp_json_array(j, "env");
-    for (size_t i = 0; i < p->n_env_set; i++) {
-        size_t len = strlen(p->env_set[i].key) + strlen(p->env_set[i].value) + 2;
-        char *kv = malloc(len);
-        if (!kv)
-            continue;
-        snprintf(kv, len, "%s=%s", p->env_set[i].key, p->env_set[i].value);
-        rp_json_str(j, NULL, kv);
-        free(kv);
-    }
+    for (size_t i = 0; i < p->n_env_set; i++)
+        env_entry(j, p->env_set[i].key, p->env_set[i].value);
     /* The spec's environment is fixed in the bundle: a name to pass takes
      * its value now, from the exporter's environment. */
     for (size_t i = 0; i < p->n_env_pass; i++) {
@@ -153,13 +158,7 @@ static void write_env(struct oci_ctx *c, struct rp_json *j)
                      p->env_pass[i]);
             continue;
         }
-        size_t len = strlen(p->env_pass[i]) + strlen(v) + 2;
-        char *kv = malloc(len);
-        if (!kv)
-            continue;
-        snprintf(kv, len, "%s=%s", p->env_pass[i], v);
-        rp_json_str(j, NULL, kv);
-        free(kv);
+        env_entry(j, p->env_pass[i], v);
         oci_note(c, "process.env.pass",
                  "%s: its value where the bundle was made is fixed in config.json", p->env_pass[i]);
     }
@@ -227,8 +226,7 @@ static void mount_flag_options(struct rp_json *j, unsigned long flags)
         rp_json_str(j, NULL, "noexec");
 }
 
-static void write_id_mappings(struct rp_json *j, const char *key, const struct rp_id_map *v,
-                              size_t n)
+void oci_write_id_mappings(struct rp_json *j, const char *key, const struct rp_id_map *v, size_t n)
 {
     rp_json_array(j, key);
     for (size_t i = 0; i < n; i++) {
@@ -258,8 +256,8 @@ static void write_bind(struct oci_ctx *c, struct rp_json *j, const struct rp_mou
         rp_json_str(j, NULL, "idmap");
     rp_json_end_array(j);
     if (idmap) {
-        write_id_mappings(j, "uidMappings", c->uid_map, c->n_uid_map);
-        write_id_mappings(j, "gidMappings", c->gid_map, c->n_gid_map);
+        oci_write_id_mappings(j, "uidMappings", c->uid_map, c->n_uid_map);
+        oci_write_id_mappings(j, "gidMappings", c->gid_map, c->n_gid_map);
     }
     rp_json_end_object(j);
     if (s->idmap && c->userns && !c->opts->idmapped_mounts)

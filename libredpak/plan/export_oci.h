@@ -41,6 +41,9 @@ int oci_error(struct rp_error *err, int code, const char *fmt, ...)
  * without a user namespace); (uint32_t)-1 when unmapped. */
 uint32_t oci_host_id(const struct rp_id_map *map, size_t n, bool userns, uint32_t inside);
 
+/* An array of {containerID, hostID, size}: linux.uidMappings, a mount's. */
+void oci_write_id_mappings(struct rp_json *j, const char *key, const struct rp_id_map *v, size_t n);
+
 /* config.json's "linux" object. Returns 0 or a negative code with
  * c->err filled. */
 int oci_write_linux(struct oci_ctx *c, struct rp_json *j);

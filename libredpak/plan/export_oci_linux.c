@@ -51,20 +51,6 @@ static int write_namespaces(struct oci_ctx *c, struct rp_json *j)
     return 0;
 }
 
-static void write_maps(struct oci_ctx *c, struct rp_json *j, const char *key,
-                       const struct rp_id_map *v, size_t n)
-{
-    rp_json_array(j, key);
-    for (size_t i = 0; i < n; i++) {
-        rp_json_object(j, NULL);
-        rp_json_u64(j, "containerID", v[i].inside);
-        rp_json_u64(j, "hostID", v[i].outside);
-        rp_json_u64(j, "size", v[i].count);
-        rp_json_end_object(j);
-    }
-    rp_json_end_array(j);
-}
-
 static void write_time_offsets(struct rp_json *j, const struct rp_ns_plan *ns)
 {
     rp_json_object(j, "timeOffsets");
@@ -329,8 +315,8 @@ int oci_write_linux(struct oci_ctx *c, struct rp_json *j)
     if (r < 0)
         return r;
     if (c->userns) {
-        write_maps(c, j, "uidMappings", c->uid_map, c->n_uid_map);
-        write_maps(c, j, "gidMappings", c->gid_map, c->n_gid_map);
+        oci_write_id_mappings(j, "uidMappings", c->uid_map, c->n_uid_map);
+        oci_write_id_mappings(j, "gidMappings", c->gid_map, c->n_gid_map);
         if (p->ns.private_uid_range || p->ns.private_gid_range)
             oci_note(c, "user_namespace",
                      "redwrap picks a private range of host ids at every start; the bundle's "

@@ -115,32 +115,30 @@ YAML
     [ -z "$(loops_of "$SCRATCH/root.squashfs")" ]
 }
 
-@test "a truncated image is refused with exit 125, and no loop device is left" {
-    make_image squashfs "$SCRATCH/root.squashfs"
-    head -c 65536 "$SCRATCH/root.squashfs" > "$SCRATCH/cut.squashfs"
-    write_image_node "$SCRATCH/node.yaml" "$SCRATCH/cut.squashfs" <<'YAML'
+# refused_image FILE: a node from FILE exits 125 at step 2, saying why,
+# and leaves no loop device behind.
+refused_image() {
+    write_image_node "$SCRATCH/node.yaml" "$1" <<'YAML'
 process:
   command: [/bin/true]
 YAML
     run "$REDWRAP" --node "$SCRATCH/node.yaml"
     echo "$output"
     [ "$status" -eq 125 ]
-    [[ $output == *"root.image $SCRATCH/cut.squashfs: not mountable as squashfs or erofs through a loop device"* ]]
-    [ -z "$(loops_of "$SCRATCH/cut.squashfs")" ]
+    [[ $output == *"root.image $1: not mountable as squashfs or erofs through a loop device"* ]]
+    [ -z "$(loops_of "$1")" ]
+}
+
+@test "a truncated image is refused with exit 125, and no loop device is left" {
+    make_image squashfs "$SCRATCH/root.squashfs"
+    head -c 65536 "$SCRATCH/root.squashfs" > "$SCRATCH/cut.squashfs"
+    refused_image "$SCRATCH/cut.squashfs"
 }
 
 @test "an image of another filesystem (ext4) is refused: only squashfs and erofs are mounted" {
     command -v mkfs.ext4 > /dev/null || skip "needs mkfs.ext4 (e2fsprogs)"
     mkfs.ext4 -q -d "$SCRATCH/root" "$SCRATCH/root.ext4" 8M
-    write_image_node "$SCRATCH/node.yaml" "$SCRATCH/root.ext4" <<'YAML'
-process:
-  command: [/bin/true]
-YAML
-    run "$REDWRAP" --node "$SCRATCH/node.yaml"
-    echo "$output"
-    [ "$status" -eq 125 ]
-    [[ $output == *"not mountable as squashfs or erofs"* ]]
-    [ -z "$(loops_of "$SCRATCH/root.ext4")" ]
+    refused_image "$SCRATCH/root.ext4"
 }
 
 @test "root.image with source, size or mode is an error at the value" {
