@@ -14,7 +14,7 @@ set -eu
 # root) and bench/run.sh; crun, runc and the runtime-spec's JSON Schema files
 # (golang-github-opencontainers-specs-dev): the OCI export's tests;
 # libmount-dev: root.image's build (its header); squashfs-tools, erofs-utils:
-# the images its tests make.
+# the images its tests make; umoci: root.image oci: (unpacking), its tests.
 PACKAGES="
 build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
@@ -24,7 +24,7 @@ util-linux iproute2 procps kmod cpio xz-utils zstd strace libcap2-bin uidmap
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev file
 qemu-system-arm arch-test
 crun runc golang-github-opencontainers-specs-dev
-libmount-dev squashfs-tools erofs-utils
+libmount-dev squashfs-tools erofs-utils umoci
 "
 
 missing=""

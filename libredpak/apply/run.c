@@ -29,6 +29,7 @@
 #include "mount_lock.h"
 #include "notify.h"
 #include "ns.h"
+#include "oci_unpack.h"
 #include "process.h"
 #include "seccomp_filter.h"
 #include "seccomp_learn.h"
@@ -369,6 +370,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
     if (rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
+        rp_oci_unpack(&plan->mount, v, err) < 0 ||
         rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");

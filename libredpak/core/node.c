@@ -86,6 +86,7 @@ void rp_node_free(struct rp_node *n)
     free_kvs(&n->sysctl);
     free(n->root.source);
     free(n->root.image);
+    free(n->root.image_tag);
     for (size_t i = 0; i < n->n_mounts; i++) {
         struct rp_mount *m = &n->mounts[i];
         free(m->path);

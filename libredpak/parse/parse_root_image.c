@@ -1,11 +1,33 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* root.image: the node's root from a read-only image file (squashfs or
- * erofs, mounted through a loop device) instead of a tmpfs or a folder. */
+ * erofs, mounted through a loop device) or an OCI image layout (unpacked
+ * into a cache at start) instead of a tmpfs or a folder. */
 #include "parse.h"
 
 #include <string.h>
 
+#include "alloc.h"
 #include "yaml_tree.h"
+
+/* oci:PATH[:TAG]: an absolute layout folder, and the tag the layout's
+ * index.json names (org.opencontainers.image.ref.name). A last ':' whose
+ * tail has no '/' starts the tag, as in umoci's and skopeo's oci: names. */
+static void parse_oci_ref(struct pctx *c, const struct yt_node *x, const char *ref,
+                          struct rp_root *r)
+{
+    const char *colon = strrchr(ref, ':');
+    size_t len = colon && !strchr(colon, '/') ? (size_t)(colon - ref) : strlen(ref);
+    const char *tag = len < strlen(ref) ? ref + len + 1 : "latest";
+    if (ref[0] != '/' || strstr(ref, "/../") || !*tag) {
+        pc_err(c, x,
+               "an OCI image is oci:PATH[:TAG] with an absolute PATH, the layout's folder, and "
+               "a non-empty TAG");
+        return;
+    }
+    r->image = rp_xstrndup(ref, len);
+    r->image_tag = rp_xstrdup(tag);
+    r->image_pos = pc_pos(c, x);
+}
 
 void parse_root_image(struct pctx *c, const struct yt_node *v)
 {
@@ -15,12 +37,10 @@ void parse_root_image(struct pctx *c, const struct yt_node *v)
     if (!x)
         return;
     const char *raw = x->kind == YT_SCALAR ? x->text : NULL;
-    if (raw && strncmp(raw, "oci:", 4) == 0)
-        pc_err(c, x,
-               "oci: image layouts are not supported yet: give a squashfs or erofs file, or "
-               "unpack the image and use root.source");
-    else if (yt_map_find(v, "source"))
+    if (yt_map_find(v, "source"))
         pc_err(c, x, "image and source are two roots: give one");
+    else if (raw && strncmp(raw, "oci:", 4) == 0)
+        parse_oci_ref(c, x, raw + 4, r);
     else if (pc_host_path(c, x, &r->image))
         r->image_pos = pc_pos(c, x);
     pc_pop(c, mark);
