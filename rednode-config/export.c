@@ -11,12 +11,12 @@
 
 static void export_usage(FILE *out)
 {
-    fputs("Usage: rednode-config export --oci-bundle DIR [--copy-root] [--id-base N]\n"
+    fputs("Usage: rednode-config export --oci-bundle DIR [--bind-root] [--id-base N]\n"
           "                             [--no-idmap] [--set KEY=VALUE]... NODE [-- COMMAND...]\n"
           "\n"
           "writes DIR/config.json (OCI runtime-spec 1.1) and DIR/rootfs/; DIR must not\n"
           "exist or be empty. What the spec cannot say is listed on stderr as note: lines.\n"
-          "  --copy-root  root.source: rootfs/ is a copy (default: a bind mount)\n"
+          "  --bind-root  root.source: rootfs/ is a bind mount (default: a copy)\n"
           "  --id-base N  the first host id of a private id range (default 524288)\n"
           "  --no-idmap   plain binds where redwrap idmaps them (runc 1.1)\n",
           out);
@@ -35,8 +35,8 @@ int rednode_config_export(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--oci-bundle") && i + 1 < argc)
             dir = argv[++i];
-        else if (!strcmp(a, "--copy-root"))
-            opts.copy_root = true;
+        else if (!strcmp(a, "--bind-root"))
+            opts.bind_root = true;
         else if (!strcmp(a, "--no-idmap"))
             opts.idmapped_mounts = false;
         else if (!strcmp(a, "--id-base") && i + 1 < argc)

@@ -452,6 +452,7 @@ int rp_oci_export(const struct rp_plan *plan, const char *dir, const struct rp_o
         .opts = opts,
         .notes = opts->notes ? opts->notes : stderr,
         .err = err,
+        .dir = dir,
         .userns = plan->ns.ns[RP_NS_USER].mode == RP_NS_NEW,
     };
     int r = 0;

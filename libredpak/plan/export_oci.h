@@ -18,7 +18,8 @@ struct oci_ctx {
     const struct rp_oci_opts *opts;
     FILE *notes;
     struct rp_error *err;
-    int dir_fd; /* the bundle */
+    int dir_fd;      /* the bundle */
+    const char *dir; /* its path, for cp */
     /* The maps the bundle gives: the plan's, with a private range fixed
      * at opts->id_base. Empty without a new user namespace. */
     struct rp_id_map *uid_map, *gid_map;

@@ -156,11 +156,11 @@ static int write_steps(struct oci_ctx *c, int rootfs)
 
 /* Runs cp -a: the copy keeps owners, modes, links, holes and extended
  * attributes as coreutils does, where a walk of our own would miss some. */
-static int copy_tree(const char *from, int dir_fd, struct rp_error *err)
+static int copy_tree(const char *from, const char *bundle, struct rp_error *err)
 {
-    char src[4096], dst[64];
+    char src[4096], dst[4096];
     snprintf(src, sizeof(src), "%s/.", from);
-    snprintf(dst, sizeof(dst), "/proc/self/fd/%d/rootfs/", dir_fd);
+    snprintf(dst, sizeof(dst), "%s/rootfs/", bundle);
     pid_t pid = fork();
     if (pid < 0)
         return rp_error_set(err, errno, "bundle rootfs: fork");
@@ -198,17 +198,19 @@ static int make_root_from_source(struct oci_ctx *c, const struct rp_mount_step *
 {
     char dst[64];
     snprintf(dst, sizeof(dst), "/proc/self/fd/%d/rootfs", c->dir_fd);
-    if (!c->opts->copy_root) {
+    if (c->opts->bind_root) {
         if (mount(root->source, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
             return rp_error_set(c->err, errno, "bundle rootfs: bind %s", root->source);
         c->rootfs_bound = true;
         oci_note(c, "root.source",
-                 "rootfs/ is a bind mount of %s: umount it before removing the bundle; the "
-                 "runtime writes mount points into the image",
+                 "rootfs/ is a bind mount of %s (--bind-root): umount it before removing "
+                 "the bundle; the runtime writes mount points into the image, and with a "
+                 "user namespace its files show their host owners shifted (host root as "
+                 "nobody)",
                  root->source);
         return 0;
     }
-    int r = copy_tree(root->source, c->dir_fd, c->err);
+    int r = copy_tree(root->source, c->dir, c->err);
     if (r < 0)
         return r;
     c->rootfs_ours = true;

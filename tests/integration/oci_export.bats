@@ -299,3 +299,29 @@ YAML
     [[ $output == *"root.image /srv/rootfs.squashfs: a bundle's root is a folder: unpack the image"* ]]
     [ ! -e "$SCRATCH/b" ]
 }
+
+@test "a root.source node's bundle has a copy of the image, owners moved through the maps, and crun runs it" {
+    require_runtime crun
+    make_busybox_root "$SCRATCH/image"
+    cat > "$SCRATCH/src.yaml" <<YAML
+version: 1
+node: src
+hostname: src
+root: {source: "$SCRATCH/image"}
+mounts:
+  - {type: proc, path: /proc}
+process:
+  command: [/bin/sh, -c, 'id -u; stat -c %u /bin/busybox; hostname']
+YAML
+    "$REDWRAP" --node "$SCRATCH/src.yaml" > "$SCRATCH/redwrap.out"
+    run "$REDNODE_CONFIG" export --oci-bundle "$SCRATCH/b" "$SCRATCH/src.yaml"
+    echo "$output"
+    [[ $output == *"note: root.source: rootfs/ is a copy of $SCRATCH/image"* ]]
+    [ "$(stat -c %u "$SCRATCH/b/rootfs/bin/busybox")" = 524288 ]
+    [ "$(stat -c %u "$SCRATCH/image/bin/busybox")" = 0 ]
+    fit_to_host "$SCRATCH/b"
+    CIDS+=("redpak-src-$$")
+    (cd "$SCRATCH/b" && oci crun run "redpak-src-$$") > "$SCRATCH/crun.out"
+    diff "$SCRATCH/redwrap.out" "$SCRATCH/crun.out"
+    [ "$(cat "$SCRATCH/crun.out")" = "$(printf '0\n0\nsrc')" ]
+}

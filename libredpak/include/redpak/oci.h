@@ -20,10 +20,10 @@ extern "C" {
 #endif
 
 struct rp_oci_opts {
-    /* root.source: rootfs/ is a copy of the image (false: a bind mount of
-     * it on the host, which the caller unmounts before removing the
-     * bundle). */
-    bool copy_root;
+    /* root.source: rootfs/ is a bind mount of the image on the host, which
+     * the caller unmounts before removing the bundle (false: a copy, its
+     * owners moved through the node's maps). */
+    bool bind_root;
     /* A root-started node's private id range is picked at every start;
      * a bundle needs fixed maps: the range starts here (0: 524288). */
     uint32_t id_base;
