@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "family_cmds.h"
+#include "export.h"
 #include "redpak/redpak.h"
 
 extern const char rednode_schema_json[]; /* embedded at build time */
@@ -22,6 +23,7 @@ static void usage(FILE *out)
           "       rednode-config create NAME [--extends PARENT] [--dir DIR]\n"
           "       rednode-config list\n"
           "       (any command: --policy FILE, root only: the admin policy to apply)\n"
+          "       rednode-config export --oci-bundle DIR NODE [OPTIONS] [-- COMMAND...]\n"
           "\n"
           "validate  checks every file; prints every problem as\n"
           "          FILE:LINE:COLUMN: key.path: message; exits 1 if any\n"
@@ -30,7 +32,8 @@ static void usage(FILE *out)
           "--origin  after the plan, the file:line:column that set every value\n"
           "tree      the family of a node (a file, or a name in the node path)\n"
           "create    a node folder (node.yaml, data/) under DIR or the node path's first\n"
-          "list      the nodes of the node path and their parents\n",
+          "list      the nodes of the node path and their parents\n"
+          "export    writes the node as an OCI runtime bundle (docs/oci.md)\n",
           out);
 }
 
@@ -38,8 +41,8 @@ static void usage(FILE *out)
 static const char *policy_file;
 static bool want_origins;
 
-static int load(const char *file, const char *const *sets, size_t n_sets, struct rp_node **node,
-                struct rp_plan **plan, struct rp_diags *diags)
+int rednode_config_load(const char *file, const char *const *sets, size_t n_sets,
+                        struct rp_node **node, struct rp_plan **plan, struct rp_diags *diags)
 {
     struct rp_parse_opts popts = {
         .caller_uid = getuid(),
@@ -72,7 +75,7 @@ static int cmd_validate(int argc, char **argv)
         struct rp_diags diags = {0};
         struct rp_node *node = NULL;
         struct rp_plan *plan = NULL;
-        if (load(argv[i], NULL, 0, &node, &plan, &diags) < 0) {
+        if (rednode_config_load(argv[i], NULL, 0, &node, &plan, &diags) < 0) {
             rp_diags_print(&diags, NULL, stderr);
             failed = 1;
         } else {
@@ -118,7 +121,7 @@ static int cmd_plan(int argc, char **argv)
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     struct rp_plan *plan = NULL;
-    if (load(file, sets, n_sets, &node, &plan, &diags) < 0) {
+    if (rednode_config_load(file, sets, n_sets, &node, &plan, &diags) < 0) {
         rp_diags_print(&diags, NULL, stderr);
         status = 1;
     } else {
@@ -178,6 +181,8 @@ int main(int argc, char **argv)
         return cmd_create(argc - 2, argv + 2, policy_file);
     if (!strcmp(cmd, "list"))
         return cmd_list(argc - 2, argv + 2, policy_file);
+    if (!strcmp(cmd, "export"))
+        return rednode_config_export(argc - 2, argv + 2);
     if (!strcmp(cmd, "schema")) {
         fputs(rednode_schema_json, stdout);
         return 0;

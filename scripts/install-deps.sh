@@ -12,7 +12,11 @@ set -eu
 # dpkg-shlibdeps; uidmap: newuidmap and newgidmap, for rootless nodes with
 # subordinate ids; qemu-system-arm, arch-test: the board test and its arm64
 # root) and bench/run.sh; dnf, python3-dnf, rpm, createrepo-c: the DNF plugin
-# and its test, which builds rpms and a repository).
+# and its test, which builds rpms and a repository;
+# crun, runc and the runtime-spec's JSON Schema files
+# (golang-github-opencontainers-specs-dev): the OCI export's tests;
+# libmount-dev: root.image's build (its header); squashfs-tools, erofs-utils:
+# the images its tests make; umoci: root.image oci: (unpacking), its tests.
 PACKAGES="
 build-essential cmake pkg-config clang llvm libclang-rt-dev
 libyaml-dev libcap-dev libseccomp-dev libcmocka-dev
@@ -22,6 +26,8 @@ util-linux iproute2 passt procps kmod cpio xz-utils zstd strace libcap2-bin uidm
 qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross mmdebstrap e2fsprogs dpkg-dev file
 qemu-system-arm arch-test
 dnf python3-dnf rpm createrepo-c
+crun runc golang-github-opencontainers-specs-dev
+libmount-dev squashfs-tools erofs-utils umoci
 "
 
 missing=""

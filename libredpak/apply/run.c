@@ -26,12 +26,14 @@
 #include "init.h"
 #include "init_lockdown.h"
 #include "log.h"
+#include "loop_image.h"
 #include "mount.h"
 #include "mount_lock.h"
 #include "node_lock.h"
 #include "net.h"
 #include "notify.h"
 #include "ns.h"
+#include "oci_unpack.h"
 #include "process.h"
 #include "seccomp_cached.h"
 #include "seccomp_filter.h"
@@ -495,6 +497,7 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_HOST, "%zu changes outside the node", plan->n_host);
     if (lock_node(&r, err) < 0 || rp_host_apply(plan->host, plan->n_host, &r.sources, v, err) < 0 ||
+        rp_oci_unpack(&plan->mount, v, err) < 0 ||
         rp_host_sources_open(&plan->mount, &r.sources, v, err) < 0)
         return RP_EXIT_SETUP_FAILED;
     rp_step_vlog(v, RP_STEP_CGROUP, "the node's cgroup");
@@ -505,6 +508,8 @@ int rp_run(const struct rp_plan *plan, const struct rp_run_opts *opts, struct rp
         rp_error_set(err, ENOMEM, "idmapped binds");
         return RP_EXIT_SETUP_FAILED;
     }
+    if (rp_loop_image_open(&plan->mount, &r.bind_fds, v, err) < 0)
+        return RP_EXIT_SETUP_FAILED;
     if (pick_range(&r, err) < 0 || open_channels(&r, err) < 0 ||
         (r.pid = rp_clone_apply(&plan->ns, &plan->cgroup, &r.cg, v, err)) < 0)
         return RP_EXIT_SETUP_FAILED;

@@ -94,6 +94,8 @@ void rp_node_free(struct rp_node *n)
     free(n->packages.repos);
     free_strings(&n->packages.install);
     free(n->packages.releasever);
+    free(n->root.image);
+    free(n->root.image_tag);
     for (size_t i = 0; i < n->n_mounts; i++) {
         struct rp_mount *m = &n->mounts[i];
         free(m->path);

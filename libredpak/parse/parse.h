@@ -85,6 +85,7 @@ void parse_time_offsets(struct pctx *c, const struct yt_node *v);
  * the allow-listed host-wide keys, int values in their ranges). */
 void parse_sysctl(struct pctx *c, const struct yt_node *v, bool host, struct rp_kv_list *out);
 void parse_root(struct pctx *c, const struct yt_node *v);
+void parse_root_image(struct pctx *c, const struct yt_node *v); /* parse_root_image.c */
 void parse_mounts(struct pctx *c, const struct yt_node *v);
 void parse_tmpfs(struct pctx *c, const struct yt_node *v);
 void parse_cgroup(struct pctx *c, const struct yt_node *v);

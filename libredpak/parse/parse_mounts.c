@@ -13,7 +13,7 @@ void parse_root(struct pctx *c, const struct yt_node *v)
     struct rp_root *r = &c->node->root;
     if (!pc_map(c, v))
         return;
-    static const char *const keys[] = {"size", "mode", "readonly", "source"};
+    static const char *const keys[] = {"size", "mode", "readonly", "source", "image"};
     pc_check_keys(c, v, keys, ARRAY_LEN(keys));
     r->pos = pc_pos(c, v);
     size_t mark;
@@ -48,6 +48,7 @@ void parse_root(struct pctx *c, const struct yt_node *v)
         pc_bool(c, x, &r->readonly);
         pc_pop(c, mark);
     }
+    parse_root_image(c, v);
 }
 
 /* A mount or tmpfs target: inside the node, and never "/" itself (the

@@ -49,6 +49,7 @@ int rp_plan_build(const struct rp_node *node, const struct rp_plan_opts *opts, s
     plan_tmpfs(p, &c);   /*    volatile areas */
     plan_finish(p, &c);  /*    pivot_root, read-only remounts */
     plan_process(p, &c); /* 8-9, 11. */
+    plan_oci_image(p, &c);
     plan_caps(p, &c);    /* 10. */
     plan_seccomp(p, &c); /* 12. */
 

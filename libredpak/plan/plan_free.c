@@ -28,6 +28,8 @@ static void mount_steps_free(struct rp_mount_plan *m)
         free(m->steps[i].source);
         free(m->steps[i].target);
         free(m->steps[i].content);
+        free(m->steps[i].oci_layout);
+        free(m->steps[i].oci_tag);
     }
     free(m->steps);
 }

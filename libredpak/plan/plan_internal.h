@@ -68,6 +68,9 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c);
 void plan_tmpfs(struct rp_plan *p, struct plan_ctx *c);
 void plan_finish(struct rp_plan *p, struct plan_ctx *c);
 void plan_process(struct rp_plan *p, struct plan_ctx *c);
+/* plan_oci_image.c: root.image oci:'s cache folder, and the image config's
+ * Env, Entrypoint/Cmd, WorkingDir and User where the node sets none. */
+void plan_oci_image(struct rp_plan *p, struct plan_ctx *c);
 void plan_caps(struct rp_plan *p, struct plan_ctx *c);
 void plan_seccomp(struct rp_plan *p, struct plan_ctx *c);
 

@@ -17,36 +17,13 @@
 #include <string.h>
 
 #include "enum_names.h"
+#include "json_write.h"
 #include "node_lock.h"
-
-/* Strings are written as JSON wants them: quotes, backslashes and control
- * characters escaped; other bytes as they are (the parser only accepts
- * UTF-8, and the plan's strings come from the node). */
-static void json_quoted(FILE *out, const char *s, size_t len)
-{
-    fputc('"', out);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        default:
-            if (ch < 0x20 || ch == 0x7f)
-                fprintf(out, "\\u%04x", ch);
-            else
-                fputc(ch, out);
-        }
-    }
-    fputc('"', out);
-}
 
 static void json_string(FILE *out, const char *s)
 {
     if (s)
-        json_quoted(out, s, strlen(s));
+        rp_json_quoted(out, s, strlen(s));
     else
         fputs("null", out);
 }
@@ -120,7 +97,7 @@ static void json_str(struct plan_emit *e, const char *key, const char *value)
 static void json_strn(struct plan_emit *e, const char *key, const char *value, size_t len)
 {
     fprintf(e->out, ", \"%s\": ", key);
-    json_quoted(e->out, value ? value : "", value ? len : 0);
+    rp_json_quoted(e->out, value ? value : "", value ? len : 0);
 }
 
 static void json_u64(struct plan_emit *e, const char *key, uint64_t value)

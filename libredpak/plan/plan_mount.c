@@ -132,6 +132,19 @@ void plan_mounts(struct rp_plan *p, struct plan_ctx *c)
         s->flags = bind_flags(n->root.source);
         s->idmap = p->ns.idmap_binds;
         s->pos = n->root.source_pos;
+    } else if (n->root.image) {
+        /* Layered like root.source once the parent has mounted it (a
+         * loop device takes CAP_SYS_ADMIN of the host's user namespace). */
+        s = add_step(&p->mount, RP_MOP_ROOT_BIND, "/", c);
+        s->source = plan_strdup(c, n->root.image);
+        s->flags = MS_NOSUID | MS_NODEV;
+        s->idmap = p->ns.idmap_binds;
+        s->loop_image = !n->root.image_tag;
+        s->pos = n->root.image_pos;
+        if (n->root.image_tag) { /* the cache folder: plan_oci_image.c */
+            s->oci_layout = plan_strdup(c, n->root.image);
+            s->oci_tag = plan_strdup(c, n->root.image_tag);
+        }
     } else {
         s = add_step(&p->mount, RP_MOP_ROOT_TMPFS, "/", c);
         s->size = n->root.size;

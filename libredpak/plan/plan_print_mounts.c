@@ -85,6 +85,14 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
                   (unsigned)s->mode, flags_text(s->flags, fl));
         break;
     case RP_MOP_ROOT_BIND:
+        if (s->loop_image) {
+            emit_line(e,
+                      "overlay of the image %s (squashfs or erofs through a loop device, "
+                      "released with the node) as the new root (the image read-only "
+                      "below%s, the node's writes on a tmpfs above) [%s]",
+                      s->source, s->idmap ? " and idmapped" : "", flags_text(s->flags, fl));
+            break;
+        }
         emit_line(e,
                   "overlay of %s as the new root (the image read-only below%s, the node's "
                   "writes on a tmpfs above) [%s]",

@@ -91,6 +91,12 @@ struct rp_root {
     bool readonly; /* default true */
     char *source;  /* NULL: a fresh tmpfs */
     struct rp_pos pos, size_pos, source_pos;
+    /* root.image: a squashfs or erofs file, mounted through a loop device;
+     * with image_tag (oci:PATH[:TAG], TAG default "latest"), an OCI image
+     * layout's folder. NULL: no image. */
+    char *image;
+    char *image_tag;
+    struct rp_pos image_pos;
 };
 
 enum rp_mount_type {

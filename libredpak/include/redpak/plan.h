@@ -145,6 +145,13 @@ struct rp_mount_step {
     /* bind: an idmapped mount through the node's user namespace, so that a
      * file owned by host id N shows as id N inside (apply/idmap.c). */
     bool idmap;
+    /* root-bind: source is a squashfs or erofs file, mounted through a
+     * loop device by the parent (apply/loop_image.c) */
+    bool loop_image;
+    /* root-bind of root.image: oci:LAYOUT:TAG: source is the cache folder
+     * of the manifest's digest, unpacked from the layout at step 2 when
+     * missing (apply/oci_unpack.c) */
+    char *oci_layout, *oci_tag;
     struct rp_pos pos;
 };
 

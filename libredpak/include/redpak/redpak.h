@@ -6,6 +6,7 @@
 #include "redpak/error.h"
 #include "redpak/family.h"
 #include "redpak/node.h"
+#include "redpak/oci.h"
 #include "redpak/plan.h"
 #include "redpak/run.h"
 
