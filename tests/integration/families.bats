@@ -318,3 +318,18 @@ YAML
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "$SCRATCH/nodes/platform.yaml" ]
 }
+
+@test "list: a node in two folders of the node path shows the one that wins, the other shadowed" {
+    mkdir -p "$SCRATCH/a/web" "$SCRATCH/b"
+    chmod 0755 "$SCRATCH/a" "$SCRATCH/b"
+    printf 'version: 1\nnode: web\n' >"$SCRATCH/a/web/node.yaml"
+    printf 'version: 1\nnode: web\n' >"$SCRATCH/a/web.yaml"
+    printf 'version: 1\nnode: web\n' >"$SCRATCH/b/web.yaml"
+    export REDPAK_NODE_PATH=$SCRATCH/a:$SCRATCH/b
+    run "$REDNODE_CONFIG" list
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
+    [[ ${lines[0]} == "web "*"$SCRATCH/a/web/node.yaml" ]]
+    [[ ${lines[1]} == "web "*"$SCRATCH/a/web.yaml  (shadowed by $SCRATCH/a/web/node.yaml)" ]]
+    [[ ${lines[2]} == "web "*"$SCRATCH/b/web.yaml  (shadowed by $SCRATCH/a/web/node.yaml)" ]]
+}
