@@ -183,8 +183,18 @@ out:
     return status;
 }
 
+/* A name in two folders of the node path (or as NAME/node.yaml and
+ * NAME.yaml in one) is the first that rp_node_find meets: the others are
+ * listed as shadowed, never read, since nothing that names them gets them. */
 static void list_one(const char *name, const char *file, const char *policy)
 {
+    char *winner = rp_node_find(name);
+    if (winner && strcmp(winner, file)) {
+        printf("%-24s %s  (shadowed by %s)\n", name, file, winner);
+        free(winner);
+        return;
+    }
+    free(winner);
     struct rp_diags diags = {0};
     struct rp_node *node = NULL;
     if (parse(file, policy, &node, &diags) < 0) {

@@ -29,7 +29,7 @@ static void usage(FILE *out)
           "          FILE:LINE:COLUMN: key.path: message; exits 1 if any\n"
           "plan      prints the numbered steps redwrap would apply, in order\n"
           "schema    prints the JSON Schema (draft 2020-12) of the node format\n"
-          "--origin  after the plan, the file:line:column that set every value\n"
+          "--origin  each plan step and every value with the file:line:column that set it\n"
           "tree      the family of a node (a file, or a name in the node path)\n"
           "create    a node folder (node.yaml, data/) under DIR or the node path's first\n"
           "list      the nodes of the node path and their parents\n"
@@ -128,7 +128,9 @@ static int cmd_plan(int argc, char **argv)
         bool json = format == RP_PLAN_JSON;
         if (want_origins && json)
             fputs("{\"plan\": ", stdout);
-        status = rp_plan_print(plan, format, stdout) < 0 ? 1 : 0;
+        status = (want_origins ? rp_plan_print_origins : rp_plan_print)(plan, format, stdout) < 0
+            ? 1
+            : 0;
         if (want_origins && !status) {
             fputs(json ? ", \"origins\": " : "\norigins (key = value  # file:line:column)\n",
                   stdout);

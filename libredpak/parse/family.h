@@ -85,6 +85,9 @@ void fam_refuse(struct rp_diags *d, const struct rp_pos *child, const char *key,
     __attribute__((format(printf, 5, 6)));
 void fam_check_tighten(const struct rp_node *parent, const struct rp_node *child,
                        struct rp_diags *diags);
+/* tighten_more.c: network, user_namespace, host.sysctl, tmpfs, process keys. */
+void fam_check_tighten_more(const struct rp_node *parent, const struct rp_node *child,
+                            struct rp_diags *diags);
 
 /* policy.c: the policy: section of the policy document. */
 struct fam_policy;
@@ -95,6 +98,12 @@ int fam_policy_check_file(const char *path, struct rp_diags *diags);
 void fam_policy_check(const struct fam_policy *p, const struct rp_node *node, bool self,
                       struct rp_diags *diags);
 void fam_policy_free(struct fam_policy *p);
+/* policy_more.c: forbid rules for network.mode, network.ports, host.sysctl
+ * and user_namespace. rule_more: 1 a valid rule, 0 not (why said), -1 not
+ * one of these keys; breaks_more: whether node n breaks the rule. */
+int fam_policy_rule_more(bool forbid, const char *key, const char *v, char *why, size_t wl);
+bool fam_policy_breaks_more(const char *key, const char *value, const struct rp_node *n,
+                            const struct rp_pos **where, char *what, size_t wl);
 
 /* The folder of the file that wrote a value (its yt_node's file), for ${NODE_DIR}. */
 const char *fam_dir_of(const struct rp_family *fam, const char *file);

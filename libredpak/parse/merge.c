@@ -27,7 +27,8 @@
 struct mctx {
     struct yt_doc *into;
     struct rp_diags *diags;
-    const char *leaf; /* the file of nodes that name none */
+    const char *leaf;             /* the file of nodes that name none */
+    const struct yt_node *parent; /* the parent's whole tree, NULL at the root */
 };
 
 static struct yt_node *new_like(struct mctx *m, enum yt_kind kind, const struct yt_node *at)
@@ -121,6 +122,37 @@ static void add_ancestors(struct fam_pathmap *up, const char *path, size_t index
     }
 }
 
+/* A tmpfs at path hides part of the parent's image (root.source) or of
+ * one of its binds: dropping it shows what the parent kept out of sight. */
+static bool hides(const struct yt_node *parent, const char *path)
+{
+    if (field(field(parent, "root"), "source"))
+        return true;
+    const struct yt_node *ms = field(parent, "mounts");
+    for (size_t i = 0; ms && ms->kind == YT_SEQ && i < ms->n; i++) {
+        const struct yt_node *t = field(ms->items[i], "type");
+        const char *mp = entry_path(ms->items[i]);
+        if (!mp || !t || t->kind != YT_SCALAR || strcmp(t->text, "bind"))
+            continue;
+        size_t n = strlen(mp);
+        while (n > 1 && mp[n - 1] == '/')
+            n--;
+        if (!strncmp(path, mp, n) && (n == 1 || path[n] == '\0' || path[n] == '/'))
+            return true;
+    }
+    return false;
+}
+
+/* Another entry of the child's list at path, after the remove at j. */
+static bool readded(const struct yt_node *cv, size_t j, const char *path)
+{
+    for (size_t i = j + 1; i < cv->n; i++)
+        if (!field(cv->items[i], "remove") && entry_path(cv->items[i]) &&
+            !strcmp(entry_path(cv->items[i]), path))
+            return true;
+    return false;
+}
+
 static struct yt_node *merge_by_path(struct mctx *m, const char *key, const struct yt_node *pv,
                                      struct yt_node *cv)
 {
@@ -160,6 +192,11 @@ static struct yt_node *merge_by_path(struct mctx *m, const char *key, const stru
         if (field(cv->items[j], "remove")) {
             if (check && entry_readonly(pe))
                 fam_pathmap_put(&dropped, path, i);
+            if (!strcmp(key, "tmpfs") && hides(m->parent, path) && !readded(cv, (size_t)j, path)) {
+                /* what the tmpfs hid of a bind or of the image shows again */
+                struct rp_pos cp = pos_of(m, cv->items[j]), pp = pos_of(m, pe);
+                fam_refuse(m->diags, &cp, key, &pp, "drops the parent's tmpfs at '%s'", path);
+            }
             continue;
         }
         if (check && entry_readonly(pe) && !entry_readonly(cv->items[j])) {
@@ -318,6 +355,6 @@ static struct yt_node *merge_map(struct mctx *m, const char *path, const struct 
 struct yt_node *fam_merge(struct yt_doc *into, const struct yt_node *parent,
                           const struct yt_node *child, const char *leaf, struct rp_diags *diags)
 {
-    struct mctx m = {.into = into, .diags = diags, .leaf = leaf};
+    struct mctx m = {.into = into, .diags = diags, .leaf = leaf, .parent = parent};
     return merge_map(&m, "", parent, (struct yt_node *)child);
 }

@@ -221,8 +221,10 @@ void parse_process(struct pctx *c, const struct yt_node *v)
         if (pc_mode(c, x, &umask)) {
             if (umask > 0777)
                 pc_err(c, x, "a umask clears permission bits: expected \"0000\" to \"0777\"");
-            else
+            else {
                 p->umask = umask;
+                p->umask_pos = pc_pos(c, x);
+            }
         }
         pc_pop(c, mark);
     }

@@ -93,10 +93,14 @@ static bool rule_ok(enum rule_kind kind, const char *key, const char *v, char *w
                     (snprintf(why, wl, "a cgroup item is required, not forbidden"), false);
         return snprintf(why, wl, "unknown cgroup item '%s'", key + 13), false;
     }
+    int more = fam_policy_rule_more(kind == FORBID, key, v, why, wl);
+    if (more >= 0)
+        return more == 1;
     return snprintf(why, wl,
                     "unknown rule '%s': namespaces.KIND, capabilities, seccomp, seccomp.base, "
                     "seccomp.default_action, process.no_new_privileges, root.readonly, "
-                    "cgroup.required, cgroup.items.ITEM",
+                    "cgroup.required, cgroup.items.ITEM, network.mode, network.ports, "
+                    "host.sysctl, user_namespace",
                     key),
            false;
 }
@@ -409,7 +413,7 @@ static bool breaks(const struct rule *r, const struct rp_node *n, const struct r
         snprintf(what, wl, "the node sets no %s", k + 13);
         return true;
     }
-    return false;
+    return fam_policy_breaks_more(k, r->value, n, where, what, wl);
 }
 
 static void check_sources(const struct fam_policy *p, const struct rp_node *n, bool self,

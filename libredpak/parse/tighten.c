@@ -8,6 +8,7 @@
  * section carry their defaults with them. */
 #include "error_internal.h"
 #include "family.h"
+#include "seccomp_profile.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -130,10 +131,35 @@ static bool names(const struct rp_seccomp_rule *r, const char *name)
     return false;
 }
 
-/* Whether the parent's filter refuses name, and where it says so. */
-static const struct rp_pos *refused_at(const struct rp_seccomp *sc, const char *name)
+/* What the base profile `default` does with name under a refusing
+ * default action: allows it outright, allows it for some arguments only
+ * (clone without namespace flags, socket without AF_VSOCK), or refuses it
+ * (by a rule of its own, or by leaving it to the default action). */
+enum base_says { BASE_ALLOWS, BASE_LIMITS, BASE_REFUSES };
+
+static enum base_says base_default_says(const char *name)
+{
+    size_t n;
+    const struct rp_seccomp_rule *base = rp_seccomp_base_default(&n);
+    bool some = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!names(&base[i], name) || !lets_through(base[i].action))
+            continue;
+        if (!base[i].n_args)
+            return BASE_ALLOWS;
+        some = true;
+    }
+    return some ? BASE_LIMITS : BASE_REFUSES;
+}
+
+/* Whether the parent's filter refuses name, and where it says so. The
+ * parent's own rules come first (the planner drops a base rule's name the
+ * node's rules name), then its base profile, then its default action. */
+static const struct rp_pos *refused_at(const struct rp_seccomp *sc, const char *name,
+                                       const char **why)
 {
     const struct rp_pos *at = NULL;
+    *why = "";
     for (size_t i = 0; i < sc->n_rules; i++) {
         if (!names(&sc->rules[i], name))
             continue;
@@ -144,7 +170,29 @@ static const struct rp_pos *refused_at(const struct rp_seccomp *sc, const char *
     }
     if (at)
         return at;
-    return lets_through(sc->default_action) ? NULL : &sc->pos;
+    if (lets_through(sc->default_action)) {
+        /* the base's own refusals (clone3's ENOSYS) still stand */
+        if (sc->base == RP_SC_BASE_DEFAULT && base_default_says(name) == BASE_REFUSES) {
+            size_t n;
+            const struct rp_seccomp_rule *base = rp_seccomp_base_default(&n);
+            for (size_t i = 0; i < n; i++)
+                if (names(&base[i], name) && !lets_through(base[i].action) && !base[i].n_args) {
+                    *why = " (its base profile 'default' refuses it)";
+                    return &sc->pos;
+                }
+        }
+        return NULL;
+    }
+    if (sc->base == RP_SC_BASE_DEFAULT) {
+        switch (base_default_says(name)) {
+        case BASE_ALLOWS: return NULL;
+        case BASE_LIMITS:
+            *why = " (its base profile 'default' allows it for some arguments only)";
+            return &sc->pos;
+        case BASE_REFUSES: *why = " (neither its base profile 'default' nor its rules allow it)";
+        }
+    }
+    return &sc->pos;
 }
 
 static bool same_rule(const struct rp_seccomp *sc, const struct rp_seccomp_rule *r)
@@ -177,12 +225,13 @@ static void check_seccomp(const struct rp_node *p, const struct rp_node *c, stru
         if (!lets_through(r->action) || same_rule(ps, r))
             continue;
         for (size_t j = 0; j < r->names.n; j++) {
-            const struct rp_pos *at = refused_at(ps, r->names.v[j]);
+            const char *why;
+            const struct rp_pos *at = refused_at(ps, r->names.v[j], &why);
             if (at) {
                 char key[48];
                 snprintf(key, sizeof(key), "seccomp.syscalls[%zu]", i);
                 fam_refuse(d, &r->names.pos[j], key, at,
-                           "'%s' is allowed where the parent refuses it", r->names.v[j]);
+                           "'%s' is allowed where the parent refuses it%s", r->names.v[j], why);
             }
         }
     }
@@ -291,4 +340,5 @@ void fam_check_tighten(const struct rp_node *parent, const struct rp_node *child
     check_root(parent, child, diags);
     check_seccomp(parent, child, diags);
     check_cgroup(parent, child, diags);
+    fam_check_tighten_more(parent, child, diags);
 }

@@ -22,9 +22,11 @@ struct plan_emit_ops;
 struct plan_emit {
     FILE *out;
     const struct plan_emit_ops *ops;
-    unsigned section; /* the current heading's number (enum rp_step) */
-    unsigned step;    /* steps begun under it so far */
-    bool failed;      /* out of memory: the output is incomplete */
+    unsigned section;            /* the current heading's number (enum rp_step) */
+    unsigned step;               /* steps begun under it so far */
+    bool failed;                 /* out of memory: the output is incomplete */
+    bool origins;                /* say the node value each step comes from (--origin) */
+    const struct rp_pos *origin; /* the current step's, set by emit_origin */
 };
 
 /* A format. The walker calls begin once; then for each heading section,

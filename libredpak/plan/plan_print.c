@@ -29,6 +29,14 @@ void emit_step(struct plan_emit *e, const char *op)
         e->ops->step(e, op);
 }
 
+void emit_origin(struct plan_emit *e, const struct rp_pos *pos)
+{
+    /* 1:1 is where the parser's defaults point (no value can be written
+     * there: a value follows its key) */
+    if (pos && pos->file && pos->line && !(pos->line == 1 && pos->column == 1))
+        e->origin = pos;
+}
+
 void emit_line(struct plan_emit *e, const char *fmt, ...)
 {
     char *buf = NULL;
@@ -40,6 +48,25 @@ void emit_line(struct plan_emit *e, const char *fmt, ...)
         e->failed = true;
         return;
     }
+    const struct rp_pos *o = e->origins ? e->origin : NULL;
+    e->origin = NULL;
+    char *at = NULL;
+    if (o && asprintf(&at, "%s:%u:%u", o->file, o->line, o->column) < 0) {
+        e->failed = true;
+        at = NULL;
+    }
+    if (at && e->ops->str) {
+        e->ops->str(e, "origin", at); /* a field of its own: the line stays the plan's */
+    } else if (at) {
+        char *with = NULL;
+        if (asprintf(&with, "%s  # %s", buf, at) < 0)
+            e->failed = true;
+        else {
+            free(buf);
+            buf = with;
+        }
+    }
+    free(at);
     e->ops->step_end(e, buf);
     free(buf);
 }
@@ -154,11 +181,12 @@ static const struct plan_emit_ops *const formats[] = {
     [RP_PLAN_JSON] = &plan_json_ops,
 };
 
-int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out)
+static int print_plan(const struct rp_plan *plan, enum rp_plan_format format, bool origins,
+                      FILE *out)
 {
     if (!plan || !plan->node || !out || (unsigned)format >= ARRAY_LEN(formats))
         return -EINVAL;
-    struct plan_emit e = {.out = out, .ops = formats[format]};
+    struct plan_emit e = {.out = out, .ops = formats[format], .origins = origins};
 
     e.ops->begin(&e, plan);
     for (enum rp_step s = RP_STEP_PLAN; s <= RP_STEP_COUNT; s++) {
@@ -170,4 +198,14 @@ int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *
     if (e.failed)
         return -ENOMEM;
     return fflush(out) == EOF || ferror(out) ? -EIO : 0;
+}
+
+int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out)
+{
+    return print_plan(plan, format, false, out);
+}
+
+int rp_plan_print_origins(const struct rp_plan *plan, enum rp_plan_format format, FILE *out)
+{
+    return print_plan(plan, format, true, out);
 }

@@ -13,6 +13,11 @@
  * ends it with the line that says what it does. */
 void emit_step(struct plan_emit *e, const char *op);
 void emit_line(struct plan_emit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The node value the current step comes from (a position of the node
+ * file, or of the family's file that wrote it); a position without a line
+ * (a default, the base profile) is none. Printed with the step's line when
+ * the plan is printed with its origins. */
+void emit_origin(struct plan_emit *e, const struct rp_pos *pos);
 /* A whole step that says there is nothing to do, and why. */
 void emit_none(struct plan_emit *e, const char *why);
 

@@ -34,6 +34,7 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
         char owner[128] = "";
         if (s->op == RP_HOST_SYSCTL) {
             emit_step(e, rp_host_op_name(s->op));
+            emit_origin(e, &s->pos);
             emit_str(e, "path", s->path);
             emit_str(e, "value", s->value);
             emit_line(e, "host sysctl %s = %s (root only; kept when the node ends)", s->path,
@@ -41,6 +42,7 @@ void plan_print_host(struct plan_emit *e, const struct rp_plan *p)
             continue;
         }
         emit_step(e, rp_host_op_name(s->op));
+        emit_origin(e, &s->pos);
         emit_str(e, "path", s->path);
         emit_mode(e, "mode", s->mode);
         if (s->has_owner) {
@@ -93,6 +95,7 @@ void plan_print_cgroup(struct plan_emit *e, const struct rp_plan *p)
     }
     for (size_t i = 0; i < cg->n_writes; i++) {
         emit_step(e, "write");
+        emit_origin(e, &cg->writes[i].pos);
         emit_str(e, "file", cg->writes[i].file);
         emit_str(e, "value", cg->writes[i].value);
         emit_line(e, "write %s = %s", cg->writes[i].file, cg->writes[i].value);

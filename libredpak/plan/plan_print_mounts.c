@@ -78,6 +78,7 @@ static void print_mount_step(struct plan_emit *e, const struct rp_mount_step *s)
     const char *size = s->size ? size_text(s->size, sz) : "kernel default";
 
     emit_step(e, rp_mount_op_name(s->op));
+    emit_origin(e, &s->pos);
     mount_fields(e, s);
     switch (s->op) {
     case RP_MOP_ROOT_TMPFS:

@@ -132,11 +132,13 @@ void plan_print_namespaces(struct plan_emit *e, const struct rp_plan *p)
     }
     if (ns->hostname) {
         emit_step(e, "hostname");
+        emit_origin(e, &p->node->hostname_pos);
         emit_str(e, "value", ns->hostname);
         emit_line(e, "set hostname %s", ns->hostname);
     }
     if (ns->domainname) {
         emit_step(e, "domainname");
+        emit_origin(e, &p->node->domainname_pos);
         emit_str(e, "value", ns->domainname);
         emit_line(e, "set domainname %s", ns->domainname);
     }
@@ -146,6 +148,7 @@ void plan_print_namespaces(struct plan_emit *e, const struct rp_plan *p)
     }
     for (size_t i = 0; i < ns->n_sysctl; i++) {
         emit_step(e, "sysctl");
+        emit_origin(e, &ns->sysctl[i].pos);
         emit_str(e, "path", ns->sysctl[i].key);
         emit_str(e, "value", ns->sysctl[i].value);
         emit_line(e, "sysctl %s = %s", ns->sysctl[i].key, ns->sysctl[i].value);

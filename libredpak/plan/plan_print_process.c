@@ -23,15 +23,18 @@ void plan_print_process(struct plan_emit *e, const struct rp_plan *p)
         if (r->hard != UINT64_MAX)
             snprintf(hard, sizeof(hard), "%" PRIu64, r->hard);
         emit_step(e, "rlimit");
+        emit_origin(e, &r->pos);
         emit_str(e, "name", name);
         emit_str(e, "soft", soft);
         emit_str(e, "hard", hard);
         emit_line(e, "setrlimit %s soft %s hard %s", name ? name : "?", soft, hard);
     }
     emit_step(e, "umask");
+    emit_origin(e, &p->node->process.umask_pos);
     emit_mode(e, "umask", pp->umask);
     emit_line(e, "umask %04o", (unsigned)pp->umask);
     emit_step(e, "chdir");
+    emit_origin(e, &p->node->process.cwd_pos);
     emit_str(e, "path", pp->cwd);
     emit_line(e, "chdir %s", pp->cwd);
     emit_step(e, "env-clear");
@@ -41,6 +44,7 @@ void plan_print_process(struct plan_emit *e, const struct rp_plan *p)
                             : "start from redwrap's environment");
     for (size_t i = 0; i < pp->n_env_set; i++) {
         emit_step(e, "env-set");
+        emit_origin(e, &pp->env_set[i].pos);
         emit_str(e, "name", pp->env_set[i].key);
         emit_str(e, "value", pp->env_set[i].value);
         emit_line(e, "setenv %s=%s", pp->env_set[i].key, pp->env_set[i].value);
@@ -88,6 +92,7 @@ void plan_print_identity(struct plan_emit *e, const struct rp_plan *p)
 void plan_print_nnp(struct plan_emit *e, const struct rp_plan *p)
 {
     emit_step(e, "no_new_privs");
+    emit_origin(e, &p->node->process.no_new_privileges_pos);
     emit_bool(e, "set", p->process.no_new_privileges);
     emit_line(e, "%s",
               p->process.no_new_privileges

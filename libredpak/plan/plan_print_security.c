@@ -41,6 +41,7 @@ void plan_print_caps(struct plan_emit *e, const struct rp_plan *p)
         return;
     }
     emit_step(e, "bounding");
+    emit_origin(e, &p->node->caps.list_pos);
     emit_u64(e, "mask", cp->bounding);
     emit_line(e, "bounding set: keep %s", caps_text(cp->bounding, buf, sizeof(buf)));
     emit_step(e, "sets");
@@ -52,6 +53,7 @@ void plan_print_caps(struct plan_emit *e, const struct rp_plan *p)
               caps_text(cp->permitted, buf, sizeof(buf)),
               cp->in_user_ns ? " (of the node's user namespace)" : "");
     emit_step(e, "ambient");
+    emit_origin(e, &p->node->caps.ambient_pos);
     emit_u64(e, "mask", cp->ambient);
     emit_line(e, "ambient: %s", caps_text(cp->ambient, buf, sizeof(buf)));
 }
@@ -92,6 +94,7 @@ static void print_rule(struct plan_emit *e, const struct rp_seccomp_rule *r)
                         a->value);
     }
     emit_step(e, "rule");
+    emit_origin(e, &r->pos);
     emit_str(e, "action", rp_seccomp_action_name(r->action));
     if (r->action == RP_SC_ERRNO)
         emit_u64(e, "errno", (unsigned)r->errnum);

@@ -604,6 +604,161 @@ static void test_policy_requires_and_allowed_sources(void **s)
     rp_node_free(n);
 }
 
+/* ---- the sections tighten_more.c compares ---- */
+
+static const char *pc(const char *parent_body, const char *child_body)
+{
+    char text[1024];
+    snprintf(text, sizeof(text), "version: 1\nnode: p\n%s", parent_body);
+    put("p.yaml", text);
+    snprintf(text, sizeof(text), "version: 1\nnode: c\nextends: p.yaml\n%s", child_body);
+    return put("c.yaml", text);
+}
+
+static void test_network_mode_none_to_pasta(void **s)
+{
+    (void)s;
+    refused(pc("network: {mode: none}\n", "network: {mode: pasta}\n"), NULL, "c.yaml", 4, 17,
+            "network.mode", "'pasta' loosens the parent's network mode 'none'", "p.yaml:3:17",
+            NULL);
+    refused(pc("network: {mode: pasta}\n",
+               "network: {mode: veth, address: 10.0.0.2/24, host_address: 10.0.0.1/24}\n"),
+            NULL, "c.yaml", 4, 17, "network.mode", "'veth' loosens", "p.yaml:3:17", NULL);
+    /* none is tighter; the same mode is kept */
+    rp_node_free(ok(pc("network: {mode: pasta}\n", "network: {mode: none}\n")));
+    /* a parent that wrote no network section binds nobody */
+    rp_node_free(ok(pc("hostname: p\n", "network: {mode: pasta}\n")));
+}
+
+static void test_network_ports_and_bridge_added(void **s)
+{
+    (void)s;
+    const char *parent =
+        "network: {mode: pasta, ports: [{host: \"127.0.0.1:6380\", node: 6379}]}\n";
+    refused(pc(parent, "network: {ports: [{host: \"0.0.0.0:6380\", node: 6379}]}\n"), NULL,
+            "c.yaml", 4, 19, "network.ports", "publishes 0.0.0.0:6380", "p.yaml:3:10", NULL);
+    rp_node_free(ok(pc(parent, "network: {ports: []}\n")));
+    refused(pc("network: {mode: veth, address: 10.0.0.2/24, bridge: br0}\n",
+               "network: {bridge: br1}\n"),
+            NULL, "c.yaml", 4, 19, "network.bridge", "joins bridge 'br1'", "p.yaml:3:53", NULL);
+}
+
+static void test_user_namespace_identity_or_wider_maps(void **s)
+{
+    (void)s;
+    refused(pc("namespaces: {user: new}\n", "user_namespace: identity\n"), NULL, "c.yaml", 4, 17,
+            "user_namespace", "'identity' maps host ids", "p.yaml:3:20", NULL);
+    const char *maps = "user_namespace:\n"
+                       "  uid_map: [{inside: 0, outside: 100000, count: 1000}]\n"
+                       "  gid_map: [{inside: 0, outside: 100000, count: 1000}]\n";
+    refused(pc(maps, "user_namespace: {uid_map: [{inside: 0, outside: 100000, count: 2000}]}\n"),
+            NULL, "c.yaml", 4, 28, "user_namespace.uid_map", "outside the parent's map",
+            "p.yaml:4:13", NULL);
+    refused(pc(maps, "user_namespace: identity\n"), NULL, "c.yaml", 4, 17, "user_namespace",
+            "has its own maps", "p.yaml:4:3", NULL);
+    rp_node_free(
+        ok(pc(maps, "user_namespace: {uid_map: [{inside: 0, outside: 100000, count: 10}]}\n")));
+}
+
+static void test_host_sysctl_added(void **s)
+{
+    (void)s;
+    refused(pc("host: {sysctl: {vm.overcommit_memory: 1}}\n",
+               "host: {sysctl: {vm.swappiness: 10}}\n"),
+            NULL, "c.yaml", 4, 32, "host.sysctl", "'vm.swappiness' is a host sysctl the parent",
+            "p.yaml:3:39", NULL);
+    rp_node_free(ok(pc("host: {sysctl: {vm.overcommit_memory: 1}}\n",
+                       "host: {sysctl: {vm.overcommit_memory: 2}}\n")));
+}
+
+static void test_tmpfs_grown_or_dropped(void **s)
+{
+    (void)s;
+    const char *parent = "tmpfs: [{path: /tmp, size: 16M}]\n";
+    refused(pc(parent, "tmpfs: [{path: /tmp, size: 32M}]\n"), NULL, "c.yaml", 4, 9, "tmpfs",
+            "larger than the parent's 16777216", "p.yaml:3:9", NULL);
+    refused(pc(parent, "tmpfs: [{path: /tmp}]\n"), NULL, "c.yaml", 4, 9, "tmpfs",
+            "without a size (half of RAM)", "p.yaml:3:9", NULL);
+    /* dropped: what it hid of the parent's bind shows again */
+    refused(pc("mounts: [{type: bind, path: /srv, source: /srv}]\n"
+               "tmpfs: [{path: /srv/secret}]\n",
+               "tmpfs: [{path: /srv/secret, remove: true}]\n"),
+            NULL, "c.yaml", 4, 9, "tmpfs", "drops the parent's tmpfs at '/srv/secret'",
+            "p.yaml:4:9", NULL);
+    rp_node_free(ok(pc(parent, "tmpfs: [{path: /tmp, size: 8M}]\n")));
+}
+
+static void test_process_keys_loosened(void **s)
+{
+    (void)s;
+    refused(pc("process: {user: 1000}\n", "process: {user: 0}\n"), NULL, "c.yaml", 4, 17,
+            "process.user", "root where the parent runs as a user", "p.yaml:3:17", NULL);
+    refused(pc("process: {user: 1000, group: 1000}\n", "process: {user: root, group: 0}\n"), NULL,
+            "c.yaml", 4, 17, "process.user", "root", "p.yaml:3:17", NULL);
+    refused(pc("process: {umask: \"0077\"}\n", "process: {umask: \"0022\"}\n"), NULL, "c.yaml", 4,
+            18, "process.umask", "0022 lets new files keep bits the parent's 0077 clears",
+            "p.yaml:3:18", NULL);
+    refused(pc("process: {rlimits: {nofile: 1024}}\n", "process: {rlimits: {nofile: 4096}}\n"),
+            NULL, "c.yaml", 4, 29, "process.rlimits.nofile", "raises the parent's limit",
+            "p.yaml:3:29", NULL);
+    rp_node_free(ok(pc("process: {user: 1000, umask: \"0022\", rlimits: {nofile: 1024}}\n",
+                       "process: {user: 1001, umask: \"0077\", rlimits: {nofile: 512}}\n")));
+    /* the namespaced sysctls are the node's own: any file may change them */
+    rp_node_free(
+        ok(pc("sysctl: {net.ipv4.ip_forward: 0}\n", "sysctl: {net.ipv4.ip_forward: 1}\n")));
+}
+
+static void test_seccomp_base_default_in_allow_checks(void **s)
+{
+    (void)s;
+    /* read: the parent's base profile allows it, so may the child */
+    rp_node_free(ok(child("seccomp: {syscalls: [{names: [read], action: allow}]}\n")));
+    /* clone: the base allows it without namespace flags only */
+    refused(child("seccomp: {syscalls: [{names: [clone], action: allow}]}\n"), NULL, "child.yaml",
+            4, 31, "seccomp.syscalls[1]", "'clone' is allowed where the parent refuses it",
+            "for some arguments only", PARENT_POS(9, 3), NULL);
+    /* clone3: refused by the base's own rule even under a default allow */
+    refused(pc("seccomp: {default_action: allow}\n",
+               "seccomp: {syscalls: [{names: [clone3], action: allow}]}\n"),
+            NULL, "c.yaml", 4, 31, "seccomp.syscalls[0]", "'clone3' is allowed",
+            "its base profile 'default' refuses it", "p.yaml:3:10", NULL);
+}
+
+static void test_policy_forbids_network_host_sysctl_identity(void **s)
+{
+    (void)s;
+    if (!as_root())
+        skip();
+    const char *pol = policy("version: 1\npolicy:\n  forbid:\n"
+                             "    network.mode: pasta|veth\n" /* 4 */
+                             "    host.sysctl: set\n"         /* 5 */
+                             "    user_namespace: identity\n" /* 6 */
+                             "    network.ports: set\n");     /* 7 */
+    refused(put("n.yaml", "version: 1\nnode: n\nnetwork: {mode: pasta}\n"), pol, "policy.yaml", 4,
+            5, "policy.forbid.network.mode", "node n: network.mode is 'pasta' (", "n.yaml:3:17",
+            "forbids pasta|veth", NULL);
+    refused(put("n.yaml", "version: 1\nnode: n\nhost: {sysctl: {vm.swappiness: 10}}\n"), pol,
+            "policy.yaml", 5, 5, "policy.forbid.host.sysctl", "the host sysctl vm.swappiness",
+            "n.yaml:3:32", NULL);
+    refused(put("n.yaml", "version: 1\nnode: n\nuser_namespace: identity\n"), pol, "policy.yaml", 6,
+            5, "policy.forbid.user_namespace", "n.yaml:3:17", NULL);
+    refused(put("n.yaml",
+                "version: 1\nnode: n\nnetwork: {mode: pasta, ports: [{host: \"127.0.0.1:80\", "
+                "node: 80}]}\n"),
+            pol, "policy.yaml", 7, 5, "policy.forbid.network.ports", "publishes 127.0.0.1:80",
+            NULL);
+    struct rp_diags d = {0};
+    struct rp_node *n = NULL;
+    assert_int_equal(parse(put("n.yaml", "version: 1\nnode: n\nnetwork: {mode: none}\n"), pol, &n,
+                           &d),
+                     0);
+    rp_node_free(n);
+    /* an unknown mode is an error at the rule */
+    pol = policy("version: 1\npolicy: {forbid: {network.mode: host}}\n");
+    refused(put("n.yaml", "version: 1\nnode: n\n"), pol, "policy.yaml", 2, 33,
+            "policy.forbid.network.mode", "forbid 'pasta', 'veth' or 'pasta|veth'", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -649,6 +804,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_policy_writable_by_others_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_contradicting_itself, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_requires_and_allowed_sources, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_mode_none_to_pasta, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_ports_and_bridge_added, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_namespace_identity_or_wider_maps, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_host_sysctl_added, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tmpfs_grown_or_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_process_keys_loosened, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seccomp_base_default_in_allow_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_forbids_network_host_sysctl_identity, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -254,6 +254,7 @@ struct rp_process {
     enum rp_wait_mode wait; /* default all */
     bool die_with_parent;   /* default true */
     struct rp_pos pos, cwd_pos;
+    struct rp_pos umask_pos; /* line 0: not written (families compare a written umask) */
 };
 
 /* packages: a node that owns what is installed in its root.source, managed

@@ -273,6 +273,12 @@ RP_PUBLIC void rp_plan_free(struct rp_plan *plan);
 enum rp_plan_format { RP_PLAN_TEXT, RP_PLAN_JSON };
 /* Prints the numbered steps in the order redwrap applies them. */
 RP_PUBLIC int rp_plan_print(const struct rp_plan *plan, enum rp_plan_format format, FILE *out);
+/* The same, each step that comes from a value of the node file saying the
+ * file:line:column that wrote it (in a family, the file of the family that
+ * wrote it): "  # FILE:LINE:COLUMN" after the text line, an "origin" field
+ * in JSON. */
+RP_PUBLIC int rp_plan_print_origins(const struct rp_plan *plan, enum rp_plan_format format,
+                                    FILE *out);
 
 #ifdef __cplusplus
 }
