@@ -60,8 +60,10 @@ int rp_net_state_clean(const char *ip, int verbose)
         theirs[n > 0 ? n : 0] = '\0';
         if (strcmp(mine, theirs) != 0)
             continue; /* another namespace's: a start there removes it */
+        /* veth_name_ok kept names of at most IFNAMSIZ - 1 bytes; %.15s says
+         * so to the compiler too. */
         char cmd[64];
-        snprintf(cmd, sizeof(cmd), "link del %s\n", e->d_name);
+        snprintf(cmd, sizeof(cmd), "link del %.15s\n", e->d_name);
         struct rp_error err = {0};
         /* Gone already when the node's namespace ended with it. */
         if (rp_net_link_exists(e->d_name)) {
