@@ -245,6 +245,23 @@ static uint64_t limit(const char *v)
     return strtoull(v, NULL, 10);
 }
 
+/* a/b > c/d, exactly, for b and d above 0: whole parts first, then the
+ * remainders' reciprocals (a 128-bit product is not there on 32-bit
+ * targets). */
+static bool fraction_greater(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    for (;;) {
+        uint64_t qa = a / b, qc = c / d, ra = a % b, rc = c % d;
+        if (qa != qc)
+            return qa > qc;
+        if (ra == 0 || rc == 0)
+            return rc == 0 && ra > 0;
+        /* ra/b > rc/d  <=>  d/rc > b/ra */
+        a = d, c = b;
+        b = rc, d = ra;
+    }
+}
+
 /* cpu.max "QUOTA PERIOD": more CPU is a larger QUOTA/PERIOD. */
 static bool cpu_looser(const char *c, const char *p)
 {
@@ -254,7 +271,9 @@ static bool cpu_looser(const char *c, const char *p)
     const char *cs = strchr(c, ' '), *ps = strchr(p, ' ');
     uint64_t cp = cs ? strtoull(cs + 1, NULL, 10) : 100000,
              pp = ps ? strtoull(ps + 1, NULL, 10) : 100000;
-    return (unsigned __int128)cq * pp > (unsigned __int128)pq * cp;
+    if (!cp || !pp)
+        return false;
+    return fraction_greater(cq, cp, pq, pp);
 }
 
 /* io.max "DEV key=v ...": the value of key, "max" when absent. */
