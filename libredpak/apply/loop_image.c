@@ -36,6 +36,7 @@
 
 #include "auto_fd.h"
 #include "error_internal.h"
+#include "fd_pass.h"
 #include "log.h"
 #include "step_message.h"
 
@@ -171,46 +172,6 @@ static int helper_mount(const char *image, int *out, struct reply *rp)
 }
 #endif
 
-static void send_reply(int sock, const struct reply *rp, int fd)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {.iov_base = (void *)rp, .iov_len = sizeof(*rp)};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (fd >= 0) {
-        msg.msg_control = u.buf;
-        msg.msg_controllen = sizeof(u.buf);
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    }
-    (void)!sendmsg(sock, &msg, MSG_NOSIGNAL);
-}
-
-static int recv_reply(int sock, struct reply *rp, int *fd)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {.iov_base = rp, .iov_len = sizeof(*rp)};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
-    ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    if (n != (ssize_t)sizeof(*rp))
-        return -EPROTO;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    if (cm && cm->cmsg_type == SCM_RIGHTS)
-        memcpy(fd, CMSG_DATA(cm), sizeof(int));
-    return 0;
-}
-
 static int mount_image(const char *image, int *out, struct rp_error *err)
 {
     int sv[2];
@@ -227,13 +188,15 @@ static int mount_image(const char *image, int *out, struct rp_error *err)
         int fd = -1;
         close(sv[0]);
         helper_mount(image, &fd, &rp);
-        send_reply(sv[1], &rp, fd);
+        (void)rp_fd_send(sv[1], &rp, sizeof(rp), fd);
         _exit(0);
     }
     close(sv[1]);
     struct reply rp = {0};
     *out = -1;
-    int r = recv_reply(sv[0], &rp, out);
+    int r = rp_fd_recv(sv[0], &rp, sizeof(rp), out) == (ssize_t)sizeof(rp) ? 0 : -EPROTO;
+    if (r < 0)
+        rp_close_fd(out);
     close(sv[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

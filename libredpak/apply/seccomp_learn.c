@@ -149,12 +149,15 @@ int rp_seccomp_listener_load(const struct rp_seccomp_prog *prog, int sock, const
 
 int rp_seccomp_learn_recv(int sock, int *listener, struct rp_error *err)
 {
-    *listener = rp_fd_recv(sock);
-    if (*listener >= 0 || errno == 0)
-        return 0; /* errno 0: the workload ended before loading the filter */
-    if (errno == EPROTO)
+    char byte;
+    ssize_t n = rp_fd_recv(sock, &byte, 1, listener);
+    if (n < 0)
+        return rp_error_set(err, errno, "seccomp learn: receiving the listener");
+    if (n == 0)
+        return 0; /* the workload ended before loading the filter */
+    if (*listener < 0)
         return rp_error_set(err, EPROTO, "seccomp learn: no listener in the message");
-    return rp_error_set(err, errno, "seccomp learn: receiving the listener");
+    return 0;
 }
 
 static int record(struct rp_seccomp_learned *l, int nr)
