@@ -161,6 +161,8 @@ static int open_ns(pid_t pid, const char *name, int *fd, struct rp_error *err)
 static int make_node_userns(const struct rp_ns_plan *ns, uint32_t base, struct rp_mount_lock *lk,
                             struct rp_error *err)
 {
+    /* Static: the holder runs on this stack and reads go through its
+     * argument, maybe after this function has returned. */
     static char stack[16384] __attribute__((aligned(16)));
     static int go[2];
     if (pipe2(go, O_CLOEXEC) < 0)

@@ -711,3 +711,28 @@ YAML
 @test "a tmpfs above a bind is mounted before it, and hides nothing (rootless)" {
     tmpfs_above_a_bind_is_mounted_before_it rootless
 }
+
+# /dev/mqueue must show the IPC namespace the workload is in: a queue made
+# through it is the one mq_open(3) finds. With a nested build the node's
+# IPC namespace is made after step 7 (apply/mount_lock.c), and a mqueue
+# mounted in step 7 would show another one.
+mqueue_is_the_workloads() {
+    write_host_usr_node "$SCRATCH/node.yaml" <<YAML
+$(host_usr_mounts)
+  - {type: bind, path: /probes, source: $PROBES}
+  - {type: proc, path: /proc}
+  - {type: dev, path: /dev}
+  - {type: mqueue, path: /dev/mqueue}
+YAML
+    run redwrap_as "$1" --node "$SCRATCH/node.yaml" -- /probes/mqueue /dev/mqueue
+    [ "$status" -eq 0 ]
+    [ "$output" = same ]
+}
+
+@test "mqueue: /dev/mqueue is the workload's IPC namespace's (root)" {
+    mqueue_is_the_workloads root
+}
+
+@test "mqueue: /dev/mqueue is the workload's IPC namespace's (rootless)" {
+    mqueue_is_the_workloads rootless
+}
